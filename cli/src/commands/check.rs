@@ -1,0 +1,108 @@
+//! `govpress check`: a site directory or single Markdown files; writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+use govpress::{Checker, Report, SiteConfig};
+use rayon::prelude::*;
+
+use crate::output::{self, Format};
+use crate::site::{self, Site, SourceFile};
+use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 站点目录或 Markdown 文件（默认：当前目录）
+    paths: Vec<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// 有警告也以失败退出（退出码 1）
+    #[arg(long)]
+    deny_warnings: bool,
+    /// 检查单个文件时使用的配置文件（默认：所在站点的 govpress.toml，或内置默认配置）
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
+    #[arg(long, value_parser = parse_now)]
+    now: Option<DateTime<FixedOffset>>,
+}
+
+pub fn parse_now(value: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(value).map_err(|error| format!("不是 RFC 3339 时间 / not an RFC 3339 time: {error}"))
+}
+
+/// The current time in China Standard Time; the core never reads a clock itself.
+pub fn now_in_china() -> DateTime<FixedOffset> {
+    chrono::Utc::now().with_timezone(&govpress::time::china_offset())
+}
+
+pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
+    let now = args.now.unwrap_or_else(now_in_china);
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let mut report = Report::default();
+    for path in &paths {
+        let part = if path.is_dir() {
+            check_site(&Site::open(path)?, now)?
+        } else if path.is_file() {
+            check_file(path, args.config.as_deref(), now)?
+        } else {
+            anyhow::bail!("{}: 文件或目录不存在 / no such file or directory", path.display());
+        };
+        report.merge(part);
+    }
+    output::print(&report, args.format, globals.lang)?;
+    Ok(if report.fails(args.deny_warnings) { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Checks a whole site: config, every page (in parallel), then sections.
+pub fn check_site(site: &Site, now: DateTime<FixedOffset>) -> anyhow::Result<Report> {
+    let checker = Checker::new(site.config.clone());
+    let files = site.content_files()?;
+    let mut diagnostics = checker.check_config(site::CONFIG_FILE);
+    let outcomes: Vec<_> = files.par_iter().map(|file| check_source(&checker, file, now)).collect();
+    let mut summaries = Vec::new();
+    for (file_diagnostics, summary) in outcomes {
+        diagnostics.extend(file_diagnostics);
+        summaries.extend(summary);
+    }
+    diagnostics.extend(checker.check_sections(&summaries, now));
+    tracing::debug!(files = files.len(), "site checked");
+    Ok(Report::new(files.len(), diagnostics))
+}
+
+fn check_source(
+    checker: &Checker,
+    file: &SourceFile,
+    now: DateTime<FixedOffset>,
+) -> (Vec<govpress::Diagnostic>, Option<govpress::PageSummary>) {
+    match &file.text {
+        Ok(text) => {
+            let outcome = checker.check_page(&file.relative, text, now);
+            (outcome.diagnostics, Some(outcome.summary))
+        }
+        Err(diagnostic) => (checker.apply_overrides(vec![diagnostic.clone()]), None),
+    }
+}
+
+/// Checks one Markdown file: with its site's config when it lies in a site, else the given or default config.
+fn check_file(path: &Path, config: Option<&Path>, now: DateTime<FixedOffset>) -> anyhow::Result<Report> {
+    let site_root = site::find_site_root(path);
+    let config = match (config, &site_root) {
+        (Some(config), _) => site::load_config(config)?,
+        (None, Some(root)) => site::load_config(&root.join(site::CONFIG_FILE))?,
+        (None, None) => SiteConfig::default(),
+    };
+    let relative = match &site_root {
+        Some(root) => {
+            site::relative_path(root, &path.canonicalize().with_context(|| format!("无法访问 {}", path.display()))?)
+        }
+        None => path.to_string_lossy().replace('\\', "/"),
+    };
+    let file = site::read_source(relative, path);
+    let checker = Checker::new(config);
+    let (diagnostics, _) = check_source(&checker, &file, now);
+    Ok(Report::new(1, diagnostics))
+}

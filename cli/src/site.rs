@@ -1,0 +1,121 @@
+//! A site on disk (SPEC §2): finding it, reading its config and its content files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use govpress::{Diagnostic, SiteConfig};
+
+pub const CONFIG_FILE: &str = "govpress.toml";
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+}
+
+/// A Markdown file and what reading it gave.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root with `/` separators (or as given, without a site).
+    pub relative: String,
+    #[allow(dead_code)] // read by build and review
+    pub absolute: PathBuf,
+    pub text: Result<String, Diagnostic>,
+}
+
+impl Site {
+    /// Opens the site at `root`; a broken config is an error naming `govpress.toml:line:column`.
+    pub fn open(root: &Path) -> anyhow::Result<Site> {
+        let config_path = root.join(CONFIG_FILE);
+        if !config_path.is_file() {
+            bail!("{} 不是站点目录：缺少 {CONFIG_FILE} / not a site: no {CONFIG_FILE}", root.display());
+        }
+        let config = load_config(&config_path)?;
+        Ok(Site { root: root.to_path_buf(), config })
+    }
+
+    /// Every `.md` file under `content/`, sorted, with symlinks leaving the site refused.
+    pub fn content_files(&self) -> anyhow::Result<Vec<SourceFile>> {
+        let content = self.root.join(CONTENT_DIR);
+        if !content.is_dir() {
+            return Ok(Vec::new());
+        }
+        let canonical_root = self.root.canonicalize().with_context(|| format!("无法访问 {}", self.root.display()))?;
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("无法读取目录 {}", content.display()))?;
+            let path = entry.path();
+            if path.extension().and_then(|extension| extension.to_str()) != Some("md") {
+                continue;
+            }
+            let relative = relative_path(&self.root, path);
+            if entry.path_is_symlink() {
+                match path.canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_root) => {}
+                    Ok(target) => {
+                        files.push(SourceFile {
+                            relative: relative.clone(),
+                            absolute: path.to_path_buf(),
+                            text: Err(govpress::files::outside_site(&relative, &target.display().to_string())),
+                        });
+                        continue;
+                    }
+                    Err(error) => {
+                        files.push(SourceFile {
+                            relative: relative.clone(),
+                            absolute: path.to_path_buf(),
+                            text: Err(govpress::files::unreadable(&relative, &error.to_string())),
+                        });
+                        continue;
+                    }
+                }
+            } else if !entry.file_type().is_file() {
+                continue;
+            }
+            files.push(read_source(relative, path));
+        }
+        Ok(files)
+    }
+}
+
+pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    SiteConfig::parse(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "{}:{}:{}: 配置错误 / config error: {}",
+            path.display(),
+            error.position.line,
+            error.position.column,
+            error.message
+        )
+    })
+}
+
+/// Reads one Markdown file; unreadable or non-UTF-8 files become diagnostics, not errors.
+pub fn read_source(relative: String, path: &Path) -> SourceFile {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => govpress::files::decode(&relative, bytes),
+        Err(error) => Err(govpress::files::unreadable(&relative, &error.to_string())),
+    };
+    SourceFile { relative, absolute: path.to_path_buf(), text }
+}
+
+/// The nearest ancestor directory (or the directory itself) holding `govpress.toml`.
+pub fn find_site_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let mut directory = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    while let Some(candidate) = directory {
+        if candidate.join(CONFIG_FILE).is_file() {
+            return Some(candidate.to_path_buf());
+        }
+        directory = candidate.parent();
+    }
+    None
+}
+
+/// `root`-relative path with `/` separators.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.components().map(|component| component.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}

@@ -1,0 +1,23 @@
+//! govpress core: the rules of 《互联网政务应用安全管理规定》 as pure functions.
+//!
+//! Text in, typed results out: no file system, network, threads or clock. The CLI and the
+//! WebAssembly facade read files, keep time and print; this crate only decides.
+
+pub mod checker;
+pub mod config;
+pub mod diagnostic;
+pub mod files;
+pub mod front_matter;
+pub mod hosts;
+pub mod html_scan;
+pub mod page;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod text_scan;
+pub mod time;
+
+pub use checker::{Checker, PageOutcome, PageSummary};
+pub use config::{ConfigError, SiteConfig};
+pub use diagnostic::{Diagnostic, Lang, Position, Severity, Text};
+pub use report::Report;

@@ -1,0 +1,276 @@
+//! A Markdown page parsed once: front matter, Markdown events with offsets, links and text runs.
+//! Checking, rendering and link extraction all read this one value.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use crate::diagnostic::{Diagnostic, Position, Severity, Text};
+use crate::front_matter::{self, FrontMatter, FrontMatterError, KeyLines};
+use crate::html_scan;
+use crate::source::LineIndex;
+
+/// The Markdown extensions govpress renders (and so must check the same way).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// What kind of reference a URL is: links navigate, the rest load resources into the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+    Script,
+    Style,
+    Frame,
+    Media,
+    Object,
+}
+
+impl LinkKind {
+    /// Resources are fetched when the page loads (第二十九条 applies to them).
+    pub fn is_resource(self) -> bool {
+        self != LinkKind::Link
+    }
+}
+
+/// One URL the page refers to, where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub url: String,
+    pub kind: LinkKind,
+    /// Byte range in the whole source (the URL itself for raw HTML; the link or image for Markdown).
+    pub range: Range<usize>,
+    /// Set for raw HTML tags: the `integrity` attribute, if any (第二十七条).
+    pub integrity: Option<String>,
+    pub from_html: bool,
+}
+
+/// A run of prose (or code, or raw HTML) with its byte range in the whole source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRun {
+    pub range: Range<usize>,
+    pub kind: TextKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Prose,
+    Code,
+    Html,
+    /// A front-matter value that is displayed (title, description, reprint source name).
+    FrontMatter,
+}
+
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// Site-relative path, e.g. `content/news/a.md`.
+    pub path: &'a str,
+    pub source: &'a str,
+    pub lines: LineIndex,
+    pub front_matter: FrontMatter,
+    pub keys: KeyLines,
+    pub has_front_matter: bool,
+    pub body_offset: usize,
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+    pub links: Vec<LinkRef>,
+    pub text_runs: Vec<TextRun>,
+}
+
+impl<'a> Page<'a> {
+    /// Parses a page. Front-matter problems come back as diagnostics; the body is parsed regardless
+    /// so one broken key does not hide the rest of the page's findings.
+    pub fn parse(path: &'a str, source: &'a str) -> (Page<'a>, Vec<Diagnostic>) {
+        let lines = LineIndex::new(source);
+        let mut diagnostics = Vec::new();
+        let (front_matter, keys, has_front_matter, body_offset) = match front_matter::split(source) {
+            Ok(split) => match front_matter::parse(source, &split) {
+                Ok((front_matter, keys)) => (front_matter, keys, true, split.body_offset),
+                Err(error) => {
+                    diagnostics.push(front_matter_diagnostic(&error));
+                    (FrontMatter::default(), KeyLines::default(), true, split.body_offset)
+                }
+            },
+            Err(error) => {
+                diagnostics.push(front_matter_diagnostic(&error));
+                (FrontMatter::default(), KeyLines::default(), false, 0)
+            }
+        };
+        let body = &source[body_offset..];
+        let events: Vec<_> = Parser::new_ext(body, markdown_options())
+            .into_offset_iter()
+            .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset))
+            .collect();
+        let (links, mut text_runs) = collect_links_and_text(source, &events);
+        text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
+        let page =
+            Page { path, source, lines, front_matter, keys, has_front_matter, body_offset, events, links, text_runs };
+        let diagnostics = diagnostics.into_iter().map(|diagnostic| diagnostic.in_file(path)).collect();
+        (page, diagnostics)
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(self.source, offset)
+    }
+
+    /// A diagnostic spanning a byte range of this page.
+    pub fn diagnostic_at(&self, range: Range<usize>, diagnostic: Diagnostic) -> Diagnostic {
+        diagnostic.at(self.position(range.start), self.position(range.end)).in_file(self.path)
+    }
+
+    /// A diagnostic on a front-matter key's line (or its table, or the opening fence).
+    pub fn diagnostic_at_key(&self, dotted_key: &str, diagnostic: Diagnostic) -> Diagnostic {
+        let position = self.keys.get(dotted_key);
+        diagnostic.at(position, position).in_file(self.path)
+    }
+
+    /// `_index.md` pages define sections (栏目).
+    pub fn is_section_index(&self) -> bool {
+        self.path.rsplit('/').next() == Some("_index.md")
+    }
+
+    pub fn text(&self, run: &TextRun) -> &'a str {
+        &self.source[run.range.clone()]
+    }
+}
+
+fn front_matter_diagnostic(error: &FrontMatterError) -> Diagnostic {
+    let (rule, message, help, position) = match error {
+        FrontMatterError::Missing => (
+            "front-matter.missing",
+            Text::new("页面缺少前置元数据（+++ 包围的 TOML 或 --- 包围的 YAML），无法审核与发布（第十三条）", "The page has no front matter (TOML between +++ or YAML between ---), so it cannot be reviewed or published (article 13)"),
+            Text::new("在文件开头加入 +++ 包围的 title、date、department 等字段", "Start the file with a +++ block holding title, date, department"),
+            Position::START,
+        ),
+        FrontMatterError::Unterminated { fence } => (
+            "front-matter.unterminated",
+            Text::new(format!("前置元数据没有结束行 {fence}（第十三条）"), format!("The front matter is never closed with {fence} (article 13)")),
+            Text::new(format!("在元数据结束处加一行 {fence}"), format!("Add a line {fence} where the front matter ends")),
+            Position::START,
+        ),
+        FrontMatterError::Syntax { position, message } => (
+            "front-matter.syntax",
+            Text::new(format!("前置元数据格式错误：{message}（第十三条）"), format!("Malformed front matter: {message} (article 13)")),
+            Text::new("按 TOML（+++）或 YAML（---）语法修正该行", "Fix this line according to TOML (+++) or YAML (---) syntax"),
+            *position,
+        ),
+    };
+    Diagnostic::new(rule, 13, Severity::Error, message, help).at(position, position)
+}
+
+fn collect_links_and_text(source: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<LinkRef>, Vec<TextRun>) {
+    let mut links = Vec::new();
+    let mut text_runs = Vec::new();
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(markdown_link(dest_url, LinkKind::Link, range)),
+            Event::Start(Tag::Image { dest_url, .. }) => links.push(markdown_link(dest_url, LinkKind::Image, range)),
+            Event::Text(_) => text_runs.push(TextRun { range: range.clone(), kind: TextKind::Prose }),
+            Event::Code(_) => text_runs.push(TextRun { range: range.clone(), kind: TextKind::Code }),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                text_runs.push(TextRun { range: range.clone(), kind: TextKind::Html });
+                links.extend(html_links(&source[range.clone()], range.start));
+            }
+            _ => {}
+        }
+    }
+    (links, text_runs)
+}
+
+fn markdown_link(dest_url: &str, kind: LinkKind, range: &Range<usize>) -> LinkRef {
+    LinkRef { url: dest_url.to_string(), kind, range: range.clone(), integrity: None, from_html: false }
+}
+
+/// URL-bearing attributes of raw HTML tags.
+fn html_links(fragment: &str, fragment_offset: usize) -> Vec<LinkRef> {
+    let mut links = Vec::new();
+    for tag in html_scan::start_tags(fragment) {
+        let rel_stylesheet = tag
+            .attribute("rel")
+            .is_some_and(|rel| rel.value.to_ascii_lowercase().split_whitespace().any(|word| word == "stylesheet"));
+        let (attribute, kind) = match tag.name.as_str() {
+            "a" | "area" => ("href", LinkKind::Link),
+            "img" => ("src", LinkKind::Image),
+            "script" => ("src", LinkKind::Script),
+            "link" if rel_stylesheet => ("href", LinkKind::Style),
+            "iframe" | "frame" => ("src", LinkKind::Frame),
+            "video" | "audio" | "source" | "track" => ("src", LinkKind::Media),
+            "embed" => ("src", LinkKind::Object),
+            "object" => ("data", LinkKind::Object),
+            _ => continue,
+        };
+        if let Some(found) = tag.attribute(attribute) {
+            let start = fragment_offset + found.value_start;
+            links.push(LinkRef {
+                url: found.value.trim().to_string(),
+                kind,
+                range: start..start + found.value.len(),
+                integrity: tag.attribute("integrity").map(|integrity| integrity.value.to_string()),
+                from_html: true,
+            });
+        }
+    }
+    links
+}
+
+/// Displayed front-matter values are published too: scan them like prose.
+fn front_matter_text_runs(
+    source: &str,
+    front_matter: &FrontMatter,
+    keys: &KeyLines,
+    lines: &LineIndex,
+) -> Vec<TextRun> {
+    let displayed = [
+        ("title", front_matter.title.as_deref()),
+        ("description", front_matter.description.as_deref()),
+        ("department", front_matter.department.as_deref()),
+    ];
+    let mut runs = Vec::new();
+    for (key, value) in displayed {
+        let (Some(value), true) = (value, keys.contains(key)) else { continue };
+        let position = keys.get(key);
+        let Some(line_start) = lines.line_start(position.line) else { continue };
+        let line = lines.line_text(source, position.line);
+        if let Some(found) = line.find(value) {
+            let start = line_start + found;
+            runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_links_images_html_and_text_once() {
+        let source = "+++\ntitle = \"标题\"\n+++\n见[网信网](https://www.cac.gov.cn)和![图](http://img.example.com/a.png)。\n\n<script src=\"https://cdn.example.com/x.js\"></script>\n";
+        let (page, diagnostics) = Page::parse("content/a.md", source);
+        assert!(diagnostics.is_empty());
+        let urls: Vec<_> = page.links.iter().map(|link| (link.url.as_str(), link.kind)).collect();
+        assert_eq!(
+            urls,
+            [
+                ("https://www.cac.gov.cn", LinkKind::Link),
+                ("http://img.example.com/a.png", LinkKind::Image),
+                ("https://cdn.example.com/x.js", LinkKind::Script)
+            ]
+        );
+        assert_eq!(page.position(page.links[0].range.start), Position { line: 4, column: 2 });
+        assert_eq!(page.position(page.links[2].range.start), Position { line: 6, column: 14 });
+        assert!(page.text_runs.iter().any(|run| run.kind == TextKind::FrontMatter && page.text(run) == "标题"));
+    }
+
+    #[test]
+    fn a_page_without_front_matter_is_still_parsed() {
+        let (page, diagnostics) = Page::parse("a.md", "# 标题\n正文");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].rule, "front-matter.missing");
+        assert!(!page.text_runs.is_empty());
+    }
+}

@@ -1,0 +1,137 @@
+//! 第十五条, in the source: links that cannot be made safe. (Leaving-site warnings are added by the
+//! build's rewriting; `govpress links` checks that destinations still work.)
+
+use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::page::LinkRef;
+use crate::rules::{PageContext, RuleInfo};
+
+pub const JAVASCRIPT: RuleInfo = RuleInfo {
+    id: "links.javascript",
+    article: 15,
+    severity: Severity::Error,
+    summary_zh: "禁止 javascript: 链接",
+    summary_en: "javascript: links are refused",
+};
+
+pub const MALFORMED: RuleInfo = RuleInfo {
+    id: "links.malformed",
+    article: 15,
+    severity: Severity::Error,
+    summary_zh: "链接地址必须有效，且只用 http(s)、mailto、tel 或站内相对地址",
+    summary_en: "Links must be valid http(s), mailto, tel or relative addresses",
+};
+
+pub const RULES: &[RuleInfo] = &[JAVASCRIPT, MALFORMED];
+
+/// What a link's address is, before asking whose host it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Relative or fragment-only: stays on the site.
+    Relative,
+    /// An absolute http(s) URL (protocol-relative ones are read as https).
+    Web(url::Url),
+    /// `mailto:` and `tel:` are not web links.
+    NotWeb,
+    Javascript,
+    Malformed(MalformedReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MalformedReason {
+    Empty,
+    Unparsable,
+    Scheme,
+}
+
+/// Classifies a link address the way browsers would read it.
+pub fn parse_target(raw: &str) -> LinkTarget {
+    // Browsers strip leading/trailing C0 controls and spaces, and ignore tabs and newlines inside.
+    let cleaned: String =
+        raw.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    if cleaned.is_empty() {
+        return LinkTarget::Malformed(MalformedReason::Empty);
+    }
+    let lower = cleaned.to_ascii_lowercase();
+    if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
+        return LinkTarget::Javascript;
+    }
+    let absolute = if cleaned.starts_with("//") { format!("https:{cleaned}") } else { cleaned.clone() };
+    match url::Url::parse(&absolute) {
+        Ok(url) => match url.scheme() {
+            "http" | "https" if url.host_str().is_some_and(|host| !host.is_empty()) => LinkTarget::Web(url),
+            "http" | "https" => LinkTarget::Malformed(MalformedReason::Unparsable),
+            "mailto" | "tel" => LinkTarget::NotWeb,
+            _ => LinkTarget::Malformed(MalformedReason::Scheme),
+        },
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let base = url::Url::parse("https://site.invalid/dir/").expect("static base URL parses");
+            if base.join(&cleaned).is_ok() {
+                LinkTarget::Relative
+            } else {
+                LinkTarget::Malformed(MalformedReason::Unparsable)
+            }
+        }
+        Err(_) => LinkTarget::Malformed(MalformedReason::Unparsable),
+    }
+}
+
+pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for link in &context.page.links {
+        if let Some(diagnostic) = judge(link) {
+            out.push(context.page.diagnostic_at(link.range.clone(), diagnostic.with_url(&link.url)));
+        }
+    }
+}
+
+fn judge(link: &LinkRef) -> Option<Diagnostic> {
+    let url = &link.url;
+    match parse_target(url) {
+        LinkTarget::Javascript => Some(JAVASCRIPT.diagnostic(
+            Text::new(
+                format!("禁止使用脚本链接“{url}”（第十五条）"),
+                format!("Script link \"{url}\" is refused (article 15)"),
+            ),
+            Text::new("改为指向具体网页的 https 链接", "Link to a page with an https address instead"),
+        )),
+        LinkTarget::Malformed(reason) => {
+            let (zh, en) = match reason {
+                MalformedReason::Empty => ("链接地址为空".to_string(), "The link address is empty".to_string()),
+                MalformedReason::Unparsable => {
+                    (format!("链接地址“{url}”格式错误"), format!("The link address \"{url}\" is malformed"))
+                }
+                MalformedReason::Scheme => (
+                    format!("链接“{url}”使用了不允许的协议"),
+                    format!("The link \"{url}\" uses a scheme that is not allowed"),
+                ),
+            };
+            Some(MALFORMED.diagnostic(
+                Text::new(format!("{zh}（第十五条）"), format!("{en} (article 15)")),
+                Text::new(
+                    "使用 https://、mailto:、tel: 或站内相对地址",
+                    "Use https://, mailto:, tel: or a relative address",
+                ),
+            ))
+        }
+        LinkTarget::Relative | LinkTarget::Web(_) | LinkTarget::NotWeb => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_read_like_a_browser_would() {
+        assert_eq!(parse_target(" JavaScript:alert(1)"), LinkTarget::Javascript);
+        assert_eq!(parse_target("java\tscript:alert(1)"), LinkTarget::Javascript);
+        assert_eq!(parse_target("../a.html#x"), LinkTarget::Relative);
+        assert_eq!(parse_target("#top"), LinkTarget::Relative);
+        assert_eq!(parse_target("mailto:office@example.gov.cn"), LinkTarget::NotWeb);
+        assert_eq!(parse_target("tel:010-00000000"), LinkTarget::NotWeb);
+        assert!(matches!(parse_target("//cdn.example.com/a.js"), LinkTarget::Web(_)));
+        assert_eq!(parse_target("https://"), LinkTarget::Malformed(MalformedReason::Unparsable));
+        assert_eq!(parse_target("http://exa mple.com"), LinkTarget::Malformed(MalformedReason::Unparsable));
+        assert_eq!(parse_target("data:text/html,<script>"), LinkTarget::Malformed(MalformedReason::Scheme));
+        assert_eq!(parse_target(""), LinkTarget::Malformed(MalformedReason::Empty));
+    }
+}

@@ -1,0 +1,79 @@
+//! The rules, one module per concern. Each module owns its rule ids, articles and messages;
+//! its corpus cases live in `tests/corpus/<module>/`.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::hosts::HostClassifier;
+use crate::page::Page;
+
+pub mod compatibility;
+pub mod domain;
+pub mod identity;
+pub mod insecure;
+pub mod links;
+pub mod personal_data;
+pub mod reprint;
+pub mod secrets;
+pub mod subresources;
+pub mod timeliness;
+
+/// What a rule is, for listings and documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub article: u8,
+    pub severity: Severity,
+    pub summary_zh: &'static str,
+    pub summary_en: &'static str,
+}
+
+impl RuleInfo {
+    /// A diagnostic of this rule with its default severity.
+    pub fn diagnostic(&self, message: Text, help: Text) -> Diagnostic {
+        Diagnostic::new(self.id, self.article, self.severity, message, help)
+    }
+}
+
+/// Everything a page rule may read.
+pub struct PageContext<'p, 'a> {
+    pub page: &'p Page<'a>,
+    pub config: &'p SiteConfig,
+    pub hosts: &'p HostClassifier,
+    pub now: DateTime<FixedOffset>,
+}
+
+type PageRule = fn(&PageContext<'_, '_>, &mut Vec<Diagnostic>);
+
+/// Page rules in the order they run.
+pub const PAGE_RULES: &[PageRule] = &[
+    reprint::check,
+    links::check,
+    insecure::check,
+    subresources::check,
+    compatibility::check,
+    secrets::check,
+    personal_data::check,
+    timeliness::check_page,
+];
+
+/// Every rule govpress knows, for `govpress rules` and severity overrides.
+pub fn all_rules() -> Vec<&'static RuleInfo> {
+    [
+        crate::files::RULES,
+        domain::RULES,
+        identity::RULES,
+        reprint::RULES,
+        links::RULES,
+        insecure::RULES,
+        subresources::RULES,
+        compatibility::RULES,
+        secrets::RULES,
+        personal_data::RULES,
+        timeliness::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

@@ -1,0 +1,1 @@
+//! Scanning prose for patterns, outside URLs.

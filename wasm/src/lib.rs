@@ -1,0 +1,2 @@
+//! WebAssembly facade over the govpress core (bindings come with the browser checker).
+pub use govpress::Checker;
