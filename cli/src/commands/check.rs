@@ -8,7 +8,7 @@ use clap::Args;
 use govpress::{Checker, Report, SiteConfig};
 use rayon::prelude::*;
 
-use crate::output::{self, Format};
+use crate::output::{self, Format, Sources};
 use crate::site::{self, Site, SourceFile};
 use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
@@ -43,22 +43,29 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     let now = args.now.unwrap_or_else(now_in_china);
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let mut report = Report::default();
+    let mut sources = Sources::new();
     for path in &paths {
         let part = if path.is_dir() {
-            check_site(&Site::open(path)?, now)?
+            check_site_with_sources(&Site::open(path)?, now, &mut sources)?
         } else if path.is_file() {
-            check_file(path, args.config.as_deref(), now)?
+            check_file(path, args.config.as_deref(), now, &mut sources)?
         } else {
             anyhow::bail!("{}: 文件或目录不存在 / no such file or directory", path.display());
         };
         report.merge(part);
     }
-    output::print(&report, args.format, globals.lang)?;
+    output::print(&report, args.format, &sources, globals.lang, args.deny_warnings)?;
     Ok(if report.fails(args.deny_warnings) { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 /// Checks a whole site: config, every page (in parallel), then sections.
+#[allow(dead_code)] // the build's entry point
 pub fn check_site(site: &Site, now: DateTime<FixedOffset>) -> anyhow::Result<Report> {
+    check_site_with_sources(site, now, &mut Sources::new())
+}
+
+/// `check_site`, keeping the text of every file read for the report's renderers.
+fn check_site_with_sources(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources) -> anyhow::Result<Report> {
     let checker = Checker::new(site.config.clone());
     let files = site.content_files()?;
     let mut diagnostics = checker.check_config(site::CONFIG_FILE);
@@ -70,7 +77,13 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>) -> anyhow::Result<Rep
     }
     diagnostics.extend(checker.check_sections(&summaries, now));
     tracing::debug!(files = files.len(), "site checked");
-    Ok(Report::new(files.len(), diagnostics))
+    let files_checked = files.len();
+    // The config was parsed by `Site::open`; its text is kept only for quoting in reports.
+    if let Ok(config_text) = std::fs::read_to_string(site.root.join(site::CONFIG_FILE)) {
+        sources.insert(site::CONFIG_FILE.to_string(), config_text);
+    }
+    sources.extend(files.into_iter().filter_map(|file| Some((file.relative, file.text.ok()?))));
+    Ok(Report::new(files_checked, diagnostics))
 }
 
 fn check_source(
@@ -88,7 +101,12 @@ fn check_source(
 }
 
 /// Checks one Markdown file: with its site's config when it lies in a site, else the given or default config.
-fn check_file(path: &Path, config: Option<&Path>, now: DateTime<FixedOffset>) -> anyhow::Result<Report> {
+fn check_file(
+    path: &Path,
+    config: Option<&Path>,
+    now: DateTime<FixedOffset>,
+    sources: &mut Sources,
+) -> anyhow::Result<Report> {
     let site_root = site::find_site_root(path);
     let config = match (config, &site_root) {
         (Some(config), _) => site::load_config(config)?,
@@ -104,5 +122,8 @@ fn check_file(path: &Path, config: Option<&Path>, now: DateTime<FixedOffset>) ->
     let file = site::read_source(relative, path);
     let checker = Checker::new(config);
     let (diagnostics, _) = check_source(&checker, &file, now);
+    if let Ok(text) = file.text {
+        sources.insert(file.relative, text);
+    }
     Ok(Report::new(1, diagnostics))
 }

@@ -1,44 +1,244 @@
-//! The default format: one block per diagnostic, Chinese by default.
+//! The default format, for people: one block per diagnostic in the manner of rustc and ruff, with the
+//! source line and a caret under the span. Chinese by default; every word switches with `--lang en`.
 
-use govpress::diagnostic::article_zh;
-use govpress::{Lang, Report, Severity};
+use std::fmt::Write as _;
 
-pub fn render(report: &Report, lang: Lang, _colour: bool) -> String {
+use govpress::source::LineIndex;
+use govpress::{Diagnostic, Lang, Report, Severity};
+use unicode_width::UnicodeWidthChar;
+
+use super::{article_text, counts_text, severity_word, Sources};
+
+/// ANSI styles; all empty without colour, so the layout is the same either way.
+struct Palette {
+    error: &'static str,
+    warning: &'static str,
+    emphasis: &'static str,
+    gutter: &'static str,
+    help: &'static str,
+    reset: &'static str,
+}
+
+const COLOURED: Palette = Palette {
+    error: "\x1b[1;31m",
+    warning: "\x1b[1;33m",
+    emphasis: "\x1b[1m",
+    gutter: "\x1b[1;34m",
+    help: "\x1b[1;36m",
+    reset: "\x1b[0m",
+};
+
+const PLAIN: Palette = Palette { error: "", warning: "", emphasis: "", gutter: "", help: "", reset: "" };
+
+const TAB_WIDTH: usize = 4;
+
+pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
+    let palette = if colour { &COLOURED } else { &PLAIN };
+    let indexes: std::collections::BTreeMap<&str, LineIndex> =
+        sources.iter().map(|(file, text)| (file.as_str(), LineIndex::new(text))).collect();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        let severity = match (diagnostic.severity, lang) {
-            (Severity::Error, Lang::Zh) => "错误",
-            (Severity::Warning, Lang::Zh) => "警告",
-            (Severity::Error, Lang::En) => "error",
-            (Severity::Warning, Lang::En) => "warning",
-        };
-        let article = match lang {
-            Lang::Zh => article_zh(diagnostic.article),
-            Lang::En => format!("article {}", diagnostic.article),
-        };
-        out.push_str(&format!(
-            "{severity}[{}] {}:{}:{}: {} ({article})\n  = {}\n",
-            diagnostic.rule,
-            diagnostic.file,
-            diagnostic.start.line,
-            diagnostic.start.column,
-            diagnostic.message.get(lang),
-            diagnostic.help.get(lang)
-        ));
+        let source = sources
+            .get(&diagnostic.file)
+            .and_then(|text| Some((text.as_str(), indexes.get(diagnostic.file.as_str())?)));
+        render_diagnostic(&mut out, diagnostic, source, lang, palette);
+        out.push('\n');
     }
-    match lang {
-        Lang::Zh => out.push_str(&format!(
-            "检查了 {} 个文件：{} 个错误，{} 个警告\n",
-            report.files_checked,
-            report.errors(),
-            report.warnings()
-        )),
-        Lang::En => out.push_str(&format!(
-            "{} files checked: {} errors, {} warnings\n",
-            report.files_checked,
-            report.errors(),
-            report.warnings()
-        )),
-    }
+    out.push_str(&summary(report, lang, palette));
     out
+}
+
+fn render_diagnostic(
+    out: &mut String,
+    diagnostic: &Diagnostic,
+    source: Option<(&str, &LineIndex)>,
+    lang: Lang,
+    palette: &Palette,
+) {
+    let Palette { emphasis, gutter, help, reset, .. } = palette;
+    let severity_style = match diagnostic.severity {
+        Severity::Error => palette.error,
+        Severity::Warning => palette.warning,
+    };
+    let colon = match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    };
+    let line_number = diagnostic.start.line.to_string();
+    let pad = " ".repeat(line_number.len());
+    let _ = writeln!(
+        out,
+        "{severity_style}{}[{}]{reset}{emphasis}{colon}{}{reset}",
+        severity_word(diagnostic.severity, lang),
+        diagnostic.rule,
+        diagnostic.message.get(lang)
+    );
+    let _ = writeln!(
+        out,
+        "{pad}{gutter}-->{reset} {}:{}:{}",
+        diagnostic.file, diagnostic.start.line, diagnostic.start.column
+    );
+    if let Some((line_text, underline)) = source.and_then(|(text, index)| snippet(diagnostic, text, index)) {
+        let _ = writeln!(out, "{pad} {gutter}|{reset}");
+        let _ = writeln!(out, "{gutter}{line_number} |{reset} {line_text}");
+        let _ = writeln!(out, "{pad} {gutter}|{reset} {severity_style}{underline}{reset}");
+    }
+    let (basis, help_word) = match lang {
+        Lang::Zh => {
+            (format!("依据：《互联网政务应用安全管理规定》{}", article_text(diagnostic.article, Lang::Zh)), "帮助")
+        }
+        Lang::En => (
+            format!(
+                "basis: {} of the Provisions on the Security Management of Internet Government Applications",
+                article_text(diagnostic.article, Lang::En)
+            ),
+            "help",
+        ),
+    };
+    let _ = writeln!(out, "{pad} {gutter}={reset} {basis}");
+    if let Some(url) = &diagnostic.extra.url {
+        let (label, status) = match lang {
+            Lang::Zh => ("链接", "状态"),
+            Lang::En => ("link", "status"),
+        };
+        let _ = write!(out, "{pad} {gutter}={reset} {label}{colon}{url}");
+        if let Some(final_url) = diagnostic.extra.final_url.as_deref().filter(|final_url| *final_url != url) {
+            let _ = write!(out, " → {final_url}");
+        }
+        if let Some(code) = diagnostic.extra.status {
+            let _ = write!(out, "（{status} {code}）");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{pad} {gutter}={reset} {help}{help_word}{reset}{colon}{}", diagnostic.help.get(lang));
+}
+
+/// The source line (tabs expanded) and the marker line under the span; `None` when the position is
+/// outside the text (for example a file that could not be read).
+fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(String, String)> {
+    let start = diagnostic.start;
+    if start.line == 0 || start.line > index.line_count() {
+        return None;
+    }
+    let line = index.line_text(text, start.line);
+    let line_chars = line.chars().count();
+    if start.column == 0 || start.column > line_chars + 1 {
+        return None;
+    }
+    let end_column = if diagnostic.end.line == start.line && diagnostic.end.column > start.column {
+        diagnostic.end.column.min(line_chars + 1)
+    } else if diagnostic.end.line > start.line {
+        line_chars + 1
+    } else {
+        start.column
+    };
+    let mut shown = String::new();
+    let mut marker = String::new();
+    let mut shown_width = 0;
+    for (index, character) in line.chars().enumerate() {
+        let column = index + 1;
+        let width =
+            if character == '\t' { TAB_WIDTH - shown_width % TAB_WIDTH } else { character.width().unwrap_or(0) };
+        if character == '\t' {
+            shown.push_str(&" ".repeat(width));
+        } else if !character.is_control() {
+            shown.push(character);
+        }
+        shown_width += width;
+        let fill = if column < start.column {
+            ' '
+        } else if column < end_column {
+            '^'
+        } else {
+            continue;
+        };
+        marker.extend(std::iter::repeat_n(fill, width));
+    }
+    // A point span, or a span at the end of the line: one caret after the text.
+    if !marker.contains('^') {
+        marker.push('^');
+    }
+    Some((shown, marker.trim_end().to_string()))
+}
+
+fn summary(report: &Report, lang: Lang, palette: &Palette) -> String {
+    let Palette { emphasis, reset, .. } = palette;
+    let files = report.files_checked;
+    let verdict = if report.errors() > 0 {
+        palette.error
+    } else if report.warnings() > 0 {
+        palette.warning
+    } else {
+        emphasis
+    };
+    let counts = counts_text(report, lang);
+    match (lang, report.diagnostics.is_empty()) {
+        (Lang::Zh, true) => format!("{emphasis}检查了 {files} 个文件：未发现问题{reset}\n"),
+        (Lang::Zh, false) => format!("{verdict}检查了 {files} 个文件：{counts}{reset}\n"),
+        (Lang::En, true) => {
+            format!("{emphasis}Checked {files} {}: no problems found{reset}\n", super::plural(files, "file"))
+        }
+        (Lang::En, false) => format!("{verdict}Checked {files} {}: {counts}{reset}\n", super::plural(files, "file")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use govpress::{Position, Text};
+
+    fn diagnostic(start: (usize, usize), end: (usize, usize)) -> Diagnostic {
+        Diagnostic::new(
+            "personal-data.mobile",
+            22,
+            Severity::Error,
+            Text::new("页面含未脱敏的手机号码（第二十二条）", "The page shows an unmasked mobile number (article 22)"),
+            Text::new("隐去中间四位，例如 138****0000", "Mask the middle four digits, e.g. 138****0000"),
+        )
+        .at(Position { line: start.0, column: start.1 }, Position { line: end.0, column: end.1 })
+        .in_file("content/a.md")
+    }
+
+    fn snippet_of(text: &str, start: (usize, usize), end: (usize, usize)) -> Option<(String, String)> {
+        snippet(&diagnostic(start, end), text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn carets_line_up_under_wide_characters() {
+        let text = "标题\n联系电话：13800138000。\n";
+        let (line, marker) = snippet_of(text, (2, 6), (2, 17)).unwrap();
+        assert_eq!(line, "联系电话：13800138000。");
+        // Five CJK characters are ten terminal columns wide.
+        assert_eq!(marker, format!("{}{}", " ".repeat(10), "^".repeat(11)));
+    }
+
+    #[test]
+    fn point_spans_tabs_and_out_of_range_positions() {
+        let (_, marker) = snippet_of("a = 1\n", (1, 1), (1, 1)).unwrap();
+        assert_eq!(marker, "^");
+        let (line, marker) = snippet_of("\tx = 1\n", (1, 2), (1, 3)).unwrap();
+        assert_eq!(line, "    x = 1");
+        assert_eq!(marker, "    ^");
+        let (_, marker) = snippet_of("abc\n", (1, 4), (1, 4)).unwrap();
+        assert_eq!(marker, "   ^", "a caret just past the end of the line");
+        let (_, marker) = snippet_of("abc\ndef\n", (1, 2), (2, 2)).unwrap();
+        assert_eq!(marker, " ^^", "a multi-line span underlines to the end of its first line");
+        assert!(snippet_of("abc\n", (9, 1), (9, 1)).is_none());
+        assert!(snippet_of("abc\n", (1, 9), (1, 9)).is_none());
+    }
+
+    #[test]
+    fn colour_only_adds_escape_codes() {
+        let text = "联系电话：13800138000\n".to_string();
+        let sources = Sources::from([("content/a.md".to_string(), text)]);
+        let report = Report::new(1, vec![diagnostic((1, 6), (1, 17))]);
+        let plain = render(&report, &sources, Lang::Zh, false);
+        let coloured = render(&report, &sources, Lang::Zh, true);
+        assert!(!plain.contains('\x1b'));
+        assert!(coloured.contains("\x1b[1;31m错误[personal-data.mobile]"));
+        let stripped = coloured.replace(COLOURED.error, "").replace(COLOURED.emphasis, "");
+        let stripped =
+            [COLOURED.gutter, COLOURED.help, COLOURED.reset].iter().fold(stripped, |text, code| text.replace(code, ""));
+        assert_eq!(stripped, plain);
+    }
 }

@@ -1,11 +1,16 @@
-//! Report formats. Every format renders the same `Report` value.
+//! Report formats. Every format renders the same `Report` value; none of them reads files.
 
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 
 use clap::ValueEnum;
 use govpress::{Lang, Report};
 
+mod github;
 mod human;
+mod junit;
+pub mod rule_listing;
+mod sarif;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -16,29 +21,119 @@ pub enum Format {
     Junit,
 }
 
-pub fn render(report: &Report, format: Format, lang: Lang) -> String {
+/// The text of every file the command read, keyed by the path diagnostics use (`Diagnostic::file`).
+/// The human format quotes source lines from it; JUnit lists the files that passed.
+pub type Sources = BTreeMap<String, String>;
+
+/// How to render: language, colour (human only), and whether warnings fail the run (JUnit).
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub lang: Lang,
+    pub colour: bool,
+    pub deny_warnings: bool,
+}
+
+pub fn render(report: &Report, format: Format, sources: &Sources, options: RenderOptions) -> String {
     match format {
-        Format::Human => human::render(report, lang, false),
-        Format::Json => report.to_json(lang) + "\n",
-        // SARIF, GitHub and JUnit renderers are being written; until then they fall back to JSON.
-        Format::Sarif | Format::Github | Format::Junit => report.to_json(lang) + "\n",
+        Format::Human => human::render(report, sources, options.lang, options.colour),
+        Format::Json => report.to_json(options.lang) + "\n",
+        Format::Sarif => sarif::render(report, options.lang),
+        Format::Github => github::render(report, options.lang),
+        Format::Junit => junit::render(report, sources, options.lang, options.deny_warnings),
     }
 }
 
-pub fn print(report: &Report, format: Format, lang: Lang) -> anyhow::Result<()> {
-    let text = match format {
-        Format::Human => human::render(report, lang, std::io::IsTerminal::is_terminal(&std::io::stdout())),
-        _ => render(report, format, lang),
-    };
+/// Renders to standard output; colour only for a terminal, and never when `NO_COLOR` is set.
+pub fn print(
+    report: &Report,
+    format: Format,
+    sources: &Sources,
+    lang: Lang,
+    deny_warnings: bool,
+) -> anyhow::Result<()> {
+    let colour = colour_wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
+    let text = render(report, format, sources, RenderOptions { lang, colour, deny_warnings });
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
 }
 
+/// `NO_COLOR` (any non-empty value) wins; `CLICOLOR_FORCE` (non-empty, not `0`) colours even a pipe.
+fn colour_wanted(is_terminal: bool, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|value| !value.is_empty() && value != "0");
+    if env("NO_COLOR").is_some_and(|value| !value.is_empty()) {
+        return false;
+    }
+    is_terminal || set("CLICOLOR_FORCE")
+}
+
 pub fn error_label(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => "错误",
         Lang::En => "error",
+    }
+}
+
+/// Words every format shares.
+fn severity_word(severity: govpress::Severity, lang: Lang) -> &'static str {
+    match (severity, lang) {
+        (govpress::Severity::Error, Lang::Zh) => "错误",
+        (govpress::Severity::Warning, Lang::Zh) => "警告",
+        (govpress::Severity::Error, Lang::En) => "error",
+        (govpress::Severity::Warning, Lang::En) => "warning",
+    }
+}
+
+/// The article as a reader expects it: 第十四条, or "article 14".
+fn article_text(article: u8, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => govpress::diagnostic::article_zh(article),
+        Lang::En => format!("article {article}"),
+    }
+}
+
+/// "3 个错误，1 个警告" / "3 errors, 1 warning".
+fn counts_text(report: &Report, lang: Lang) -> String {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    match lang {
+        Lang::Zh => format!("{errors} 个错误，{warnings} 个警告"),
+        Lang::En => format!("{errors} {}, {warnings} {}", plural(errors, "error"), plural(warnings, "warning")),
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env_of<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| OsString::from(value))
+    }
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color() {
+        assert!(colour_wanted(true, env_of(&[])));
+        assert!(!colour_wanted(false, env_of(&[])));
+        assert!(!colour_wanted(true, env_of(&[("NO_COLOR", "1")])));
+        assert!(colour_wanted(true, env_of(&[("NO_COLOR", "")])), "an empty NO_COLOR is unset");
+        assert!(colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])));
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        let report = Report::default();
+        assert_eq!(counts_text(&report, Lang::Zh), "0 个错误，0 个警告");
+        assert_eq!(counts_text(&report, Lang::En), "0 errors, 0 warnings");
     }
 }

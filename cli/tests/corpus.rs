@@ -1,0 +1,155 @@
+//! The CLI's runner of the shared corpus (`tests/corpus/`, see its README): every case goes through
+//! `govpress check --format json`, and the diagnostics must equal the case's expected ones exactly.
+//! Single-file cases sharing a config run in one process; each site case runs in its own.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+struct Expected {
+    #[serde(default)]
+    file: String,
+    line: usize,
+    column: usize,
+    rule: String,
+    article: u8,
+    severity: String,
+}
+
+fn corpus_dir() -> PathBuf {
+    common::repo_root().join("tests/corpus")
+}
+
+fn read_expected(path: &Path) -> Vec<Expected> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let mut expected: Vec<Expected> =
+        serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    expected.sort();
+    expected
+}
+
+/// `<rule>/<case>.md` paths relative to the corpus, and `<rule>/<case>/` site directories.
+fn cases() -> (Vec<String>, Vec<PathBuf>) {
+    let mut files = Vec::new();
+    let mut sites = Vec::new();
+    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    rule_dirs.sort();
+    for rule_dir in rule_dirs {
+        let rule = rule_dir.file_name().unwrap().to_string_lossy().to_string();
+        for entry in std::fs::read_dir(&rule_dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() && path.join("expected.json").is_file() {
+                sites.push(path);
+            } else if path.extension().is_some_and(|extension| extension == "md") {
+                files.push(format!("{rule}/{}", path.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    files.sort();
+    sites.sort();
+    (files, sites)
+}
+
+/// The diagnostics of a §6 JSON report as comparable entries, by file.
+fn diagnostics_by_file(report: &Value, with_file: bool) -> BTreeMap<String, Vec<Expected>> {
+    let mut by_file: BTreeMap<String, Vec<Expected>> = BTreeMap::new();
+    for diagnostic in report["diagnostics"].as_array().expect("diagnostics is an array") {
+        let file = diagnostic["file"].as_str().expect("file").to_string();
+        let entry = Expected {
+            file: if with_file { file.clone() } else { String::new() },
+            line: diagnostic["line"].as_u64().expect("line") as usize,
+            column: diagnostic["column"].as_u64().expect("column") as usize,
+            rule: diagnostic["rule"].as_str().expect("rule").to_string(),
+            article: diagnostic["article"].as_u64().expect("article") as u8,
+            severity: diagnostic["severity"].as_str().expect("severity").to_string(),
+        };
+        by_file.entry(file).or_default().push(entry);
+    }
+    by_file.values_mut().for_each(|entries| entries.sort());
+    by_file
+}
+
+/// Runs `govpress check --format json` in the corpus directory; checks the exit code against the report.
+fn check_json(args: &[&str], failures: &mut Vec<String>) -> Option<Value> {
+    let run = common::check(&corpus_dir(), &[&["--format", "json"], args].concat());
+    let report: Value = match serde_json::from_str(&run.stdout) {
+        Ok(report) => report,
+        Err(error) => {
+            failures.push(format!("govpress check {args:?}: exit {}, not JSON ({error}): {}", run.code, run.stderr));
+            return None;
+        }
+    };
+    let expected_code = if report["errors"].as_u64() > Some(0) { 1 } else { 0 };
+    if run.code != expected_code {
+        failures.push(format!("govpress check {args:?}: exit {} but the report says {expected_code}", run.code));
+    }
+    Some(report)
+}
+
+#[test]
+fn every_single_file_case_reports_exactly_what_it_expects_through_the_cli() {
+    let (files, _) = cases();
+    assert!(files.len() >= 4, "the corpus is missing");
+    // Cases with the same config (none, or the same `<case>.toml` text) share one process.
+    let mut groups: BTreeMap<Option<String>, (Option<String>, Vec<String>)> = BTreeMap::new();
+    for file in &files {
+        let config = Path::new(file).with_extension("toml");
+        let config = corpus_dir().join(&config).is_file().then(|| config.to_string_lossy().to_string());
+        let text = config.as_ref().map(|config| std::fs::read_to_string(corpus_dir().join(config)).unwrap());
+        let group = groups.entry(text).or_insert_with(|| (config, Vec::new()));
+        group.1.push(file.clone());
+    }
+    let mut failures = Vec::new();
+    for (config, group) in groups.values() {
+        let mut args: Vec<&str> = Vec::new();
+        if let Some(config) = config {
+            args.extend(["--config", config.as_str()]);
+        }
+        args.extend(group.iter().map(String::as_str));
+        let Some(report) = check_json(&args, &mut failures) else { continue };
+        if report["files_checked"].as_u64() != Some(group.len() as u64) {
+            failures.push(format!("{group:?}: files_checked is {}", report["files_checked"]));
+        }
+        let mut got = diagnostics_by_file(&report, false);
+        for file in group {
+            let got = got.remove(file).unwrap_or_default();
+            let expected = read_expected(&corpus_dir().join(Path::new(file).with_extension("expected.json")));
+            if got != expected {
+                failures.push(format!("{file}\n  expected: {expected:?}\n  got:      {got:?}"));
+            }
+        }
+        if !got.is_empty() {
+            failures.push(format!("diagnostics for files that were not cases: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_site_case_reports_exactly_what_it_expects_through_the_cli() {
+    let (_, sites) = cases();
+    let mut failures = Vec::new();
+    for site in &sites {
+        let Some(report) = check_json(&[site.to_str().unwrap()], &mut failures) else { continue };
+        let got: Vec<Expected> = {
+            let mut all: Vec<Expected> = diagnostics_by_file(&report, true).into_values().flatten().collect();
+            all.sort();
+            all
+        };
+        let expected = read_expected(&site.join("expected.json"));
+        if got != expected {
+            failures.push(format!("{}\n  expected: {expected:?}\n  got:      {got:?}", site.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} site cases differ:\n{}", failures.len(), sites.len(), failures.join("\n"));
+}
