@@ -122,6 +122,39 @@ fn colour_is_forced_or_refused_by_the_environment() {
 }
 
 #[test]
+fn config_findings_quote_govpress_toml() {
+    let site = clean_site();
+    let config = common::CLEAN_CONFIG.replace("icp = \"京ICP备00000000号\"\n", "");
+    write(&site.path().join("govpress.toml"), &config);
+    let result = check(site.path(), &[]);
+    assert_eq!(result.code, 1);
+    assert!(
+        result.stdout.starts_with(
+            "错误[identity.missing]：缺少ICP 备案号 identity.icp，页面底部无法加注（第九条）\n \
+         --> govpress.toml:6:1\n  |\n6 | [identity]\n  | ^\n  = 依据：《互联网政务应用安全管理规定》第九条\n"
+        ),
+        "{}",
+        result.stdout
+    );
+}
+
+#[test]
+fn the_demo_portal_renders_in_every_format() {
+    let portal = common::repo_root().join("examples/portal");
+    let portal = portal.to_str().unwrap();
+    let json_run = check(&common::repo_root(), &[portal, "--format", "json"]);
+    let report = json(&json_run.stdout);
+    assert!(report["files_checked"].as_u64() > Some(10), "{}", json_run.stderr);
+    let expected_code = if report["errors"].as_u64() > Some(0) { 1 } else { 0 };
+    assert_eq!(json_run.code, expected_code);
+    for format in ["human", "sarif", "github", "junit"] {
+        let result = check(&common::repo_root(), &[portal, "--format", format]);
+        assert_eq!(result.code, expected_code, "{format}: {}", result.stderr);
+        assert!(!result.stdout.is_empty(), "{format}");
+    }
+}
+
+#[test]
 fn a_broken_config_exits_2_naming_file_line_and_column() {
     let site = clean_site();
     write(&site.path().join("govpress.toml"), "[site]\nname = \"示例市人民政府\"\nbase_url = \n");

@@ -211,3 +211,15 @@ fn human_output_snapshot() {
     let result = check(site_with_findings().path(), &["--lang", "en"]);
     insta::assert_snapshot!("human_en", result.stdout);
 }
+
+#[test]
+fn the_demo_portal_gives_valid_sarif_and_junit() {
+    let portal = common::repo_root().join("examples/portal");
+    let portal = portal.to_str().unwrap();
+    let sarif = check(&common::repo_root(), &[portal, "--format", "sarif"]);
+    assert_valid_sarif(&serde_json::from_str(&sarif.stdout).unwrap());
+    let junit = check(&common::repo_root(), &[portal, "--format", "junit"]);
+    let document = parse_junit(&junit.stdout);
+    assert_junit_counts(&document);
+    assert!(count(document.root_element(), "tests") > 10);
+}

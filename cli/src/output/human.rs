@@ -34,8 +34,13 @@ const TAB_WIDTH: usize = 4;
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
     let palette = if colour { &COLOURED } else { &PLAIN };
-    let indexes: std::collections::BTreeMap<&str, LineIndex> =
-        sources.iter().map(|(file, text)| (file.as_str(), LineIndex::new(text))).collect();
+    // Line indexes only for the files that have something to show.
+    let indexes: std::collections::BTreeMap<&str, LineIndex> = report
+        .diagnostics
+        .iter()
+        .filter_map(|diagnostic| sources.get_key_value(&diagnostic.file))
+        .map(|(file, text)| (file.as_str(), LineIndex::new(text)))
+        .collect();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let source = sources
