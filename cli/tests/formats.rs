@@ -223,3 +223,35 @@ fn the_demo_portal_gives_valid_sarif_and_junit() {
     assert_junit_counts(&document);
     assert!(count(document.root_element(), "tests") > 10);
 }
+
+#[test]
+fn annotations_name_files_from_the_working_directory_while_json_stays_site_relative() {
+    let site = site_with_findings();
+    let parent = site.path().parent().unwrap();
+    let name = site.path().file_name().unwrap().to_str().unwrap();
+    let photo = format!("{name}/content/news/photo.md");
+
+    let github = check(parent, &[name, "--format", "github"]);
+    assert!(github.stdout.contains(&format!("::error file={photo},line=6,col=6,")), "{}", github.stdout);
+    let sarif: Value = serde_json::from_str(&check(parent, &[name, "--format", "sarif"]).stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&photo.as_str()), "{uris:?}");
+    let human = check(parent, &[name]);
+    assert!(human.stdout.contains(&format!(" --> {photo}:6:6\n")), "{}", human.stdout);
+    let junit = check(parent, &[name, "--format", "junit"]);
+    assert!(parse_junit(&junit.stdout).descendants().any(|node| node.attribute("file") == Some(photo.as_str())));
+
+    let report: Value = serde_json::from_str(&check(parent, &[name, "--format", "json"]).stdout).unwrap();
+    let files: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|diagnostic| diagnostic["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"content/news/photo.md"), "SPEC §6: relative to the site root: {files:?}");
+}

@@ -79,10 +79,17 @@ fn check_site_with_sources(site: &Site, now: DateTime<FixedOffset>, sources: &mu
     tracing::debug!(files = files.len(), "site checked");
     let files_checked = files.len();
     // The config was parsed by `Site::open`; its text is kept only for quoting in reports.
-    if let Ok(config_text) = std::fs::read_to_string(site.root.join(site::CONFIG_FILE)) {
-        sources.insert(site::CONFIG_FILE.to_string(), config_text);
+    let config_path = site.root.join(site::CONFIG_FILE);
+    sources.insert(site::CONFIG_FILE, std::fs::read_to_string(&config_path).ok(), &config_path);
+    for file in files {
+        sources.insert(&file.relative, file.text.ok(), &site.root.join(&file.relative));
     }
-    sources.extend(files.into_iter().filter_map(|file| Some((file.relative, file.text.ok()?))));
+    // Files only diagnostics name (sections, for example) are located in the site too.
+    for diagnostic in &diagnostics {
+        if sources.path(&diagnostic.file) == diagnostic.file {
+            sources.insert(&diagnostic.file, None, &site.root.join(&diagnostic.file));
+        }
+    }
     Ok(Report::new(files_checked, diagnostics))
 }
 
@@ -122,8 +129,6 @@ fn check_file(
     let file = site::read_source(relative, path);
     let checker = Checker::new(config);
     let (diagnostics, _) = check_source(&checker, &file, now);
-    if let Ok(text) = file.text {
-        sources.insert(file.relative, text);
-    }
+    sources.insert(&file.relative, file.text.ok(), path);
     Ok(Report::new(1, diagnostics))
 }

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use govpress::{Lang, Report, Severity};
 
-use super::{article_text, counts_text};
+use super::{article_text, counts_text, Sources};
 
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let command = match diagnostic.severity {
@@ -28,7 +28,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={end_line},endColumn={end_column},title={}::{}",
-            escape_property(&diagnostic.file),
+            escape_property(sources.path(&diagnostic.file)),
             diagnostic.start.line,
             diagnostic.start.column,
             escape_property(&title),

@@ -38,15 +38,13 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> S
     let indexes: std::collections::BTreeMap<&str, LineIndex> = report
         .diagnostics
         .iter()
-        .filter_map(|diagnostic| sources.get_key_value(&diagnostic.file))
-        .map(|(file, text)| (file.as_str(), LineIndex::new(text)))
+        .filter_map(|diagnostic| Some((diagnostic.file.as_str(), LineIndex::new(sources.text(&diagnostic.file)?))))
         .collect();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        let source = sources
-            .get(&diagnostic.file)
-            .and_then(|text| Some((text.as_str(), indexes.get(diagnostic.file.as_str())?)));
-        render_diagnostic(&mut out, diagnostic, source, lang, palette);
+        let source =
+            sources.text(&diagnostic.file).and_then(|text| Some((text, indexes.get(diagnostic.file.as_str())?)));
+        render_diagnostic(&mut out, diagnostic, sources.path(&diagnostic.file), source, lang, palette);
         out.push('\n');
     }
     out.push_str(&summary(report, lang, palette));
@@ -56,6 +54,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> S
 fn render_diagnostic(
     out: &mut String,
     diagnostic: &Diagnostic,
+    path: &str,
     source: Option<(&str, &LineIndex)>,
     lang: Lang,
     palette: &Palette,
@@ -78,11 +77,7 @@ fn render_diagnostic(
         diagnostic.rule,
         diagnostic.message.get(lang)
     );
-    let _ = writeln!(
-        out,
-        "{pad}{gutter}-->{reset} {}:{}:{}",
-        diagnostic.file, diagnostic.start.line, diagnostic.start.column
-    );
+    let _ = writeln!(out, "{pad}{gutter}-->{reset} {}:{}:{}", path, diagnostic.start.line, diagnostic.start.column);
     if let Some((line_text, underline)) = source.and_then(|(text, index)| snippet(diagnostic, text, index)) {
         let _ = writeln!(out, "{pad} {gutter}|{reset}");
         let _ = writeln!(out, "{gutter}{line_number} |{reset} {line_text}");
@@ -235,11 +230,13 @@ mod tests {
     #[test]
     fn colour_only_adds_escape_codes() {
         let text = "联系电话：13800138000\n".to_string();
-        let sources = Sources::from([("content/a.md".to_string(), text)]);
+        let mut sources = Sources::new();
+        sources.insert("content/a.md", Some(text), std::path::Path::new("site/content/a.md"));
         let report = Report::new(1, vec![diagnostic((1, 6), (1, 17))]);
         let plain = render(&report, &sources, Lang::Zh, false);
         let coloured = render(&report, &sources, Lang::Zh, true);
         assert!(!plain.contains('\x1b'));
+        assert!(plain.contains(" --> site/content/a.md:1:6\n"), "the path from the working directory: {plain}");
         assert!(coloured.contains("\x1b[1;31m错误[personal-data.mobile]"));
         let stripped = coloured.replace(COLOURED.error, "").replace(COLOURED.emphasis, "");
         let stripped =

@@ -17,7 +17,7 @@ struct Case<'a> {
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: bool) -> String {
     // Files: every file read, plus those only diagnostics name (unreadable ones).
-    let mut files: BTreeMap<&str, Vec<Case<'_>>> = sources.keys().map(|file| (file.as_str(), Vec::new())).collect();
+    let mut files: BTreeMap<&str, Vec<Case<'_>>> = sources.files().map(|file| (file, Vec::new())).collect();
     for diagnostic in &report.diagnostics {
         let cases = files.entry(diagnostic.file.as_str()).or_default();
         match cases.iter_mut().find(|case| case.rule == diagnostic.rule) {
@@ -38,7 +38,8 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: boo
         out,
         "<testsuites name=\"govpress\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\" skipped=\"0\">"
     );
-    for (file, cases) in &files {
+    for (name, cases) in &files {
+        let file = sources.path(name);
         let failures = cases.iter().filter(|case| fails(case)).count();
         let _ = writeln!(
             out,
@@ -80,8 +81,7 @@ fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, lang:
                 Lang::En => "help: ",
             };
             format!(
-                "{}:{}:{}: {} {}\n  {help_word}{}\n",
-                diagnostic.file,
+                "{file}:{}:{}: {} {}\n  {help_word}{}\n",
                 diagnostic.start.line,
                 diagnostic.start.column,
                 severity_word(diagnostic.severity, lang),

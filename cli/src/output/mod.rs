@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use clap::ValueEnum;
 use govpress::{Lang, Report};
@@ -21,9 +22,54 @@ pub enum Format {
     Junit,
 }
 
-/// The text of every file the command read, keyed by the path diagnostics use (`Diagnostic::file`).
-/// The human format quotes source lines from it; JUnit lists the files that passed.
-pub type Sources = BTreeMap<String, String>;
+/// What the command read, for the renderers: each file's text, and where the file is as seen from the
+/// working directory. `Diagnostic::file` is site-relative (SPEC §6); annotations for GitHub, SARIF viewers
+/// and terminals need the path from where the command ran (`site/content/a.md` for `govpress check site`).
+#[derive(Debug, Default)]
+pub struct Sources {
+    texts: BTreeMap<String, String>,
+    paths: BTreeMap<String, String>,
+}
+
+impl Sources {
+    pub fn new() -> Sources {
+        Sources::default()
+    }
+
+    /// Records a file under its report name, with its text when it could be read and its path on disk.
+    pub fn insert(&mut self, file: &str, text: Option<String>, on_disk: &Path) {
+        if let Some(text) = text {
+            self.texts.insert(file.to_string(), text);
+        }
+        self.paths.insert(file.to_string(), display_path(on_disk));
+    }
+
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(String::as_str)
+    }
+
+    /// The path to show for a report file: from the working directory when known, else the report name.
+    pub fn path<'a>(&'a self, file: &'a str) -> &'a str {
+        self.paths.get(file).map_or(file, String::as_str)
+    }
+
+    /// Every file that was read, by report name, sorted.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.texts.keys().map(String::as_str)
+    }
+}
+
+/// `./site/content/a.md` → `site/content/a.md`, with `/` separators.
+fn display_path(path: &Path) -> String {
+    let parts: Vec<_> = path
+        .components()
+        .filter(|component| !matches!(component, std::path::Component::CurDir))
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect();
+    let joined = parts.join("/");
+    // A root component renders as "/" and would double up.
+    joined.strip_prefix("//").map_or(joined.clone(), |rest| format!("/{rest}"))
+}
 
 /// How to render: language, colour (human only), and whether warnings fail the run (JUnit).
 #[derive(Debug, Clone, Copy)]
@@ -37,8 +83,8 @@ pub fn render(report: &Report, format: Format, sources: &Sources, options: Rende
     match format {
         Format::Human => human::render(report, sources, options.lang, options.colour),
         Format::Json => report.to_json(options.lang) + "\n",
-        Format::Sarif => sarif::render(report, options.lang),
-        Format::Github => github::render(report, options.lang),
+        Format::Sarif => sarif::render(report, sources, options.lang),
+        Format::Github => github::render(report, sources, options.lang),
         Format::Junit => junit::render(report, sources, options.lang, options.deny_warnings),
     }
 }
@@ -128,6 +174,17 @@ mod tests {
         assert!(colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1")])));
         assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "0")])));
         assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])));
+    }
+
+    #[test]
+    fn paths_are_shown_from_the_working_directory() {
+        assert_eq!(display_path(Path::new("./site/content/a.md")), "site/content/a.md");
+        assert_eq!(display_path(Path::new("/tmp/site/./a.md")), "/tmp/site/a.md");
+        let mut sources = Sources::new();
+        sources.insert("content/a.md", None, &Path::new("site").join("content/a.md"));
+        assert_eq!(sources.path("content/a.md"), "site/content/a.md");
+        assert_eq!(sources.path("content/b.md"), "content/b.md");
+        assert_eq!(sources.files().count(), 0, "only files with text were read");
     }
 
     #[test]

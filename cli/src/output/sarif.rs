@@ -5,14 +5,18 @@ use govpress::rules::{all_rules, RuleInfo};
 use govpress::{Diagnostic, Lang, Report, Severity};
 use serde_json::{json, Map, Value};
 
-use super::article_text;
+use super::{article_text, Sources};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SOURCE_ROOT: &str = "%SRCROOT%";
 
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
     let rules = all_rules();
-    let results: Vec<Value> = report.diagnostics.iter().map(|diagnostic| result(diagnostic, &rules, lang)).collect();
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| result(diagnostic, sources.path(&diagnostic.file), &rules, lang))
+        .collect();
     let mut driver = Map::new();
     driver.insert("name".into(), json!("govpress"));
     driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
@@ -75,7 +79,7 @@ fn rule_descriptor(rule: &RuleInfo, lang: Lang) -> Value {
     })
 }
 
-fn result(diagnostic: &Diagnostic, rules: &[&RuleInfo], lang: Lang) -> Value {
+fn result(diagnostic: &Diagnostic, path: &str, rules: &[&RuleInfo], lang: Lang) -> Value {
     let start = diagnostic.start;
     // SARIF regions end after their last character; a point span still covers one character so
     // that viewers have something to highlight.
@@ -106,7 +110,7 @@ fn result(diagnostic: &Diagnostic, rules: &[&RuleInfo], lang: Lang) -> Value {
         "message": { "text": format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)) },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact_location(&diagnostic.file),
+                "artifactLocation": artifact_location(path),
                 "region": {
                     "startLine": start.line.max(1),
                     "startColumn": start.column.max(1),
