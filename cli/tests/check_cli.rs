@@ -251,3 +251,27 @@ fn single_files_without_a_site_use_the_default_config() {
     assert_eq!(result.code, 2);
     assert!(result.stderr.contains("bad.toml:2:"), "{}", result.stderr);
 }
+
+#[test]
+fn json_keeps_the_field_order_of_spec_section_6() {
+    let site = site_with_findings();
+    let result = check(site.path(), &["--format", "json"]);
+    let text = &result.stdout;
+    let order = |keys: &[&str], within: &str| {
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|key| within.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("{key} missing")))
+            .collect();
+        assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?} out of order in {within}");
+    };
+    order(&["version", "files_checked", "errors", "warnings", "diagnostics"], text);
+    let first = &text[text.find('[').unwrap()..text.find('}').unwrap()];
+    order(&["rule", "article", "severity", "file", "line", "column", "message", "help"], first);
+    let report = json(text);
+    for diagnostic in report["diagnostics"].as_array().unwrap() {
+        assert!(diagnostic["line"].as_u64() >= Some(1) && diagnostic["column"].as_u64() >= Some(1), "1-based");
+        assert!(
+            !diagnostic["message"].as_str().unwrap().is_empty() && !diagnostic["help"].as_str().unwrap().is_empty()
+        );
+    }
+}

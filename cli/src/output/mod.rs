@@ -1,6 +1,6 @@
 //! Report formats. Every format renders the same `Report` value; none of them reads files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -29,6 +29,7 @@ pub enum Format {
 pub struct Sources {
     texts: BTreeMap<String, String>,
     paths: BTreeMap<String, String>,
+    ambiguous: BTreeSet<String>,
 }
 
 impl Sources {
@@ -37,11 +38,23 @@ impl Sources {
     }
 
     /// Records a file under its report name, with its text when it could be read and its path on disk.
+    /// Two sites checked at once may both have `content/_index.md`: a name that stands for two files gets
+    /// neither text nor path, so no report quotes the wrong file.
     pub fn insert(&mut self, file: &str, text: Option<String>, on_disk: &Path) {
+        let path = display_path(on_disk);
+        if self.ambiguous.contains(file) {
+            return;
+        }
+        if self.paths.get(file).is_some_and(|known| *known != path) {
+            self.texts.remove(file);
+            self.paths.remove(file);
+            self.ambiguous.insert(file.to_string());
+            return;
+        }
         if let Some(text) = text {
             self.texts.insert(file.to_string(), text);
         }
-        self.paths.insert(file.to_string(), display_path(on_disk));
+        self.paths.insert(file.to_string(), path);
     }
 
     pub fn text(&self, file: &str) -> Option<&str> {
@@ -185,6 +198,18 @@ mod tests {
         assert_eq!(sources.path("content/a.md"), "site/content/a.md");
         assert_eq!(sources.path("content/b.md"), "content/b.md");
         assert_eq!(sources.files().count(), 0, "only files with text were read");
+    }
+
+    #[test]
+    fn a_name_standing_for_two_files_is_neither_quoted_nor_located() {
+        let mut sources = Sources::new();
+        sources.insert("content/_index.md", Some("a".into()), Path::new("one/content/_index.md"));
+        sources.insert("content/_index.md", Some("a".into()), Path::new("one/content/_index.md"));
+        assert_eq!(sources.text("content/_index.md"), Some("a"), "the same file again is no conflict");
+        sources.insert("content/_index.md", Some("b".into()), Path::new("two/content/_index.md"));
+        sources.insert("content/_index.md", Some("c".into()), Path::new("three/content/_index.md"));
+        assert_eq!(sources.text("content/_index.md"), None);
+        assert_eq!(sources.path("content/_index.md"), "content/_index.md");
     }
 
     #[test]
