@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use govpress::source::LineIndex;
 use govpress::{Diagnostic, Lang, Report, Severity};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{article_text, counts_text, severity_word, Sources};
 
@@ -31,6 +31,10 @@ const COLOURED: Palette = Palette {
 const PLAIN: Palette = Palette { error: "", warning: "", emphasis: "", gutter: "", help: "", reset: "" };
 
 const TAB_WIDTH: usize = 4;
+/// Lines wider than this (in terminal columns) are cut around the span.
+const MAX_LINE_WIDTH: usize = 100;
+/// How much of a cut line to keep before the span.
+const CONTEXT_WIDTH: usize = 24;
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
     let palette = if colour { &COLOURED } else { &PLAIN };
@@ -114,47 +118,65 @@ fn render_diagnostic(
 }
 
 /// The source line (tabs expanded) and the marker line under the span; `None` when the position is
-/// outside the text (for example a file that could not be read).
+/// outside the text (for example a file that could not be read). A long line (a Chinese paragraph is often
+/// one line) is cut to a window around the span, with `…` where text was left out.
 fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(String, String)> {
     let start = diagnostic.start;
     if start.line == 0 || start.line > index.line_count() {
         return None;
     }
     let line = index.line_text(text, start.line);
-    let line_chars = line.chars().count();
-    if start.column == 0 || start.column > line_chars + 1 {
+    // Each character as shown and its terminal width.
+    let mut cells: Vec<(String, usize)> = Vec::new();
+    let mut line_width = 0;
+    for character in line.chars() {
+        let cell = match character {
+            '\t' => {
+                let width = TAB_WIDTH - line_width % TAB_WIDTH;
+                (" ".repeat(width), width)
+            }
+            control if control.is_control() => (String::new(), 0),
+            other => (other.to_string(), other.width().unwrap_or(0)),
+        };
+        line_width += cell.1;
+        cells.push(cell);
+    }
+    if start.column == 0 || start.column > cells.len() + 1 {
         return None;
     }
-    let end_column = if diagnostic.end.line == start.line && diagnostic.end.column > start.column {
-        diagnostic.end.column.min(line_chars + 1)
+    let span_start = start.column - 1;
+    let span_end = if diagnostic.end.line == start.line && diagnostic.end.column > start.column {
+        (diagnostic.end.column - 1).min(cells.len())
     } else if diagnostic.end.line > start.line {
-        line_chars + 1
+        cells.len()
     } else {
-        start.column
+        span_start
     };
-    let mut shown = String::new();
-    let mut marker = String::new();
-    let mut shown_width = 0;
-    for (index, character) in line.chars().enumerate() {
-        let column = index + 1;
-        let width =
-            if character == '\t' { TAB_WIDTH - shown_width % TAB_WIDTH } else { character.width().unwrap_or(0) };
-        if character == '\t' {
-            shown.push_str(&" ".repeat(width));
-        } else if !character.is_control() {
-            shown.push(character);
+    let width_of = |range: std::ops::Range<usize>| cells[range].iter().map(|cell| cell.1).sum::<usize>();
+    let (mut from, mut to) = (0, cells.len());
+    if line_width > MAX_LINE_WIDTH {
+        from = span_start;
+        while from > 0 && width_of(from - 1..span_start) <= CONTEXT_WIDTH {
+            from -= 1;
         }
-        shown_width += width;
-        let fill = if column < start.column {
-            ' '
-        } else if column < end_column {
-            '^'
-        } else {
-            continue;
-        };
-        marker.extend(std::iter::repeat_n(fill, width));
+        to = from;
+        while to < cells.len() && width_of(from..to + 1) <= MAX_LINE_WIDTH {
+            to += 1;
+        }
     }
-    // A point span, or a span at the end of the line: one caret after the text.
+    let (prefix, suffix) = (if from > 0 { "…" } else { "" }, if to < cells.len() { "…" } else { "" });
+    let mut shown = String::from(prefix);
+    let mut marker = " ".repeat(prefix.width());
+    for (index, (cell, width)) in cells.iter().enumerate().take(to).skip(from) {
+        shown.push_str(cell);
+        if index < span_start {
+            marker.push_str(&" ".repeat(*width));
+        } else if index < span_end {
+            marker.push_str(&"^".repeat(*width));
+        }
+    }
+    shown.push_str(suffix);
+    // A point span, or a span at the end of the line: one caret where it starts.
     if !marker.contains('^') {
         marker.push('^');
     }
@@ -225,6 +247,32 @@ mod tests {
         assert_eq!(marker, " ^^", "a multi-line span underlines to the end of its first line");
         assert!(snippet_of("abc\n", (9, 1), (9, 1)).is_none());
         assert!(snippet_of("abc\n", (1, 9), (1, 9)).is_none());
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let before = "各部门要切实加强网络安全管理工作。".repeat(4);
+        let after = "严格落实信息发布审核制度。".repeat(6);
+        let text = format!("{before}联系电话：13812345678{after}\n");
+        let column = before.chars().count() + 6;
+        let (line, marker) = snippet_of(&text, (1, column), (1, column + 11)).unwrap();
+        assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+        assert!(line.width() <= MAX_LINE_WIDTH + 2, "{line}");
+        let caret = marker.find('^').unwrap();
+        let under: String = line
+            .chars()
+            .scan(0, |width, character| {
+                let here = *width;
+                *width += character.width().unwrap_or(0);
+                Some((here, character))
+            })
+            .filter(|(here, _)| *here >= caret && *here < caret + 11)
+            .map(|(_, character)| character)
+            .collect();
+        assert_eq!(under, "13812345678", "the carets sit under the number");
+        // A short line is shown whole.
+        let (line, _) = snippet_of("短行：13812345678\n", (1, 4), (1, 15)).unwrap();
+        assert_eq!(line, "短行：13812345678");
     }
 
     #[test]
