@@ -275,3 +275,28 @@ fn json_keeps_the_field_order_of_spec_section_6() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_closing_the_pipe_early_does_not_turn_findings_into_a_failure() {
+    use std::process::Stdio;
+    let site = site_with_findings();
+    // Enough output to fill the pipe: many findings.
+    for index in 0..400 {
+        write(
+            &site.path().join(format!("content/news/p{index}.md")),
+            "+++\ntitle = \"t\"\ndate = 2026-11-21\n+++\n\n![x](http://a.example.com/x.png)\n",
+        );
+    }
+    let mut child = govpress()
+        .current_dir(site.path())
+        .args(["check", "--now", common::NOW])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -113,9 +113,11 @@ pub fn print(
     let colour = colour_wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
     let text = render(report, format, sources, RenderOptions { lang, colour, deny_warnings });
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        // `govpress check | head` closing the pipe early is not an error; the exit code still tells.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// `NO_COLOR` (any non-empty value) wins; `CLICOLOR_FORCE` (non-empty, not `0`) colours even a pipe.
