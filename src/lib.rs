@@ -3,6 +3,7 @@
 //! Text in, typed results out: no file system, network, threads or clock. The CLI and the
 //! WebAssembly facade read files, keep time and print; this crate only decides.
 
+pub mod audit;
 pub mod checker;
 pub mod config;
 pub mod diagnostic;
@@ -10,7 +11,9 @@ pub mod files;
 pub mod front_matter;
 pub mod hosts;
 pub mod html_scan;
+pub mod leave_site;
 pub mod page;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -72,6 +72,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         secrets::RULES,
         personal_data::RULES,
         timeliness::RULES,
+        crate::audit::RULES,
     ]
     .into_iter()
     .flatten()
