@@ -101,11 +101,12 @@ fn render_diagnostic(
     };
     let _ = writeln!(out, "{pad} {gutter}={reset} {basis}");
     if let Some(url) = &diagnostic.extra.url {
-        let (label, status) = match lang {
-            Lang::Zh => ("链接", "状态"),
-            Lang::En => ("link", "status"),
+        let (label, status, empty) = match lang {
+            Lang::Zh => ("链接", "状态", "（空）"),
+            Lang::En => ("link", "status", "(empty)"),
         };
-        let _ = write!(out, "{pad} {gutter}={reset} {label}{colon}{url}");
+        let shown = if url.trim().is_empty() { empty } else { url.as_str() };
+        let _ = write!(out, "{pad} {gutter}={reset} {label}{colon}{shown}");
         if let Some(final_url) = diagnostic.extra.final_url.as_deref().filter(|final_url| *final_url != url) {
             let _ = write!(out, " → {final_url}");
         }
