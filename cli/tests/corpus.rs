@@ -1,6 +1,7 @@
 //! The CLI's runner of the shared corpus (`tests/corpus/`, see its README): every case goes through
 //! `govpress check --format json`, and the diagnostics must equal the case's expected ones exactly.
-//! Single-file cases sharing a config run in one process; each site case runs in its own.
+//! Single-file cases run from their rule directory, named as the core's runner names them (the bare file
+//! name), and those sharing a directory and a config run in one process; each site case runs in its own.
 
 mod common;
 
@@ -79,9 +80,9 @@ fn diagnostics_by_file(report: &Value, with_file: bool) -> BTreeMap<String, Vec<
     by_file
 }
 
-/// Runs `govpress check --format json` in the corpus directory; checks the exit code against the report.
-fn check_json(args: &[&str], failures: &mut Vec<String>) -> Option<Value> {
-    let run = common::check(&corpus_dir(), &[&["--format", "json"], args].concat());
+/// Runs `govpress check --format json` in `dir`; checks the exit code against the report.
+fn check_json(dir: &Path, args: &[&str], failures: &mut Vec<String>) -> Option<Value> {
+    let run = common::check(dir, &[&["--format", "json"], args].concat());
     let report: Value = match serde_json::from_str(&run.stdout) {
         Ok(report) => report,
         Err(error) => {
@@ -100,36 +101,40 @@ fn check_json(args: &[&str], failures: &mut Vec<String>) -> Option<Value> {
 fn every_single_file_case_reports_exactly_what_it_expects_through_the_cli() {
     let (files, _) = cases();
     assert!(files.len() >= 4, "the corpus is missing");
-    // Cases with the same config (none, or the same `<case>.toml` text) share one process.
-    let mut groups: BTreeMap<Option<String>, (Option<String>, Vec<String>)> = BTreeMap::new();
+    // Cases in the same rule directory with the same config (none, or the same `<case>.toml` text) share
+    // one process. Key: (rule directory, config text); value: (config file name, case file names).
+    type Group = (Option<String>, Vec<String>);
+    let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
     for file in &files {
-        let config = Path::new(file).with_extension("toml");
-        let config = corpus_dir().join(&config).is_file().then(|| config.to_string_lossy().to_string());
-        let text = config.as_ref().map(|config| std::fs::read_to_string(corpus_dir().join(config)).unwrap());
-        let group = groups.entry(text).or_insert_with(|| (config, Vec::new()));
-        group.1.push(file.clone());
+        let (rule, name) = file.split_once('/').unwrap();
+        let config = corpus_dir().join(file).with_extension("toml");
+        let text = config.is_file().then(|| std::fs::read_to_string(&config).unwrap());
+        let config_name = text.as_ref().map(|_| config.file_name().unwrap().to_string_lossy().to_string());
+        let group = groups.entry((rule.to_string(), text)).or_insert_with(|| (config_name, Vec::new()));
+        group.1.push(name.to_string());
     }
     let mut failures = Vec::new();
-    for (config, group) in groups.values() {
+    for ((rule, _), (config, group)) in &groups {
         let mut args: Vec<&str> = Vec::new();
         if let Some(config) = config {
             args.extend(["--config", config.as_str()]);
         }
         args.extend(group.iter().map(String::as_str));
-        let Some(report) = check_json(&args, &mut failures) else { continue };
+        let Some(report) = check_json(&corpus_dir().join(rule), &args, &mut failures) else { continue };
         if report["files_checked"].as_u64() != Some(group.len() as u64) {
-            failures.push(format!("{group:?}: files_checked is {}", report["files_checked"]));
+            failures.push(format!("{rule}/{group:?}: files_checked is {}", report["files_checked"]));
         }
         let mut got = diagnostics_by_file(&report, false);
-        for file in group {
-            let got = got.remove(file).unwrap_or_default();
-            let expected = read_expected(&corpus_dir().join(Path::new(file).with_extension("expected.json")));
+        for name in group {
+            let got = got.remove(name).unwrap_or_default();
+            let expected =
+                read_expected(&corpus_dir().join(rule).join(Path::new(name).with_extension("expected.json")));
             if got != expected {
-                failures.push(format!("{file}\n  expected: {expected:?}\n  got:      {got:?}"));
+                failures.push(format!("{rule}/{name}\n  expected: {expected:?}\n  got:      {got:?}"));
             }
         }
         if !got.is_empty() {
-            failures.push(format!("diagnostics for files that were not cases: {got:?}"));
+            failures.push(format!("{rule}: diagnostics for files that were not cases: {got:?}"));
         }
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), files.len(), failures.join("\n"));
@@ -140,7 +145,7 @@ fn every_site_case_reports_exactly_what_it_expects_through_the_cli() {
     let (_, sites) = cases();
     let mut failures = Vec::new();
     for site in &sites {
-        let Some(report) = check_json(&[site.to_str().unwrap()], &mut failures) else { continue };
+        let Some(report) = check_json(&corpus_dir(), &[site.to_str().unwrap()], &mut failures) else { continue };
         let got: Vec<Expected> = {
             let mut all: Vec<Expected> = diagnostics_by_file(&report, true).into_values().flatten().collect();
             all.sort();
