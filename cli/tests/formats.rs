@@ -50,7 +50,10 @@ fn sarif_is_valid_and_carries_every_rule_and_finding() {
     for rule in rules {
         assert!(rule["shortDescription"]["text"].as_str().is_some_and(|text| !text.is_empty()));
         assert!(rule["help"]["text"].as_str().unwrap().contains("互联网政务应用安全管理规定"));
-        assert!(rule["properties"]["article"].as_u64().is_some());
+        let article = rule["properties"]["article"].as_u64().unwrap();
+        let article_zh = rule["properties"]["article_zh"].as_str().unwrap();
+        assert!(article_zh.starts_with('第') && article_zh.ends_with('条'), "{article}: {article_zh}");
+        assert!(rule["help"]["markdown"].as_str().unwrap().contains(article_zh));
     }
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);

@@ -120,13 +120,14 @@ pub fn print(
     }
 }
 
-/// `NO_COLOR` (any non-empty value) wins; `CLICOLOR_FORCE` (non-empty, not `0`) colours even a pipe.
+/// `NO_COLOR` (any non-empty value) wins; `CLICOLOR_FORCE` (non-empty, not `0`) colours even a pipe;
+/// a terminal that says `TERM=dumb` gets none.
 fn colour_wanted(is_terminal: bool, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
     let set = |name: &str| env(name).is_some_and(|value| !value.is_empty() && value != "0");
     if env("NO_COLOR").is_some_and(|value| !value.is_empty()) {
         return false;
     }
-    is_terminal || set("CLICOLOR_FORCE")
+    set("CLICOLOR_FORCE") || (is_terminal && env("TERM").is_none_or(|term| term != "dumb"))
 }
 
 pub fn error_label(lang: Lang) -> &'static str {
@@ -189,6 +190,8 @@ mod tests {
         assert!(colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1")])));
         assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "0")])));
         assert!(!colour_wanted(false, env_of(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])));
+        assert!(!colour_wanted(true, env_of(&[("TERM", "dumb")])));
+        assert!(colour_wanted(true, env_of(&[("TERM", "xterm-256color")])));
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn rule_descriptor(rule: &RuleInfo, lang: Lang) -> Value {
         "id": rule.id,
         "shortDescription": { "text": summary },
         "fullDescription": { "text": basis },
-        "help": { "text": basis },
+        "help": { "text": basis, "markdown": help_markdown(rule, summary, lang) },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "article": rule.article,
@@ -77,6 +77,24 @@ fn rule_descriptor(rule: &RuleInfo, lang: Lang) -> Value {
             "tags": ["compliance", format!("article-{}", rule.article)],
         },
     })
+}
+
+/// What GitHub shows under an alert: the article, the rule, and its default level.
+fn help_markdown(rule: &RuleInfo, summary: &str, lang: Lang) -> String {
+    let level = super::severity_word(rule.severity, lang);
+    match lang {
+        Lang::Zh => format!(
+            "**《互联网政务应用安全管理规定》{}**\n\n{summary}\n\n规则 `{}`，默认级别：{level}。",
+            article_text(rule.article, lang),
+            rule.id
+        ),
+        Lang::En => format!(
+            "**Provisions on the Security Management of Internet Government Applications, {}**\n\n{summary}\n\n\
+             Rule `{}`, default level: {level}.",
+            article_text(rule.article, lang),
+            rule.id
+        ),
+    }
 }
 
 fn result(diagnostic: &Diagnostic, path: &str, rules: &[&RuleInfo], lang: Lang) -> Value {
