@@ -1,40 +1,123 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it: one run, every rule in `tool.driver.rules`, results with
 //! `%SRCROOT%`-relative locations. Columns count Unicode code points, as govpress's do.
 
+use std::collections::HashMap;
+
 use govpress::rules::{all_rules, RuleInfo};
 use govpress::{Diagnostic, Lang, Report, Severity};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::{article_text, Sources};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SOURCE_ROOT: &str = "%SRCROOT%";
 
+// Typed results serialise straight to text: a report of ten thousand findings needs no JSON tree.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: [Location; 1],
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// The §6 extras, under the names the JSON report uses.
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    article: u8,
+    help: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    final_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+}
+
 pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
     let rules = all_rules();
-    let results: Vec<Value> = report
+    let rule_indexes: HashMap<&str, usize> = rules.iter().enumerate().map(|(index, rule)| (rule.id, index)).collect();
+    let results = report
         .diagnostics
         .iter()
-        .map(|diagnostic| result(diagnostic, sources.path(&diagnostic.file), &rules, lang))
+        .map(|diagnostic| result(diagnostic, sources.path(&diagnostic.file), &rule_indexes, lang))
         .collect();
-    let mut driver = Map::new();
-    driver.insert("name".into(), json!("govpress"));
-    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
-    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
-    if let Some(uri) = information_uri() {
-        driver.insert("informationUri".into(), json!(uri));
-    }
-    driver.insert("rules".into(), Value::Array(rules.iter().map(|rule| rule_descriptor(rule, lang)).collect()));
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "invocations": [{ "executionSuccessful": true }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+    let mut driver = json!({
+        "name": "govpress",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
     });
+    if let Some(uri) = information_uri() {
+        driver["informationUri"] = json!(uri);
+    }
+    driver["rules"] = rules.iter().map(|rule| rule_descriptor(rule, lang)).collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": driver }),
+            invocations: json!([{ "executionSuccessful": true }]),
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
 }
 
@@ -97,7 +180,12 @@ fn help_markdown(rule: &RuleInfo, summary: &str, lang: Lang) -> String {
     }
 }
 
-fn result(diagnostic: &Diagnostic, path: &str, rules: &[&RuleInfo], lang: Lang) -> Value {
+fn result<'a>(
+    diagnostic: &'a Diagnostic,
+    path: &str,
+    rule_indexes: &HashMap<&str, usize>,
+    lang: Lang,
+) -> SarifResult<'a> {
     let start = diagnostic.start;
     // SARIF regions end after their last character; a point span still covers one character so
     // that viewers have something to highlight.
@@ -110,48 +198,40 @@ fn result(diagnostic: &Diagnostic, path: &str, rules: &[&RuleInfo], lang: Lang) 
         Lang::Zh => "帮助：",
         Lang::En => "Help: ",
     };
-    let mut properties = Map::new();
-    properties.insert("article".into(), json!(diagnostic.article));
-    properties.insert("help".into(), json!(diagnostic.help.get(lang)));
-    if let Some(url) = &diagnostic.extra.url {
-        properties.insert("url".into(), json!(url));
-    }
-    if let Some(final_url) = &diagnostic.extra.final_url {
-        properties.insert("final_url".into(), json!(final_url));
-    }
-    if let Some(status) = diagnostic.extra.status {
-        properties.insert("status".into(), json!(status));
-    }
-    let mut result = json!({
-        "ruleId": diagnostic.rule,
-        "level": level(diagnostic.severity),
-        "message": { "text": format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)) },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": artifact_location(path),
-                "region": {
-                    "startLine": start.line.max(1),
-                    "startColumn": start.column.max(1),
-                    "endLine": end_line.max(1),
-                    "endColumn": end_column.max(1),
+    SarifResult {
+        rule_id: diagnostic.rule,
+        rule_index: rule_indexes.get(diagnostic.rule).copied(),
+        level: level(diagnostic.severity),
+        message: Message {
+            text: format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)),
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(path),
+                region: Region {
+                    start_line: start.line.max(1),
+                    start_column: start.column.max(1),
+                    end_line: end_line.max(1),
+                    end_column: end_column.max(1),
                 },
             },
         }],
-        "properties": properties,
-    });
-    if let Some(index) = rules.iter().position(|rule| rule.id == diagnostic.rule) {
-        result["ruleIndex"] = json!(index);
+        properties: ResultProperties {
+            article: diagnostic.article,
+            help: diagnostic.help.get(lang),
+            url: diagnostic.extra.url.as_deref(),
+            final_url: diagnostic.extra.final_url.as_deref(),
+            status: diagnostic.extra.status,
+        },
     }
-    result
 }
 
 /// A site-relative path becomes a `%SRCROOT%`-relative URI; an absolute one (a single file checked outside a
 /// site) a `file:` URI.
-fn artifact_location(file: &str) -> Value {
-    if let Some(rest) = file.strip_prefix('/') {
-        json!({ "uri": format!("file:///{}", percent_encode(rest)) })
-    } else {
-        json!({ "uri": percent_encode(file.trim_start_matches("./")), "uriBaseId": SOURCE_ROOT })
+fn artifact_location(file: &str) -> ArtifactLocation {
+    match file.strip_prefix('/') {
+        Some(rest) => ArtifactLocation { uri: format!("file:///{}", percent_encode(rest)), uri_base_id: None },
+        None => ArtifactLocation { uri: percent_encode(file.trim_start_matches("./")), uri_base_id: Some(SOURCE_ROOT) },
     }
 }
 
@@ -174,9 +254,9 @@ mod tests {
 
     #[test]
     fn uris_are_relative_and_encoded() {
-        assert_eq!(artifact_location("content/新闻 2024/a.md")["uri"], "content/%E6%96%B0%E9%97%BB%202024/a.md");
-        assert_eq!(artifact_location("content/a.md")["uriBaseId"], "%SRCROOT%");
-        assert_eq!(artifact_location("/tmp/a b.md")["uri"], "file:///tmp/a%20b.md");
-        assert!(artifact_location("/tmp/a.md").get("uriBaseId").is_none());
+        assert_eq!(artifact_location("content/新闻 2024/a.md").uri, "content/%E6%96%B0%E9%97%BB%202024/a.md");
+        assert_eq!(artifact_location("./content/a.md").uri_base_id, Some("%SRCROOT%"));
+        assert_eq!(artifact_location("/tmp/a b.md").uri, "file:///tmp/a%20b.md");
+        assert!(artifact_location("/tmp/a.md").uri_base_id.is_none());
     }
 }
