@@ -39,11 +39,14 @@ const CONTEXT_WIDTH: usize = 24;
 pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
     let palette = if colour { &COLOURED } else { &PLAIN };
     // Line indexes only for the files that have something to show.
-    let indexes: std::collections::BTreeMap<&str, LineIndex> = report
-        .diagnostics
-        .iter()
-        .filter_map(|diagnostic| Some((diagnostic.file.as_str(), LineIndex::new(sources.text(&diagnostic.file)?))))
-        .collect();
+    let mut indexes: std::collections::BTreeMap<&str, LineIndex> = std::collections::BTreeMap::new();
+    for diagnostic in &report.diagnostics {
+        if !indexes.contains_key(diagnostic.file.as_str()) {
+            if let Some(text) = sources.text(&diagnostic.file) {
+                indexes.insert(&diagnostic.file, LineIndex::new(text));
+            }
+        }
+    }
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let source =
@@ -128,19 +131,16 @@ fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(St
     }
     let line = index.line_text(text, start.line);
     // Each character as shown and its terminal width.
-    let mut cells: Vec<(String, usize)> = Vec::new();
+    let mut cells: Vec<(char, usize)> = Vec::with_capacity(line.len());
     let mut line_width = 0;
     for character in line.chars() {
-        let cell = match character {
-            '\t' => {
-                let width = TAB_WIDTH - line_width % TAB_WIDTH;
-                (" ".repeat(width), width)
-            }
-            control if control.is_control() => (String::new(), 0),
-            other => (other.to_string(), other.width().unwrap_or(0)),
+        let width = match character {
+            '\t' => TAB_WIDTH - line_width % TAB_WIDTH,
+            control if control.is_control() => 0,
+            other => other.width().unwrap_or(0),
         };
-        line_width += cell.1;
-        cells.push(cell);
+        line_width += width;
+        cells.push((character, width));
     }
     if start.column == 0 || start.column > cells.len() + 1 {
         return None;
@@ -168,12 +168,16 @@ fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(St
     let (prefix, suffix) = (if from > 0 { "…" } else { "" }, if to < cells.len() { "…" } else { "" });
     let mut shown = String::from(prefix);
     let mut marker = " ".repeat(prefix.width());
-    for (index, (cell, width)) in cells.iter().enumerate().take(to).skip(from) {
-        shown.push_str(cell);
+    for (index, &(character, width)) in cells.iter().enumerate().take(to).skip(from) {
+        if character == '\t' {
+            shown.extend(std::iter::repeat_n(' ', width));
+        } else if !character.is_control() {
+            shown.push(character);
+        }
         if index < span_start {
-            marker.push_str(&" ".repeat(*width));
+            marker.extend(std::iter::repeat_n(' ', width));
         } else if index < span_end {
-            marker.push_str(&"^".repeat(*width));
+            marker.extend(std::iter::repeat_n('^', width));
         }
     }
     shown.push_str(suffix);
