@@ -1,5 +1,8 @@
 //! The report formats end to end: SARIF against the official schema, JUnit as well-formed XML with
 //! consistent counts, GitHub workflow commands, and snapshots of each.
+//!
+//! When a rule's wording changes on purpose, refresh the snapshots and review the diff:
+//! `INSTA_UPDATE=always cargo test -p govpress-cli --test formats && git diff cli/tests/snapshots`.
 
 mod common;
 
