@@ -7,13 +7,14 @@ use std::rc::Rc;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Position, Severity, Text};
-use crate::leave_site::{LeaveSite, CONFIRM_ATTRIBUTE, CONTINUE_ATTRIBUTE};
+use crate::leave_site::{decode_entities, LeaveSite, CONFIRM_ATTRIBUTE, CONTINUE_ATTRIBUTE};
 use crate::rules::links::{parse_target, LinkTarget};
 use crate::rules::RuleInfo;
 use crate::source::LineIndex;
 
 mod footer;
 mod hidden;
+pub mod manifest;
 
 pub use footer::{conac_url, error_report_url, FOOTER_IDENTITY, FOOTER_MARK};
 
@@ -43,8 +44,17 @@ pub const BROKEN_LINK: RuleInfo = RuleInfo {
 
 pub const HIDDEN_LINK: RuleInfo = hidden::HIDDEN_LINK;
 
-pub const RULES: &[RuleInfo] =
-    &[FOOTER_MARK, FOOTER_IDENTITY, UNREWRITTEN_LINK, INSECURE_RESOURCE, BROKEN_LINK, HIDDEN_LINK];
+pub const RULES: &[RuleInfo] = &[
+    FOOTER_MARK,
+    FOOTER_IDENTITY,
+    UNREWRITTEN_LINK,
+    INSECURE_RESOURCE,
+    BROKEN_LINK,
+    HIDDEN_LINK,
+    manifest::ADDED,
+    manifest::CHANGED,
+    manifest::MISSING,
+];
 
 /// What a built file is, which decides what it must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +114,7 @@ impl<'a> Auditor<'a> {
         let links = {
             let state = Rc::clone(&state);
             lol_html::element!("a[href], area[href]", move |element| {
-                let href = element.get_attribute("href").unwrap_or_default();
+                let href = decode_entities(&element.get_attribute("href").unwrap_or_default()).into_owned();
                 let offset = element.source_location().bytes().start;
                 let mut state = state.borrow_mut();
                 if let Some(url) = self.leave.needs_warning(&href) {
@@ -113,7 +123,7 @@ impl<'a> Auditor<'a> {
                     if !confirmed && !continues {
                         state.diagnostics.push((offset, unrewritten(url.as_str())));
                     }
-                } else if self.is_internal(&href) && !self.leave.is_leave_path(&href) {
+                } else if self.is_internal(&href) {
                     state.internal_links.push((offset, href));
                 }
                 Ok(())
@@ -123,7 +133,7 @@ impl<'a> Auditor<'a> {
             let state = Rc::clone(&state);
             lol_html::element!("[id], a[name]", move |element| {
                 let id = element.get_attribute("id").or_else(|| element.get_attribute("name"));
-                state.borrow_mut().ids.extend(id);
+                state.borrow_mut().ids.extend(id.map(|id| decode_entities(&id).into_owned()));
                 Ok(())
             })
         };
@@ -218,7 +228,10 @@ fn insecure_resource_url(element: &lol_html::html_content::Element<'_, '_>) -> O
             urls
         }
     };
-    candidates.into_iter().find(|url| url.trim_start().to_ascii_lowercase().starts_with("http://"))
+    candidates
+        .into_iter()
+        .map(|url| decode_entities(&url).into_owned())
+        .find(|url| url.trim_start().to_ascii_lowercase().starts_with("http://"))
 }
 
 fn unrewritten(url: &str) -> Diagnostic {

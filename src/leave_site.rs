@@ -83,8 +83,9 @@ impl<'h> LeaveSite<'h> {
     }
 
     /// The destination of `href` if following it leaves government for a site that needs a warning.
+    /// `href` is the attribute as written in the HTML (entities are decoded here).
     pub fn needs_warning(&self, href: &str) -> Option<url::Url> {
-        let LinkTarget::Web(url) = parse_target(href) else { return None };
+        let LinkTarget::Web(url) = parse_target(&decode_entities(href)) else { return None };
         let host = url.host_str()?.to_ascii_lowercase();
         if IDENTITY_SERVICE_HOSTS.contains(&host.as_str()) {
             return None;
@@ -125,7 +126,8 @@ impl<'h> LeaveSite<'h> {
                 LinkMode::Interstitial => {
                     element.set_attribute("href", &self.leave_path(&target))?;
                     if !element.has_attribute("title") {
-                        element.set_attribute("title", &format!("{}：{}", self.warning, target.url))?;
+                        element
+                            .set_attribute("title", &escape_ampersands(&format!("{}：{}", self.warning, target.url)))?;
                     }
                 }
                 LinkMode::Confirm => {
@@ -167,6 +169,56 @@ impl<'h> LeaveSite<'h> {
         let targets = targets.take();
         Ok(Rewritten { html, targets })
     }
+}
+
+/// Decodes character references in text or attribute values as lol_html hands them over (raw):
+/// numeric ones and the named ones templates and sanitisers produce.
+pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let character = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => name.strip_prefix('#').and_then(|number| {
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            character.map(|character| (character, end))
+        });
+        match decoded {
+            Some((character, end)) => {
+                out.push(character);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// lol_html escapes `"` in values it sets but not `&`.
+fn escape_ampersands(value: &str) -> String {
+    value.replace('&', "&amp;")
 }
 
 /// 您访问的链接即将离开“<site>”门户网站
@@ -250,6 +302,16 @@ mod tests {
         assert_eq!(leave.rewrite(html).unwrap().html, html);
         assert!(leave.is_leave_path("/leave/0123456789abcdef.html"));
         assert!(!leave.is_leave_path("/leaves/x.html"));
+    }
+
+    #[test]
+    fn entities_in_attributes_are_decoded() {
+        assert_eq!(decode_entities("a?x=1&amp;y=2&#x26;z&#38;w"), "a?x=1&y=2&z&w");
+        assert_eq!(decode_entities("&unknown; & &amp"), "&unknown; & &amp");
+        let (config, hosts) = site("interstitial");
+        let leave = LeaveSite::new(&config, &hosts);
+        let rewritten = leave.rewrite("<a href=\"https://example.com/a?x=1&amp;y=2\">x</a>").unwrap();
+        assert_eq!(rewritten.targets[0].url, "https://example.com/a?x=1&y=2");
     }
 
     #[test]

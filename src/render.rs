@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::hosts::{Destination, HostClassifier};
+use crate::leave_site::decode_entities;
 use crate::page::Page;
 use crate::rules::links::{parse_target, LinkTarget};
 
@@ -27,7 +28,7 @@ pub struct RenderedBody {
 }
 
 /// Rewrites a Markdown link destination (e.g. `../news/a.md` → `/news/a/`); `None` keeps it.
-pub type LinkResolver<'r> = &'r (dyn Fn(&str) -> Option<String> + Sync);
+pub type LinkResolver<'r> = &'r dyn Fn(&str) -> Option<String>;
 
 /// Renders bodies; build it once (the sanitiser's tables are not free) and share it across threads.
 pub struct Renderer<'h> {
@@ -97,7 +98,8 @@ impl<'h> Renderer<'h> {
         let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!(
             "iframe",
             |element| {
-                let allowed = element.get_attribute("src").is_some_and(|src| frame_allowed(hosts, &src));
+                let allowed =
+                    element.get_attribute("src").is_some_and(|src| frame_allowed(hosts, &decode_entities(&src)));
                 if !allowed {
                     element.remove();
                 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::leave_site::decode_entities;
 use crate::rules::links::{parse_target, LinkTarget};
 use crate::rules::RuleInfo;
 
@@ -222,21 +223,4 @@ fn is_conac_link(href: &str, conac_id: &str) -> bool {
 
 fn carries_site_code(href: &str, site_code: &str) -> bool {
     ["siteCode", "sitecode", "site_code"].iter().any(|key| query_value(href, key).as_deref() == Some(site_code))
-}
-
-/// Text chunks and attributes arrive as written; templates escape a few characters.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&#47;", "/")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
 }

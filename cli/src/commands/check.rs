@@ -65,7 +65,11 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>) -> anyhow::Result<Rep
 }
 
 /// `check_site`, keeping the text of every file read for the report's renderers.
-fn check_site_with_sources(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources) -> anyhow::Result<Report> {
+pub(crate) fn check_site_with_sources(
+    site: &Site,
+    now: DateTime<FixedOffset>,
+    sources: &mut Sources,
+) -> anyhow::Result<Report> {
     let checker = Checker::new(site.config.clone());
     let files = site.content_files()?;
     let mut diagnostics = checker.check_config(site::CONFIG_FILE);

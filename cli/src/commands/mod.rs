@@ -4,13 +4,19 @@ use clap::Subcommand;
 
 use crate::Globals;
 
+pub mod build;
 pub mod check;
 pub mod rules;
+pub mod verify;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 检查站点目录或单个 Markdown 文件，不写任何文件
     Check(check::CheckArgs),
+    /// 检查、生成并原子写出站点（离站提示改写、页脚网上标识、SM3 构建清单）
+    Build(build::BuildArgs),
+    /// 对照构建清单（SM3）核验已发布目录：新增、修改、缺失的文件（网页防篡改）
+    Verify(verify::VerifyArgs),
     /// 列出全部规则：编号、依据条款、默认级别、说明
     Rules(rules::RulesArgs),
 }
@@ -18,6 +24,8 @@ pub enum Command {
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
     match command {
         Command::Check(args) => check::run(args, globals),
+        Command::Build(args) => build::run(args, globals),
+        Command::Verify(args) => verify::run(args, globals),
         Command::Rules(args) => rules::run(args, globals),
     }
 }

@@ -1,0 +1,299 @@
+//! Turning the model into HTML files: Markdown pages, section lists with pagination, the home page,
+//! leave pages and 404. Every HTML file goes through the leave-site rewriting and the audit before
+//! it is written.
+
+use govpress::audit::{Auditor, DocumentAudit, DocumentKind};
+use govpress::diagnostic::Position;
+use govpress::leave_site::{LeaveSite, LeaveTarget};
+use govpress::page::{LinkKind, Page};
+use govpress::render::Renderer;
+use govpress::time::Timestamp;
+use serde::Serialize;
+use tera::Context;
+
+use super::model::{SiteModel, SitePage};
+use super::templates::{MetaVars, Templates};
+use super::writer::Staging;
+
+/// Newest items per section on the home page.
+const HOME_ITEMS: usize = 8;
+
+/// What writing one HTML file left for the site-wide checks.
+#[derive(Debug)]
+pub struct Written {
+    /// Output path relative to the output root.
+    pub path: String,
+    /// Site-absolute URL path the file answers (`/news/a/`).
+    pub url: String,
+    /// The Markdown source it was rendered from, with its links and where they were written.
+    pub source: Option<SourceLinks>,
+    pub audit: DocumentAudit,
+    pub targets: Vec<LeaveTarget>,
+}
+
+#[derive(Debug)]
+pub struct SourceLinks {
+    pub path: String,
+    pub links: Vec<(String, Position)>,
+}
+
+/// Everything a page render needs, shared by the worker threads.
+pub struct Pipeline<'a> {
+    pub model: &'a SiteModel,
+    pub templates: &'a Templates,
+    pub renderer: &'a Renderer<'a>,
+    pub leave: &'a LeaveSite<'a>,
+    pub auditor: &'a Auditor<'a>,
+    pub staging: &'a Staging,
+    /// How diagnostics name the output directory (`public`).
+    pub out_label: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Item {
+    title: String,
+    url: String,
+    date: String,
+    date_iso: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Reprint {
+    source_name: String,
+    source_url: String,
+    reprinted_at: String,
+}
+
+impl Pipeline<'_> {
+    /// Site-absolute URL with the base path (`/portal/news/a/` for a site under `/portal/`).
+    pub fn href(&self, url: &str) -> String {
+        format!("{}{}", self.leave.base_path().trim_end_matches('/'), url)
+    }
+
+    /// Rewrites, audits and writes one HTML file.
+    pub fn finish(
+        &self,
+        path: String,
+        url: String,
+        html: &str,
+        kind: DocumentKind,
+        source: Option<SourceLinks>,
+    ) -> anyhow::Result<Written> {
+        let rewritten = self.leave.rewrite(html).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        let audit = self.auditor.audit(&format!("{}/{path}", self.out_label), &rewritten.html, kind);
+        self.staging.write(&path, rewritten.html.as_bytes())?;
+        Ok(Written { path, url, source, audit, targets: rewritten.targets })
+    }
+
+    fn item(&self, page: &SitePage) -> Item {
+        Item {
+            title: page.title().to_string(),
+            url: self.href(&page.url),
+            date: page.date.map(|date| date.china_date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            date_iso: iso(page.date.as_ref()),
+        }
+    }
+
+    fn section_title(&self, key: &str) -> String {
+        self.model
+            .section(key)
+            .map(|section| self.model.pages[section.index_page].title().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Parses a page once and renders its body, with `*.md` links resolved; also its link positions.
+    fn body(&self, page: &SitePage) -> (String, SourceLinks) {
+        let (parsed, _) = Page::parse(&page.source_path, &page.text);
+        let resolve = |href: &str| self.model.resolve_markdown_link(&page.source_path, href).map(|url| self.href(&url));
+        let body = self.renderer.render_with(&parsed, Some(&resolve));
+        let links = parsed
+            .links
+            .iter()
+            .filter(|link| link.kind == LinkKind::Link)
+            .map(|link| (resolve(&link.url).unwrap_or_else(|| link.url.clone()), parsed.position(link.range.start)))
+            .collect();
+        (body.html, SourceLinks { path: page.source_path.clone(), links })
+    }
+
+    fn meta(&self, page: &SitePage, column: &str) -> MetaVars {
+        let front_matter = &page.front_matter;
+        let source = front_matter
+            .reprint
+            .as_ref()
+            .filter(|_| front_matter.is_reprint())
+            .and_then(|reprint| reprint.source_name.clone())
+            .or_else(|| front_matter.department.clone())
+            .unwrap_or_default();
+        MetaVars {
+            column_name: self.section_title(column),
+            article_title: page.title().to_string(),
+            pub_date: page.date.map(|date| date.display()).unwrap_or_default(),
+            content_source: source,
+            description: front_matter.description.clone().unwrap_or_default(),
+            current: column.split('/').next().unwrap_or_default().to_string(),
+            feed_url: None,
+        }
+    }
+
+    /// An article page.
+    pub fn article(&self, page: &SitePage) -> anyhow::Result<Written> {
+        let (content, links) = self.body(page);
+        let front_matter = &page.front_matter;
+        let reprint = front_matter.reprint.as_ref().filter(|_| front_matter.is_reprint()).map(|reprint| Reprint {
+            source_name: reprint.source_name.clone().unwrap_or_default(),
+            source_url: reprint.source_url.clone().unwrap_or_default(),
+            reprinted_at: reprint
+                .reprinted_at
+                .as_deref()
+                .and_then(Timestamp::parse)
+                .map(|at| at.display())
+                .unwrap_or_default(),
+        });
+        let section = self.model.section(&page.section);
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &serde_json::json!({
+                "title": page.title(),
+                "date": page.date.map(|date| date.display()),
+                "date_iso": iso(page.date.as_ref()),
+                "department": front_matter.department,
+                "content": content,
+                "url": self.href(&page.url),
+                "section_title": self.section_title(&page.section),
+                "section_url": section.map(|section| self.href(&self.model.pages[section.index_page].url)),
+                "reprint": reprint,
+            }),
+        );
+        context.insert("meta", &self.meta(page, &page.section));
+        let html = self.templates.render("page.html", &context)?;
+        self.finish(page.output_path(), page.url.clone(), &html, DocumentKind::Page, Some(links))
+    }
+
+    /// A section's list pages: `/news/`, `/news/page/2/`, ….
+    pub fn section_pages(&self, section_index: usize) -> anyhow::Result<Vec<Written>> {
+        let section = &self.model.sections[section_index];
+        let index_page = &self.model.pages[section.index_page];
+        let (content, links) = self.body(index_page);
+        let chunks: Vec<&[usize]> = section.pages.chunks(section.paginate_by).collect();
+        let total = chunks.len().max(1);
+        let page_url = |number: usize| {
+            if number == 1 {
+                index_page.url.clone()
+            } else {
+                format!("{}page/{number}/", index_page.url)
+            }
+        };
+        let mut written = Vec::with_capacity(total);
+        let mut links = Some(links);
+        for number in 1..=total {
+            let items: Vec<Item> = chunks
+                .get(number - 1)
+                .map(|chunk| chunk.iter().map(|&index| self.item(&self.model.pages[index])).collect())
+                .unwrap_or_default();
+            let mut context = Context::new();
+            context.insert(
+                "section",
+                &serde_json::json!({
+                    "key": section.key,
+                    "title": index_page.title(),
+                    "url": self.href(&index_page.url),
+                    "content": content,
+                    "pages": items,
+                }),
+            );
+            context.insert(
+                "pagination",
+                &serde_json::json!({
+                    "current": number,
+                    "total": total,
+                    "previous": (number > 1).then(|| self.href(&page_url(number - 1))),
+                    "next": (number < total).then(|| self.href(&page_url(number + 1))),
+                }),
+            );
+            let mut meta = self.meta(index_page, &section.key);
+            meta.feed_url = Some(self.href(&format!("{}atom.xml", index_page.url)));
+            context.insert("meta", &meta);
+            let html = self.templates.render("section.html", &context)?;
+            let url = page_url(number);
+            let path = format!("{}index.html", url.trim_start_matches('/'));
+            // The section's own Markdown links are on page 1 only.
+            written.push(self.finish(path, url, &html, DocumentKind::Page, links.take())?);
+        }
+        Ok(written)
+    }
+
+    /// The home page: `content/_index.md` and the newest items of each top-level section.
+    pub fn home(&self) -> anyhow::Result<Written> {
+        let home = self.model.section("").map(|section| &self.model.pages[section.index_page]);
+        let (content, links) = match home {
+            Some(page) => {
+                let (content, links) = self.body(page);
+                (content, Some(links))
+            }
+            None => (String::new(), None),
+        };
+        let columns: Vec<_> = self
+            .model
+            .top_sections()
+            .map(|section| {
+                let index_page = &self.model.pages[section.index_page];
+                serde_json::json!({
+                    "key": section.key,
+                    "title": index_page.title(),
+                    "url": self.href(&index_page.url),
+                    "pages": section.pages.iter().take(HOME_ITEMS).map(|&index| self.item(&self.model.pages[index])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let mut context = Context::new();
+        context.insert("home", &serde_json::json!({ "content": content }));
+        context.insert("columns", &columns);
+        let mut meta = home.map(|page| self.meta(page, "")).unwrap_or_default();
+        meta.column_name = "首页".into();
+        context.insert("meta", &meta);
+        let html = self.templates.render("index.html", &context)?;
+        self.finish("index.html".into(), "/".into(), &html, DocumentKind::Page, links)
+    }
+
+    pub fn leave_page(&self, target: &LeaveTarget) -> anyhow::Result<Written> {
+        let mut context = Context::new();
+        context.insert("leave", &serde_json::json!({ "warning": self.leave.warning(), "url": target.url }));
+        context.insert(
+            "meta",
+            &MetaVars {
+                column_name: "离站提示".into(),
+                article_title: self.leave.warning().into(),
+                current: "leave".into(),
+                ..MetaVars::default()
+            },
+        );
+        let html = self.templates.render("leave.html", &context)?;
+        let path = format!("{}/{}.html", govpress::leave_site::LEAVE_DIR, target.hash);
+        let url = format!("/{path}");
+        self.finish(path, url, &html, DocumentKind::LeavePage, None)
+    }
+
+    pub fn not_found(&self) -> anyhow::Result<Written> {
+        let mut context = Context::new();
+        context.insert(
+            "meta",
+            &MetaVars {
+                column_name: "404".into(),
+                article_title: "页面不存在".into(),
+                current: "404".into(),
+                ..MetaVars::default()
+            },
+        );
+        let html = self.templates.render("404.html", &context)?;
+        self.finish("404.html".into(), "/404.html".into(), &html, DocumentKind::Page, None)
+    }
+}
+
+fn iso(date: Option<&Timestamp>) -> String {
+    match date {
+        Some(Timestamp::Date(day)) => day.format("%Y-%m-%d").to_string(),
+        Some(date) => date.instant().to_rfc3339(),
+        None => String::new(),
+    }
+}

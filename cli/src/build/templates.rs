@@ -1,0 +1,157 @@
+//! The theme: tera templates and assets of `site-template/`, embedded in the binary so it works
+//! anywhere, each overridable by a file of the same name in the site's `templates/` (or `static/`).
+//! Templates are parsed once per build; the site-wide variables live in tera's global context.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use govpress::config::OrgKind;
+use govpress::leave_site::LeaveSite;
+use govpress::SiteConfig;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("../../../site-template/templates/base.html")),
+    ("footer.html", include_str!("../../../site-template/templates/footer.html")),
+    ("index.html", include_str!("../../../site-template/templates/index.html")),
+    ("section.html", include_str!("../../../site-template/templates/section.html")),
+    ("page.html", include_str!("../../../site-template/templates/page.html")),
+    ("404.html", include_str!("../../../site-template/templates/404.html")),
+    ("leave.html", include_str!("../../../site-template/templates/leave.html")),
+];
+
+/// Theme assets, written under the output root unless the site's `static/` has the same file.
+pub const THEME_ASSETS: [(&str, &[u8]); 4] = [
+    ("assets/govpress.css", include_bytes!("../../../site-template/static/assets/govpress.css")),
+    ("govpress-leave.js", include_bytes!("../../../site-template/static/govpress-leave.js")),
+    (
+        "assets/marks/party-government.svg",
+        include_bytes!("../../../site-template/static/assets/marks/party-government.svg"),
+    ),
+    (
+        "assets/marks/public-institution.svg",
+        include_bytes!("../../../site-template/static/assets/marks/public-institution.svg"),
+    ),
+];
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Site-wide template variables (`site.*`).
+#[derive(Debug, Serialize)]
+pub struct SiteVars {
+    pub name: String,
+    pub domain: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub site_code: String,
+    pub icp: String,
+    pub psb: String,
+    pub sponsor: String,
+    pub contact: String,
+    pub conac_url: String,
+    pub error_report_url: String,
+    pub mark_image: String,
+    pub mark_alt: String,
+    pub org_kind: String,
+}
+
+impl SiteVars {
+    pub fn new(config: &SiteConfig, leave: &LeaveSite<'_>) -> SiteVars {
+        let identity = &config.identity;
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let (mark_image, mark_alt, org_kind) = match config.site.org_kind {
+            OrgKind::PartyGovernment => ("assets/marks/party-government.svg", "党政机关", "party-government"),
+            OrgKind::PublicInstitution => ("assets/marks/public-institution.svg", "事业单位", "public-institution"),
+        };
+        SiteVars {
+            name: text(&config.site.name),
+            domain: config.site_host().unwrap_or_default(),
+            base_url: config.site.base_url.clone().unwrap_or_default().trim_end_matches('/').to_string(),
+            base_path: leave.base_path().to_string(),
+            site_code: text(&identity.site_code),
+            icp: text(&identity.icp),
+            psb: text(&identity.psb),
+            sponsor: text(&identity.sponsor),
+            contact: text(&identity.contact),
+            conac_url: govpress::audit::conac_url(identity.conac_id.as_deref().unwrap_or_default()),
+            error_report_url: govpress::audit::error_report_url(identity.site_code.as_deref().unwrap_or_default()),
+            mark_image: mark_image.into(),
+            mark_alt: mark_alt.into(),
+            org_kind: org_kind.into(),
+        }
+    }
+}
+
+/// One entry of the navigation (`nav`).
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    pub key: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// The metadata every page carries (`meta.*`): 政府网站 meta tags and the current section.
+#[derive(Debug, Default, Serialize)]
+pub struct MetaVars {
+    pub column_name: String,
+    pub article_title: String,
+    pub pub_date: String,
+    pub content_source: String,
+    pub description: String,
+    pub current: String,
+    pub feed_url: Option<String>,
+}
+
+/// The parsed templates of one build.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Embedded templates, overridden file by file by the site's `templates/`.
+    pub fn load(site_root: &Path, site: &SiteVars, nav: &[NavItem]) -> anyhow::Result<Templates> {
+        let mut sources: Vec<(String, String)> =
+            EMBEDDED_TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+        let directory = site_root.join(TEMPLATES_DIR);
+        if directory.is_dir() {
+            for entry in walkdir::WalkDir::new(&directory).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = crate::site::relative_path(&directory, entry.path());
+                let text = std::fs::read_to_string(entry.path())
+                    .with_context(|| format!("无法读取模板 {} / cannot read template", entry.path().display()))?;
+                match sources.iter_mut().find(|(known, _)| *known == name) {
+                    Some(slot) => slot.1 = text,
+                    None => sources.push((name, text)),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str())))
+            .map_err(|error| anyhow::anyhow!("模板错误 / template error: {}", describe(&error)))?;
+        tera.global_context().insert("site", site);
+        tera.global_context().insert("nav", nav);
+        Ok(Templates { tera })
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> anyhow::Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| anyhow::anyhow!("渲染模板 {name} 失败 / rendering {name} failed: {}", describe(&error)))
+    }
+}
+
+/// Tera's error with its causes, which hold the file and line.
+fn describe(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,57 @@
+//! `govpress build [DIR] [--out PATH]`: checks, renders, rewrites, audits, writes atomically.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+use govpress::Lang;
+
+use crate::build::{build_site, BuildOptions};
+use crate::commands::check::{now_in_china, parse_now};
+use crate::output::{self, Format};
+use crate::site::Site;
+use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// 站点目录（默认：当前目录）
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 输出目录（默认：站点目录下的 public）
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 检查结果的输出格式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// 以此时刻为“现在”（RFC 3339），便于复现
+    #[arg(long, value_parser = parse_now)]
+    now: Option<DateTime<FixedOffset>>,
+}
+
+pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
+    let site = Site::open(&args.dir)?;
+    let options = BuildOptions { out: args.out, now: args.now.unwrap_or_else(now_in_china), progress: !globals.quiet };
+    let built = build_site(&site, &options)?;
+    if !built.report.diagnostics.is_empty() {
+        output::print(&built.report, args.format, &built.sources, globals.lang, false)?;
+    }
+    if built.written {
+        if !globals.quiet {
+            let out = built.out.display();
+            let (pages, files, leave) = (built.pages, built.files, built.leave_pages);
+            match globals.lang {
+                Lang::Zh => eprintln!("已生成 {out}：{pages} 个页面，{files} 个文件，{leave} 个离站提示页"),
+                Lang::En => eprintln!("Built {out}: {pages} pages, {files} files, {leave} leave pages"),
+            }
+        }
+        Ok(EXIT_OK)
+    } else {
+        match globals.lang {
+            Lang::Zh => eprintln!("构建未通过检查，未写入任何文件；{} 保持原样", built.out.display()),
+            Lang::En => {
+                eprintln!("The build failed its checks; nothing was written and {} is unchanged", built.out.display())
+            }
+        }
+        Ok(EXIT_FINDINGS)
+    }
+}
