@@ -67,6 +67,113 @@ pub struct LinksSection {
     pub allow: Vec<String>,
     /// Hosts third-party scripts and styles may load from (第二十七条).
     pub script_hosts: Vec<String>,
+    /// `govpress links` (第十五条 定期检查): URLs matching these regular expressions are not checked.
+    pub exclude: Vec<String>,
+    /// Status codes accepted as working besides 2xx: `403`, or ranges `"400..=403"`.
+    pub accept: Vec<StatusCodes>,
+    /// Limit of one request (connect, headers and body): seconds, or `"500ms"`, `"20s"`, `"2m"`.
+    pub timeout: Option<ConfigDuration>,
+    pub max_concurrency: Option<usize>,
+    pub per_host_concurrency: Option<usize>,
+    pub per_host_interval_ms: Option<u64>,
+    pub retries: Option<u32>,
+    /// How long a working link's result is reused before it is checked again (`"1d"`).
+    pub cache_max_age: Option<ConfigDuration>,
+    /// Bound of a whole `govpress links` run (`"30m"`).
+    pub max_time: Option<ConfigDuration>,
+    /// Check `#fragment`s against the target page's ids.
+    pub check_fragments: Option<bool>,
+    /// Overrides per host (`[links.hosts."example.com"]`), applying to its subdomains too.
+    pub hosts: BTreeMap<String, LinkHostOverride>,
+}
+
+/// `[links.hosts."example.com"]`: what differs for one host.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkHostOverride {
+    pub timeout: Option<ConfigDuration>,
+    pub per_host_concurrency: Option<usize>,
+    pub per_host_interval_ms: Option<u64>,
+    pub retries: Option<u32>,
+    pub accept: Vec<StatusCodes>,
+}
+
+/// A duration written as whole seconds (`20`) or with a unit: `ms`, `s`, `m`, `h`, `d`, `w` (`"1d"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigDuration(pub std::time::Duration);
+
+impl ConfigDuration {
+    pub fn parse(text: &str) -> Option<ConfigDuration> {
+        let text = text.trim();
+        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: u64 = number.parse().ok()?;
+        let seconds = match unit.trim() {
+            "ms" => return Some(ConfigDuration(std::time::Duration::from_millis(number))),
+            "" | "s" => 1,
+            "m" | "min" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            _ => return None,
+        };
+        Some(ConfigDuration(std::time::Duration::from_secs(number.checked_mul(seconds)?)))
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Seconds(u64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Seconds(seconds) => Ok(ConfigDuration(std::time::Duration::from_secs(seconds))),
+            Raw::Text(text) => ConfigDuration::parse(&text).ok_or_else(|| {
+                serde::de::Error::custom(format!("invalid duration \"{text}\" (e.g. 30, \"500ms\", \"20s\", \"1d\")"))
+            }),
+        }
+    }
+}
+
+/// HTTP status codes: one (`403`) or an inclusive range (`"400..=403"`, `"400-403"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCodes {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl StatusCodes {
+    pub fn parse(text: &str) -> Option<StatusCodes> {
+        let text = text.trim();
+        let (first, last) = text.split_once("..=").or_else(|| text.split_once('-')).unwrap_or((text, text));
+        let codes = StatusCodes { first: first.trim().parse().ok()?, last: last.trim().parse().ok()? };
+        (100 <= codes.first && codes.first <= codes.last && codes.last <= 999).then_some(codes)
+    }
+
+    pub fn contains(&self, status: u16) -> bool {
+        (self.first..=self.last).contains(&status)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Code(u16),
+            Text(String),
+        }
+        let text = match Raw::deserialize(deserializer)? {
+            Raw::Code(code) => code.to_string(),
+            Raw::Text(text) => text,
+        };
+        StatusCodes::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid status code or range \"{text}\" (e.g. 403, \"400..=403\")"))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -191,6 +298,34 @@ mod tests {
     fn syntax_errors_carry_a_position() {
         let error = SiteConfig::parse("[site]\nname = \"unterminated\n").unwrap_err();
         assert_eq!(error.position.line, 2);
+    }
+
+    #[test]
+    fn links_section_reads_durations_status_codes_and_host_overrides() {
+        let text = "[links]\nexclude = [\"^https://intranet\\\\.\"]\naccept = [403, \"500..=503\"]\ntimeout = 15\ncache_max_age = \"1d\"\nmax_time = \"30m\"\nretries = 3\n[links.hosts.\"example.com\"]\ntimeout = \"90s\"\nper_host_interval_ms = 1000\n";
+        let links = SiteConfig::parse(text).unwrap().links;
+        assert_eq!(links.exclude, ["^https://intranet\\."]);
+        assert!(links.accept[0].contains(403) && !links.accept[0].contains(404));
+        assert!(links.accept[1].contains(502) && !links.accept[1].contains(504));
+        assert_eq!(links.timeout.unwrap().0.as_secs(), 15);
+        assert_eq!(links.cache_max_age.unwrap().0.as_secs(), 86_400);
+        assert_eq!(links.max_time.unwrap().0.as_secs(), 1800);
+        assert_eq!(links.retries, Some(3));
+        let host = &links.hosts["example.com"];
+        assert_eq!(host.timeout.unwrap().0.as_secs(), 90);
+        assert_eq!(host.per_host_interval_ms, Some(1000));
+    }
+
+    #[test]
+    fn bad_link_settings_are_errors_with_a_line() {
+        let error = SiteConfig::parse("[links]\ntimeout = \"soon\"\n").unwrap_err();
+        assert_eq!(error.position.line, 2);
+        assert!(error.message.contains("soon"), "{}", error.message);
+        let error = SiteConfig::parse("[links]\n\naccept = [\"404..=400\"]\n").unwrap_err();
+        assert_eq!(error.position.line, 3);
+        assert_eq!(ConfigDuration::parse("250ms").unwrap().0.as_millis(), 250);
+        assert_eq!(ConfigDuration::parse("2w").unwrap().0.as_secs(), 14 * 86_400);
+        assert!(ConfigDuration::parse("1y").is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::Globals;
 
 pub mod build;
 pub mod check;
+pub mod links;
 pub mod rules;
 pub mod verify;
 
@@ -19,6 +20,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// 列出全部规则：编号、依据条款、默认级别、说明
     Rules(rules::RulesArgs),
+    /// 定期检查站点中的外部链接（第十五条）：失效链接报错，异常链接（跳转到其他域名等）警告
+    Links(links::LinksArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -27,5 +30,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Build(args) => build::run(args, globals),
         Command::Verify(args) => verify::run(args, globals),
         Command::Rules(args) => rules::run(args, globals),
+        Command::Links(args) => links::run(args, globals),
     }
 }
