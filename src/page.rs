@@ -75,6 +75,9 @@ pub struct Page<'a> {
     pub front_matter: FrontMatter,
     pub keys: KeyLines,
     pub has_front_matter: bool,
+    /// False when the front matter is missing or could not be read (already reported), so rules
+    /// about its keys stay quiet instead of reporting every key as missing.
+    pub front_matter_valid: bool,
     pub body_offset: usize,
     pub events: Vec<(Event<'a>, Range<usize>)>,
     pub links: Vec<LinkRef>,
@@ -107,8 +110,20 @@ impl<'a> Page<'a> {
             .collect();
         let (links, mut text_runs) = collect_links_and_text(source, &events);
         text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
-        let page =
-            Page { path, source, lines, front_matter, keys, has_front_matter, body_offset, events, links, text_runs };
+        let front_matter_valid = diagnostics.is_empty();
+        let page = Page {
+            path,
+            source,
+            lines,
+            front_matter,
+            keys,
+            has_front_matter,
+            front_matter_valid,
+            body_offset,
+            events,
+            links,
+            text_runs,
+        };
         let diagnostics = diagnostics.into_iter().map(|diagnostic| diagnostic.in_file(path)).collect();
         (page, diagnostics)
     }

@@ -1,1 +1,117 @@
-//! Scanning prose for patterns, outside URLs.
+//! Scanning prose for patterns, outside URLs: the shared helpers of the text rules.
+
+use std::ops::Range;
+
+use crate::page::{Page, TextKind};
+
+/// Byte ranges of the URLs written out in a text (`https://…`, `http://…`, `www.…`), so rules that
+/// look for numbers or words do not read article ids in addresses as personal data.
+pub fn url_ranges(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    let mut cursor = 0;
+    while cursor < bytes.len() {
+        let Some(found) = next_url_start(&bytes[cursor..]) else { break };
+        let start = cursor + found;
+        let end = start + bytes[start..].iter().take_while(|&&byte| is_url_byte(byte)).count();
+        ranges.push(start..end);
+        cursor = end.max(start + 1);
+    }
+    ranges
+}
+
+/// The offset of the next `http://`, `https://` or `www.` that starts a word.
+fn next_url_start(bytes: &[u8]) -> Option<usize> {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if matches!(byte, b'h' | b'H' | b'w' | b'W') && (index == 0 || !bytes[index - 1].is_ascii_alphanumeric()) {
+            let rest = &bytes[index..];
+            if starts_with_ignore_case(rest, b"https://")
+                || starts_with_ignore_case(rest, b"http://")
+                || starts_with_ignore_case(rest, b"www.")
+            {
+                return Some(index);
+            }
+        }
+        index += 1;
+    }
+    None
+}
+
+fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Characters a URL written in running text may contain: printable ASCII except quotes and angle brackets.
+/// Chinese punctuation (，。) ends it, which is how URLs end in Chinese prose.
+fn is_url_byte(byte: u8) -> bool {
+    byte.is_ascii_graphic() && !matches!(byte, b'"' | b'\'' | b'<' | b'>' | b'`')
+}
+
+/// Whether an offset lies inside one of the (sorted, disjoint) ranges.
+pub fn inside(ranges: &[Range<usize>], offset: usize) -> bool {
+    let index = ranges.partition_point(|range| range.end <= offset);
+    ranges.get(index).is_some_and(|range| range.start <= offset)
+}
+
+/// The displayed text of a page as maximal spans of the source: text runs that touch (prose split
+/// by emphasis or escapes, say) are joined so a pattern cut by markup is still seen whole.
+/// Front-matter values come last, each a span of its own.
+pub fn text_spans(page: &Page<'_>) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = Vec::with_capacity(page.text_runs.len());
+    for run in &page.text_runs {
+        match spans.last_mut() {
+            Some(last) if last.end == run.range.start && run.kind != TextKind::FrontMatter => {
+                last.end = run.range.end;
+            }
+            _ => spans.push(run.range.clone()),
+        }
+    }
+    spans
+}
+
+/// The Markdown body as written (markup and all) and then each displayed front-matter value: what
+/// the phrase rules read, so emphasis or a link cannot cut a phrase in two.
+pub fn body_and_displayed_values(page: &Page<'_>) -> Vec<Range<usize>> {
+    let values = page.text_runs.iter().filter(|run| run.kind == TextKind::FrontMatter).map(|run| run.range.clone());
+    std::iter::once(page.body_offset..page.source.len()).chain(values).collect()
+}
+
+/// The lines of a text with the byte offset each starts at (line endings removed).
+pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let start = offset;
+        offset += line.len();
+        (start, line.trim_end_matches(['\n', '\r']))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_urls_in_chinese_prose() {
+        let text = "详见https://www.gov.cn/a/13912345678.htm，或访问www.example.gov.cn/x。";
+        let ranges = url_ranges(text);
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(&text[ranges[0].clone()], "https://www.gov.cn/a/13912345678.htm");
+        assert_eq!(&text[ranges[1].clone()], "www.example.gov.cn/x");
+        assert!(inside(&ranges, text.find("139").unwrap()));
+        assert!(!inside(&ranges, 0));
+    }
+
+    #[test]
+    fn a_word_containing_www_is_not_a_url() {
+        assert!(url_ranges("awww.example").is_empty());
+        assert!(url_ranges("no links here").is_empty());
+    }
+
+    #[test]
+    fn lines_keep_their_offsets() {
+        let lines: Vec<_> = lines_with_offsets("一\r\n二\n三").collect();
+        assert_eq!(lines, [(0, "一"), (5, "二"), (9, "三")]);
+    }
+}

@@ -1,4 +1,6 @@
 //! The core's runner of the shared corpus (`tests/corpus/`): every case, expected diagnostics exactly.
+//! Single files are checked alone; site cases (`<rule>/<case>/govpress.toml`) are checked the way
+//! `govpress check DIR` does: the config, every page under `content/`, then the sections.
 
 use std::path::{Path, PathBuf};
 
@@ -84,4 +86,70 @@ fn every_single_file_case_reports_exactly_what_it_expects() {
         }
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+fn site_cases() -> Vec<PathBuf> {
+    let mut cases = Vec::new();
+    for rule_dir in std::fs::read_dir(corpus_dir()).unwrap().flatten().filter(|entry| entry.path().is_dir()) {
+        for entry in std::fs::read_dir(rule_dir.path()).unwrap().flatten() {
+            if entry.path().join("govpress.toml").is_file() {
+                cases.push(entry.path());
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+/// Every `.md` file under `dir`, as site-relative paths with `/`, sorted like the CLI walks them.
+fn markdown_files(site: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().flatten().map(|entry| entry.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            markdown_files(site, &path, out);
+        } else if path.extension().is_some_and(|extension| extension == "md") {
+            let relative = path.strip_prefix(site).unwrap();
+            let relative: Vec<_> = relative.components().map(|part| part.as_os_str().to_string_lossy()).collect();
+            out.push((relative.join("/"), path));
+        }
+    }
+}
+
+fn check_site(site: &Path) -> Vec<Diagnostic> {
+    let config = SiteConfig::parse(&std::fs::read_to_string(site.join("govpress.toml")).unwrap())
+        .unwrap_or_else(|error| panic!("{}: {error}", site.display()));
+    let checker = Checker::new(config);
+    let mut diagnostics = checker.check_config("govpress.toml");
+    let mut files = Vec::new();
+    markdown_files(site, &site.join("content"), &mut files);
+    let mut summaries = Vec::new();
+    for (relative, path) in &files {
+        match govpress::files::decode(relative, std::fs::read(path).unwrap()) {
+            Ok(text) => {
+                let outcome = checker.check_page(relative, &text, now());
+                diagnostics.extend(outcome.diagnostics);
+                summaries.push(outcome.summary);
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    diagnostics.extend(checker.check_sections(&summaries, now()));
+    diagnostics
+}
+
+#[test]
+fn every_site_case_reports_exactly_what_it_expects() {
+    let cases = site_cases();
+    assert!(cases.len() >= 3, "the site cases are missing");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let mut got: Vec<Expected> = check_site(case).iter().map(|diagnostic| actual(diagnostic, true)).collect();
+        got.sort();
+        let expected = read_expected(&case.join("expected.json"));
+        if got != expected {
+            failures.push(format!("{}\n  expected: {expected:?}\n  got:      {got:?}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} site cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }

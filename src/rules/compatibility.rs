@@ -1,8 +1,255 @@
-//! (being written)
+//! 第十一条: services support open standards; they neither require a specific browser, office suite
+//! or plug-in (first paragraph) nor bind users to one platform's app (second paragraph).
+//!
+//! What fires is a requirement, not a mention: 请使用IE浏览器, 仅支持360浏览器, 建议使用谷歌浏览器访问,
+//! ActiveX, 请安装…控件, 仅支持WPS, 须下载…APP才能办理, 关注…公众号后方可办理. “本站支持各主流浏览器”,
+//! “建议使用Chrome、Firefox等主流浏览器” and negations (“无需安装任何控件”, “不使用ActiveX”) do not.
+//! The body is read as written (markup included, so emphasis cannot hide a phrase), plus the
+//! displayed front-matter values.
 
-use crate::diagnostic::Diagnostic;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::rules::{PageContext, RuleInfo};
+use crate::text_scan::body_and_displayed_values;
 
-pub const RULES: &[RuleInfo] = &[];
+pub const BROWSER: RuleInfo = RuleInfo {
+    id: "compatibility.browser",
+    article: 11,
+    severity: Severity::Warning,
+    summary_zh: "不得要求用户使用特定浏览器",
+    summary_en: "Do not require a specific browser",
+};
 
-pub fn check(_context: &PageContext<'_, '_>, _out: &mut Vec<Diagnostic>) {}
+pub const PLUGIN: RuleInfo = RuleInfo {
+    id: "compatibility.plugin",
+    article: 11,
+    severity: Severity::Warning,
+    summary_zh: "不得依赖 ActiveX 或要求安装浏览器控件、插件",
+    summary_en: "Do not rely on ActiveX or require browser controls and plug-ins",
+};
+
+pub const OFFICE: RuleInfo = RuleInfo {
+    id: "compatibility.office",
+    article: 11,
+    severity: Severity::Warning,
+    summary_zh: "不得要求用户使用特定办公软件",
+    summary_en: "Do not require a specific office suite",
+};
+
+pub const PLATFORM: RuleInfo = RuleInfo {
+    id: "compatibility.platform",
+    article: 11,
+    severity: Severity::Warning,
+    summary_zh: "不得绑定单一互联网平台，不得以下载、注册特定应用作为获取服务的前提",
+    summary_en: "Do not bind a service to one platform or make installing a specific app a precondition",
+};
+
+pub const RULES: &[RuleInfo] = &[BROWSER, PLUGIN, OFFICE, PLATFORM];
+
+/// Within one clause: no sentence-ending punctuation or line break.
+const CLAUSE: &str = r"[^。；！？!?;\n]";
+const BROWSERS: &str = r"(?:IE|Internet Explorer|(?i:internet explorer|chrome|firefox|edge|safari|opera)|360|谷歌|火狐|搜狗|猎豹|遨游|微软|QQ)";
+const OFFICE_SUITES: &str = r"(?:WPS|(?:Microsoft|微软)?\s*(?:Office|Word|Excel)|永中|金山)";
+const APPS: &str = r"(?:APP|App|app|客户端|公众号|小程序|服务号)";
+const MUST: &str = r"(?:请|须|需|需要|必须|只能|仅能|仅可|只可|要)";
+
+/// The phrase shapes, one list per rule; each shape is tried as part of one combined scan.
+fn shapes() -> [(&'static RuleInfo, Vec<String>); 4] {
+    [
+        (
+            &BROWSER,
+            vec![
+                format!(
+                    r"{MUST}(?:您)?(?:先)?(?:使用|用|在|通过|选用|采用|安装){CLAUSE}{{0,16}}?{BROWSERS}{CLAUSE}{{0,12}}?浏览器"
+                ),
+                format!(
+                    r"(?:仅|只)(?:支持|适用于|适配|兼容|可用|能用|可在|能在|可以在|能够在){CLAUSE}{{0,16}}?{BROWSERS}{CLAUSE}{{0,12}}?浏览器"
+                ),
+                r"(?:仅|只)(?:支持|适用于|兼容)\s*(?:IE|Internet Explorer)\s*[0-9]*".to_string(),
+                format!(r"建议(?:您)?(?:使用|采用|用|在|选用){CLAUSE}{{0,16}}?{BROWSERS}{CLAUSE}{{0,12}}?浏览器"),
+                format!(
+                    r"{MUST}{CLAUSE}{{0,12}}?(?:切换|设置|调整|开启|打开|设为){CLAUSE}{{0,8}}?(?:兼容模式|兼容性视图|极速模式)"
+                ),
+            ],
+        ),
+        (
+            &PLUGIN,
+            vec![
+                r"(?i:activex)".to_string(),
+                format!(
+                    r"{MUST}(?:先)?(?:下载)?(?:并)?(?:安装|加载|启用|运行){CLAUSE}{{0,20}}?(?:控件|插件|加载项|(?i:flash))"
+                ),
+                r"(?i)<object\b[^>]*\bclassid\s*=".to_string(),
+            ],
+        ),
+        (
+            &OFFICE,
+            vec![
+                format!(r"(?:仅|只)(?:支持|能|可|能用|可用|可以用){CLAUSE}{{0,12}}?{OFFICE_SUITES}"),
+                format!(
+                    r"{MUST}(?:使用|用|安装){CLAUSE}{{0,6}}?{OFFICE_SUITES}{CLAUSE}{{0,8}}?(?:打开|编辑|填写|查看|阅读)"
+                ),
+            ],
+        ),
+        (
+            &PLATFORM,
+            vec![
+                format!(r"{MUST}(?:先)?(?:下载|安装|注册|关注|登录|使用){CLAUSE}{{0,20}}?{APPS}"),
+                format!(
+                    r"(?:下载|安装|注册|关注|登录|使用){CLAUSE}{{0,20}}?{APPS}{CLAUSE}{{0,6}}?(?:才能|才可|方可|方能)"
+                ),
+                format!(r"(?:仅|只)(?:能|可|支持)(?:通过|使用|用|在){CLAUSE}{{0,10}}?(?:微信|支付宝|抖音|微博|{APPS})"),
+            ],
+        ),
+    ]
+}
+
+/// One scan finds candidates; the set tells which rule a candidate belongs to.
+struct Matchers {
+    combined: Regex,
+    by_rule: Vec<(&'static RuleInfo, RegexSet)>,
+}
+
+static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
+    let shapes = shapes();
+    let all: Vec<String> =
+        shapes.iter().flat_map(|(_, patterns)| patterns.iter().map(|p| format!("(?:{p})"))).collect();
+    Matchers {
+        combined: Regex::new(&all.join("|")).expect("static regex compiles"),
+        by_rule: shapes
+            .into_iter()
+            .map(|(rule, patterns)| (rule, RegexSet::new(patterns).expect("static regex compiles")))
+            .collect(),
+    }
+});
+
+/// Lists of mainstream browsers and negations are not requirements.
+const NOT_A_REQUIREMENT: [&str; 7] = ["等", "主流", "任意", "任一", "各种", "常用", "常见"];
+const NEGATIONS: [&str; 5] = ["不", "无", "免", "没有", "未"];
+
+pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let page = context.page;
+    for range in body_and_displayed_values(page) {
+        for (rule, found) in find_requirements(page.source, range) {
+            let phrase = shorten(&page.source[found.clone()]);
+            out.push(page.diagnostic_at(found, diagnostic(rule, &phrase)));
+        }
+    }
+}
+
+fn diagnostic(rule: &RuleInfo, phrase: &str) -> Diagnostic {
+    let (message, help) = match rule.id {
+        "compatibility.browser" => (
+            Text::new(
+                format!("“{phrase}”要求用户使用特定浏览器（第十一条：不得要求用户使用特定浏览器访问）"),
+                format!("\"{phrase}\" requires a particular browser (article 11: users must not be required to use one)"),
+            ),
+            Text::new(
+                "按开放标准开发，确保各主流浏览器都能正常使用，并删除这类要求",
+                "Build to open standards so every mainstream browser works, and remove the requirement",
+            ),
+        ),
+        "compatibility.plugin" => (
+            Text::new(
+                format!("“{phrase}”依赖 ActiveX 或要求安装控件、插件（第十一条：应支持开放标准）"),
+                format!("\"{phrase}\" relies on ActiveX or requires installing a control or plug-in (article 11: support open standards)"),
+            ),
+            Text::new(
+                "改用无需插件的网页技术（HTML5、WebCrypto 等）",
+                "Use web technology that needs no plug-in (HTML5, WebCrypto)",
+            ),
+        ),
+        "compatibility.office" => (
+            Text::new(
+                format!("“{phrase}”要求用户使用特定办公软件（第十一条）"),
+                format!("\"{phrase}\" requires a particular office suite (article 11)"),
+            ),
+            Text::new(
+                "提供开放格式（如 PDF、OFD、ODF）的文件，不指定办公软件",
+                "Provide files in open formats (PDF, OFD, ODF) without naming an office suite",
+            ),
+        ),
+        _ => (
+            Text::new(
+                format!("“{phrase}”把下载、注册或关注特定平台应用作为办理前提（第十一条：不得绑定单一互联网平台）"),
+                format!("\"{phrase}\" makes one platform's app a precondition of the service (article 11: do not bind services to a single platform)"),
+            ),
+            Text::new(
+                "同时提供网站等不依赖特定平台的办理渠道，并删除“须”“才能”“方可”这类前提",
+                "Offer a channel that needs no particular platform (the web site itself) and drop the precondition",
+            ),
+        ),
+    };
+    rule.diagnostic(message, help)
+}
+
+/// Requirements written in `source[range]`, with ranges in the whole source.
+pub fn find_requirements(source: &str, range: Range<usize>) -> Vec<(&'static RuleInfo, Range<usize>)> {
+    let text = &source[range.clone()];
+    let matchers = &*MATCHERS;
+    let mut found = Vec::new();
+    for candidate in matchers.combined.find_iter(text) {
+        let phrase = candidate.as_str();
+        let Some((rule, _)) = matchers.by_rule.iter().find(|(_, set)| set.is_match(phrase)) else { continue };
+        let listing = rule.id == BROWSER.id && NOT_A_REQUIREMENT.iter().any(|word| phrase.contains(word));
+        if listing || negated(&text[..candidate.start()]) {
+            continue;
+        }
+        found.push((*rule, range.start + candidate.start()..range.start + candidate.end()));
+    }
+    found
+}
+
+/// Whether the few characters before a phrase negate it (无需安装…, 不使用ActiveX).
+fn negated(before: &str) -> bool {
+    let clause = before.rsplit(['。', '；', '！', '？', '，', '\n']).next().unwrap_or(before);
+    let tail: String = clause.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    NEGATIONS.iter().any(|word| tail.contains(word))
+}
+
+fn shorten(phrase: &str) -> String {
+    const LIMIT: usize = 40;
+    let phrase: String = phrase.trim().chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    if phrase.chars().count() <= LIMIT {
+        phrase
+    } else {
+        format!("{}…", phrase.chars().take(LIMIT).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        find_requirements(text, 0..text.len()).into_iter().map(|(rule, _)| rule.id).collect()
+    }
+
+    #[test]
+    fn requirements_fire() {
+        assert_eq!(rules("请使用IE浏览器访问本系统。"), ["compatibility.browser"]);
+        assert_eq!(rules("本系统仅支持IE8"), ["compatibility.browser"]);
+        assert_eq!(rules("建议使用360安全浏览器访问"), ["compatibility.browser"]);
+        assert_eq!(rules("请先下载并安装签章控件"), ["compatibility.plugin"]);
+        assert_eq!(rules("<object classid=\"clsid:1234\"></object>"), ["compatibility.plugin"]);
+        assert_eq!(rules("附件仅支持WPS打开"), ["compatibility.office"]);
+        assert_eq!(rules("须下载“市民通”APP才能办理"), ["compatibility.platform"]);
+        assert_eq!(rules("关注“示例发布”微信公众号后方可办理"), ["compatibility.platform"]);
+        assert_eq!(rules("仅能通过微信办理"), ["compatibility.platform"]);
+    }
+
+    #[test]
+    fn mentions_and_open_statements_do_not() {
+        assert!(rules("本站支持各主流浏览器。").is_empty());
+        assert!(rules("建议使用Chrome、Firefox等主流浏览器访问").is_empty());
+        assert!(rules("本站无需安装任何控件").is_empty());
+        assert!(rules("本站不使用ActiveX技术").is_empty());
+        assert_eq!(rules("如页面不能正常显示，请使用IE浏览器"), ["compatibility.browser"]);
+        assert!(rules("也可下载“市民通”APP办理").is_empty());
+        assert!(rules("附件为 PDF 格式").is_empty());
+    }
+}

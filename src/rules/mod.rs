@@ -13,6 +13,7 @@ pub mod domain;
 pub mod identity;
 pub mod insecure;
 pub mod links;
+pub mod paths;
 pub mod personal_data;
 pub mod reprint;
 pub mod secrets;
@@ -56,6 +57,7 @@ pub const PAGE_RULES: &[PageRule] = &[
     secrets::check,
     personal_data::check,
     timeliness::check_page,
+    paths::check,
 ];
 
 /// Every rule govpress knows, for `govpress rules` and severity overrides.
@@ -73,6 +75,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         personal_data::RULES,
         timeliness::RULES,
         crate::audit::RULES,
+        paths::RULES,
     ]
     .into_iter()
     .flatten()

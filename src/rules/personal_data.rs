@@ -1,8 +1,406 @@
-//! (being written)
+//! 第二十二条: no unmasked personal data in what is published: resident ID numbers (GB 11643),
+//! mainland mobile numbers and bank card numbers.
+//!
+//! Numbers are read as whole digit runs, optionally joined by single spaces or hyphens
+//! (`139 1234 5678`, `6222 0202 0000 1234`); a run glued to letters or `_` (hashes, article ids)
+//! or part of a decimal (`3.14159…`) is not a number a person owns, and neither is anything inside a
+//! URL. Masked forms (`110101********1234`, `139****5678`) never match because `*` ends a run.
+//!
+//! Bank cards: 16–19 digits passing Luhn AND starting with an issuer prefix seen on cards used in
+//! China — 62 (UnionPay), 4 (Visa), 51–55 and 2221–2720 (Mastercard), 35 (JCB), 6011 and 65 (Discover).
+//! Without the prefix one long number in ten would pass Luhn by chance (file numbers, order numbers).
+//! Full-width digits and IDs split other than 6-8-4 are not recognised.
 
-use crate::diagnostic::Diagnostic;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::rules::{PageContext, RuleInfo};
+use crate::text_scan::{inside, text_spans, url_ranges};
 
-pub const RULES: &[RuleInfo] = &[];
+pub const RESIDENT_ID: RuleInfo = RuleInfo {
+    id: "personal-data.resident-id",
+    article: 22,
+    severity: Severity::Error,
+    summary_zh: "不得公开未脱敏的居民身份证号码（校验位有效的 18 位号码）",
+    summary_en: "No unmasked resident ID numbers (18 digits with a valid GB 11643 check digit)",
+};
 
-pub fn check(_context: &PageContext<'_, '_>, _out: &mut Vec<Diagnostic>) {}
+pub const MOBILE: RuleInfo = RuleInfo {
+    id: "personal-data.mobile",
+    article: 22,
+    severity: Severity::Error,
+    summary_zh: "不得公开未脱敏的手机号码",
+    summary_en: "No unmasked mainland mobile numbers",
+};
+
+pub const BANK_CARD: RuleInfo = RuleInfo {
+    id: "personal-data.bank-card",
+    article: 22,
+    severity: Severity::Error,
+    summary_zh: "不得公开未脱敏的银行卡号（通过 Luhn 校验）",
+    summary_en: "No unmasked bank card numbers (passing the Luhn check)",
+};
+
+pub const RULES: &[RuleInfo] = &[RESIDENT_ID, MOBILE, BANK_CARD];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalNumber {
+    ResidentId,
+    Mobile,
+    BankCard,
+}
+
+/// One personal number found: where it was written and its digits (for the masked message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: PersonalNumber,
+    pub range: Range<usize>,
+    pub digits: String,
+}
+
+pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let page = context.page;
+    for span in text_spans(page) {
+        for finding in find_in(page.source, span) {
+            out.push(page.diagnostic_at(finding.range.clone(), diagnostic(&finding)));
+        }
+    }
+}
+
+fn diagnostic(finding: &Finding) -> Diagnostic {
+    let masked = mask(finding);
+    match finding.kind {
+        PersonalNumber::ResidentId => RESIDENT_ID.diagnostic(
+            Text::new(
+                format!("发布内容含未脱敏的居民身份证号码 {masked}（第二十二条：不得公开个人信息）"),
+                format!("The content shows an unmasked resident ID number {masked} (article 22: do not publish personal information)"),
+            ),
+            Text::new(
+                "删除该号码，或脱敏后发布，例如只保留前 6 位和后 4 位：110101********1234",
+                "Remove the number, or mask it, e.g. keep the first 6 and last 4 digits: 110101********1234",
+            ),
+        ),
+        PersonalNumber::Mobile => MOBILE.diagnostic(
+            Text::new(
+                format!("发布内容含未脱敏的手机号码 {masked}（第二十二条：不得公开个人信息）"),
+                format!("The content shows an unmasked mobile number {masked} (article 22: do not publish personal information)"),
+            ),
+            Text::new(
+                "改用单位办公电话，或脱敏为 139****5678 的形式",
+                "Give an office number instead, or mask it like 139****5678",
+            ),
+        ),
+        PersonalNumber::BankCard => BANK_CARD.diagnostic(
+            Text::new(
+                format!("发布内容含未脱敏的银行卡号 {masked}（第二十二条：不得公开个人信息）"),
+                format!("The content shows an unmasked bank card number {masked} (article 22: do not publish personal information)"),
+            ),
+            Text::new(
+                "删除卡号，或只保留前 4 位和后 4 位：6222 **** **** 1234",
+                "Remove the card number, or keep only the first and last 4 digits: 6222 **** **** 1234",
+            ),
+        ),
+    }
+}
+
+/// The number as a message may show it: never the whole of it.
+pub fn mask(finding: &Finding) -> String {
+    let digits = &finding.digits;
+    let (head, tail) = match finding.kind {
+        PersonalNumber::ResidentId => (6, 4),
+        PersonalNumber::Mobile => (3, 4),
+        PersonalNumber::BankCard => (4, 4),
+    };
+    let hidden = digits.len().saturating_sub(head + tail);
+    format!(
+        "{}{}{}",
+        &digits[..head.min(digits.len())],
+        "*".repeat(hidden),
+        &digits[digits.len().saturating_sub(tail)..]
+    )
+}
+
+/// Personal numbers in `source[span]`. Boundaries are judged on the whole source, so a run cut by
+/// markup at the span's edge is not taken for a whole number.
+pub fn find_in(source: &str, span: Range<usize>) -> Vec<Finding> {
+    let bytes = source.as_bytes();
+    let text = &source[span.clone()];
+    if !text.bytes().any(|byte| byte.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let urls: Vec<Range<usize>> =
+        url_ranges(text).into_iter().map(|range| range.start + span.start..range.end + span.start).collect();
+    let mut findings = Vec::new();
+    let mut cursor = span.start;
+    while cursor < span.end {
+        if !bytes[cursor].is_ascii_digit() || (cursor > 0 && bytes[cursor - 1].is_ascii_digit()) {
+            cursor += 1;
+            continue;
+        }
+        let chain = Chain::read(bytes, cursor, span.end);
+        cursor = chain.end();
+        if !inside(&urls, chain.start()) && chain.stands_alone(bytes) {
+            chain.findings(bytes, &mut findings);
+        }
+    }
+    findings
+}
+
+/// Digit runs joined by single spaces or hyphens: `139 1234 5678`, `86-13912345678`.
+struct Chain {
+    runs: Vec<Range<usize>>,
+    /// A trailing `X`/`x` check character right after the last run (resident IDs).
+    check_x: bool,
+}
+
+impl Chain {
+    fn read(bytes: &[u8], start: usize, limit: usize) -> Chain {
+        let digits_from = |at: usize| at + bytes[at..limit].iter().take_while(|byte| byte.is_ascii_digit()).count();
+        let mut runs = Vec::with_capacity(4);
+        runs.push(start..digits_from(start));
+        loop {
+            let end = runs[runs.len() - 1].end;
+            let joined = end + 1 < limit && matches!(bytes[end], b' ' | b'-') && bytes[end + 1].is_ascii_digit();
+            if !joined {
+                break;
+            }
+            runs.push(end + 1..digits_from(end + 1));
+        }
+        let end = runs[runs.len() - 1].end;
+        let check_x = end < limit
+            && matches!(bytes[end], b'X' | b'x')
+            && bytes.get(end + 1).is_none_or(|byte| !byte.is_ascii_alphanumeric() && *byte != b'_');
+        Chain { runs, check_x }
+    }
+
+    fn start(&self) -> usize {
+        self.runs[0].start
+    }
+
+    fn end(&self) -> usize {
+        self.runs[self.runs.len() - 1].end + usize::from(self.check_x)
+    }
+
+    /// Not glued to letters (hashes, identifiers) and not the digits of a decimal or version number.
+    fn stands_alone(&self, bytes: &[u8]) -> bool {
+        let start = self.start();
+        let end = self.end();
+        let glued = |byte: u8| byte.is_ascii_alphabetic() || byte == b'_';
+        let before_ok = start == 0 || {
+            let before = bytes[start - 1];
+            let decimal = before == b'.' && start >= 2 && bytes[start - 2].is_ascii_digit();
+            !glued(before) && !decimal
+        };
+        let after_ok = bytes.get(end).is_none_or(|&after| {
+            let decimal = after == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+            !glued(after) && !decimal
+        });
+        before_ok && after_ok
+    }
+
+    /// Tries the known shapes at each run, left to right; a match consumes its runs.
+    fn findings(&self, bytes: &[u8], out: &mut Vec<Finding>) {
+        let mut index = 0;
+        while index < self.runs.len() {
+            match self.match_at(bytes, index) {
+                Some((finding, used)) => {
+                    out.push(finding);
+                    index += used;
+                }
+                None => index += 1,
+            }
+        }
+    }
+
+    fn match_at(&self, bytes: &[u8], index: usize) -> Option<(Finding, usize)> {
+        let runs = &self.runs[index..];
+        let text = |range: &Range<usize>| std::str::from_utf8(&bytes[range.clone()]).unwrap_or_default();
+        let lengths: Vec<usize> = runs.iter().map(|run| run.len()).collect();
+        let same_separator =
+            |count: usize| runs[..count].windows(2).all(|pair| bytes[pair[0].end] == bytes[runs[0].end]);
+        let found = |kind, count: usize, digits: String, start: usize| {
+            let end = runs[count - 1].end + usize::from(kind == PersonalNumber::ResidentId && self.check_x);
+            Some((Finding { kind, range: start..end, digits }, count))
+        };
+        let first = text(&runs[0]);
+        let last_of_chain = runs.len() == 1;
+
+        // Resident ID: 18 digits, or 17 and X, or written 6-8-4.
+        if first.len() == 18 || (first.len() == 17 && self.check_x && last_of_chain) {
+            let digits = if first.len() == 17 { format!("{first}X") } else { first.to_string() };
+            if is_resident_id(&digits) {
+                return found(PersonalNumber::ResidentId, 1, digits, runs[0].start);
+            }
+        }
+        if lengths.starts_with(&[6, 8, 4]) && same_separator(3) {
+            let digits: String = runs[..3].iter().map(text).collect();
+            if is_resident_id(&digits) {
+                return found(PersonalNumber::ResidentId, 3, digits, runs[0].start);
+            }
+        }
+
+        // Mobile: 11 digits, with or without 86 / +86, whole or 3-4-4.
+        let plus = usize::from(runs[0].start > 0 && bytes[runs[0].start - 1] == b'+');
+        if is_mobile(first) {
+            return found(PersonalNumber::Mobile, 1, first.to_string(), runs[0].start);
+        }
+        if first.len() == 13 && first.starts_with("86") && is_mobile(&first[2..]) {
+            return found(PersonalNumber::Mobile, 1, first[2..].to_string(), runs[0].start - plus);
+        }
+        let grouped_mobile = |from: usize| {
+            lengths.len() >= from + 3 && lengths[from..from + 3] == [3, 4, 4] && {
+                let digits: String = runs[from..from + 3].iter().map(text).collect();
+                is_mobile(&digits).then_some(digits)
+            }
+            .is_some()
+        };
+        if grouped_mobile(0) && same_separator(3) {
+            let digits: String = runs[..3].iter().map(text).collect();
+            return found(PersonalNumber::Mobile, 3, digits, runs[0].start);
+        }
+        if first == "86" && runs.len() >= 2 {
+            if is_mobile(text(&runs[1])) {
+                return found(PersonalNumber::Mobile, 2, text(&runs[1]).to_string(), runs[0].start - plus);
+            }
+            if grouped_mobile(1) && same_separator(4) {
+                let digits: String = runs[1..4].iter().map(text).collect();
+                return found(PersonalNumber::Mobile, 4, digits, runs[0].start - plus);
+            }
+        }
+
+        // Bank card: 16-19 digits whole, or in groups of four (the last may be shorter).
+        if is_bank_card(first) {
+            return found(PersonalNumber::BankCard, 1, first.to_string(), runs[0].start);
+        }
+        for count in (4..=runs.len().min(5)).rev() {
+            let groups_ok =
+                lengths[..count - 1].iter().all(|&length| length == 4) && (1..=4).contains(&lengths[count - 1]);
+            if groups_ok && same_separator(count) && bytes[runs[0].end] == b' ' {
+                let digits: String = runs[..count].iter().map(text).collect();
+                if is_bank_card(&digits) {
+                    return found(PersonalNumber::BankCard, count, digits, runs[0].start);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// GB 11643-1999: region (first digit 1–8), a real birth date between 1900 and 2100, ISO 7064 MOD 11-2.
+pub fn is_resident_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) || !matches!(bytes[0], b'1'..=b'8') {
+        return false;
+    }
+    let number = |range: Range<usize>| id[range].parse::<u32>().ok();
+    let birth = match (number(6..10), number(10..12), number(12..14)) {
+        (Some(year), Some(month), Some(day)) if (1900..=2100).contains(&year) => {
+            NaiveDate::from_ymd_opt(year as i32, month, day)
+        }
+        _ => None,
+    };
+    if birth.is_none() {
+        return false;
+    }
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let sum: u32 = bytes[..17].iter().zip(WEIGHTS).map(|(digit, weight)| u32::from(digit - b'0') * weight).sum();
+    bytes[17].to_ascii_uppercase() == CHECK[(sum % 11) as usize]
+}
+
+/// Mainland mobile numbers: 1[3-9] and nine more digits.
+pub fn is_mobile(digits: &str) -> bool {
+    let bytes = digits.as_bytes();
+    bytes.len() == 11 && bytes[0] == b'1' && matches!(bytes[1], b'3'..=b'9') && bytes.iter().all(u8::is_ascii_digit)
+}
+
+pub fn is_bank_card(digits: &str) -> bool {
+    (16..=19).contains(&digits.len())
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && has_card_prefix(digits)
+        && luhn(digits)
+}
+
+fn has_card_prefix(digits: &str) -> bool {
+    let prefix = |length: usize| digits[..length].parse::<u32>().unwrap_or(0);
+    digits.starts_with('4')
+        || matches!(prefix(2), 35 | 51..=55 | 62 | 65)
+        || prefix(4) == 6011
+        || (2221..=2720).contains(&prefix(4))
+}
+
+pub fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(position, byte)| {
+            let digit = u32::from(byte - b'0');
+            if position % 2 == 1 {
+                let doubled = digit * 2;
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
+            } else {
+                digit
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(PersonalNumber, String)> {
+        find_in(text, 0..text.len()).into_iter().map(|finding| (finding.kind, finding.digits)).collect()
+    }
+
+    #[test]
+    fn resident_ids_need_a_real_date_and_check_digit() {
+        assert!(is_resident_id("11010519491231002X"));
+        assert!(is_resident_id("11010519491231002x"));
+        assert!(is_resident_id("110101199003074258"));
+        assert!(!is_resident_id("110101199003074259"), "wrong check digit");
+        assert!(!is_resident_id("110101199002304250"), "30 February, check digit right");
+        assert!(!is_resident_id("910101199003074258"), "region starts with 9");
+        assert!(!is_resident_id("110101180003074258"), "born before 1900");
+    }
+
+    #[test]
+    fn luhn_and_prefixes() {
+        assert!(is_bank_card("6222021234567890128"));
+        assert!(!is_bank_card("6222021234567890127"));
+        assert!(is_bank_card("4111111111111111"));
+        assert!(!is_bank_card("1111111111111117"), "passes Luhn but no issuer starts with 1");
+    }
+
+    #[test]
+    fn numbers_are_whole_runs() {
+        assert_eq!(kinds("电话13912345678。"), [(PersonalNumber::Mobile, "13912345678".into())]);
+        assert!(kinds("编号013912345678").is_empty());
+        assert!(kinds("139****5678").is_empty());
+        assert!(kinds("a13912345678").is_empty());
+        assert!(kinds("3.13912345678").is_empty());
+        assert!(kinds("https://www.gov.cn/13912345678").is_empty());
+        assert_eq!(kinds("+86 139-1234-5678").len(), 1);
+        assert_eq!(kinds("8613912345678").len(), 1);
+        assert_eq!(kinds("13912345678 13812345678").len(), 2);
+        assert_eq!(kinds("身份证11010519491231002X，"), [(PersonalNumber::ResidentId, "11010519491231002X".into())]);
+        assert_eq!(kinds("卡号 6222 0212 3456 7890 128"), [(PersonalNumber::BankCard, "6222021234567890128".into())]);
+        assert!(kinds("卡号 6222 0212 3456 7890 127").is_empty());
+    }
+
+    #[test]
+    fn masks_hide_the_middle() {
+        let finding = Finding { kind: PersonalNumber::ResidentId, range: 0..18, digits: "110101199003074258".into() };
+        assert_eq!(mask(&finding), "110101********4258");
+        let finding = Finding { kind: PersonalNumber::Mobile, range: 0..11, digits: "13912345678".into() };
+        assert_eq!(mask(&finding), "139****5678");
+    }
+}

@@ -1,16 +1,238 @@
-//! (being written)
+//! 第十三条 及时性, as the 政府网站 inspection indicators read it: every page is dated, no section
+//! (栏目) is blank, and no section goes longer without a new page than its freshness allows.
+//!
+//! Freshness of a section, first found wins: `freshness_days` in its `_index.md`; `[checks.freshness]`
+//! in the config keyed by the section's path (`"content/news"` or `"news"`); 14 days for news-like
+//! sections (`section_kind = "news"`, or a title with 要闻/动态/新闻); 180 days for notices and
+//! policies (`section_kind = "notice"`/`"policy"`, or a title with 通知/公告/政策/文件); otherwise
+//! none. A freshness of 0 turns the check off for that section.
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::checker::PageSummary;
 use crate::config::SiteConfig;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position, Severity, Text};
 use crate::rules::{PageContext, RuleInfo};
+use crate::time::{china_offset, Timestamp};
 
-pub const RULES: &[RuleInfo] = &[];
+const fn rule(id: &'static str, summary_zh: &'static str, summary_en: &'static str) -> RuleInfo {
+    RuleInfo { id, article: 13, severity: Severity::Warning, summary_zh, summary_en }
+}
 
-pub fn check_page(_context: &PageContext<'_, '_>, _out: &mut Vec<Diagnostic>) {}
+pub const MISSING_DATE: RuleInfo =
+    rule("timeliness.missing-date", "页面须标注发布日期 date", "Every page states its publication date");
+pub const INVALID_DATE: RuleInfo =
+    rule("timeliness.invalid-date", "发布日期 date 须是有效日期", "The publication date must be a valid date");
+pub const BLANK_SECTION: RuleInfo =
+    rule("timeliness.blank-section", "栏目不得为空（空白栏目）", "A section (栏目) is not blank");
+pub const STALE_SECTION: RuleInfo = rule(
+    "timeliness.stale-section",
+    "栏目须按更新周期发布新内容（动态类 14 天，通知公告、政策文件类 180 天）",
+    "A section gets new pages within its freshness (news 14 days, notices and policies 180)",
+);
 
-pub fn check_sections(_config: &SiteConfig, _pages: &[PageSummary], _now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
-    Vec::new()
+pub const RULES: &[RuleInfo] = &[MISSING_DATE, INVALID_DATE, BLANK_SECTION, STALE_SECTION];
+
+const NEWS_DAYS: u32 = 14;
+const NOTICE_DAYS: u32 = 180;
+
+pub fn check_page(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let page = context.page;
+    if page.is_section_index() || !page.front_matter_valid {
+        return;
+    }
+    match page.front_matter.date.as_deref() {
+        None => {
+            let opening = page.keys.opening;
+            out.push(
+                MISSING_DATE
+                    .diagnostic(
+                        Text::new(
+                            "页面没有发布日期 date，读者无法判断信息是否及时（第十三条）",
+                            "The page has no date, so readers cannot tell whether it is current (article 13)",
+                        ),
+                        Text::new("在前置元数据中加入 date = 2024-05-15", "Add date = 2024-05-15 to the front matter"),
+                    )
+                    .at(opening, opening)
+                    .in_file(page.path),
+            );
+        }
+        Some(text) if Timestamp::parse(text).is_none() => {
+            out.push(page.diagnostic_at_key(
+                "date",
+                INVALID_DATE.diagnostic(
+                    Text::new(
+                        format!("发布日期“{text}”不是有效日期（第十三条）"),
+                        format!("The date \"{text}\" is not a valid date (article 13)"),
+                    ),
+                    Text::new(
+                        "写成 2024-05-15 或 2024-05-15T09:00:00+08:00",
+                        "Write 2024-05-15 or 2024-05-15T09:00:00+08:00",
+                    ),
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+}
+
+/// Blank and stale sections, one warning on each such section's `_index.md`.
+pub fn check_sections(config: &SiteConfig, pages: &[PageSummary], now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+    let mut sections: Vec<&PageSummary> = pages.iter().filter(|page| page.is_section_index).collect();
+    sections.sort_by(|left, right| left.path.cmp(&right.path));
+    let today = now.with_timezone(&china_offset()).date_naive();
+    let mut out = Vec::new();
+    for section in sections {
+        let Some(directory) = section.path.strip_suffix("/_index.md") else { continue };
+        if !directory.contains('/') {
+            continue; // the home page (content/_index.md) is not a 栏目
+        }
+        let prefix = format!("{directory}/");
+        let members: Vec<&PageSummary> = pages
+            .iter()
+            .filter(|page| !page.is_section_index && !page.draft && page.path.starts_with(&prefix))
+            .collect();
+        let name = section.title.clone().unwrap_or_else(|| directory.rsplit('/').next().unwrap_or(directory).into());
+        if members.is_empty() {
+            out.push(blank(&name, directory).in_file(&section.path));
+            continue;
+        }
+        let Some(days) = freshness(config, section, directory).filter(|days| *days > 0) else { continue };
+        let Some(newest) = members.iter().filter_map(|page| page.date).max_by_key(Timestamp::instant) else {
+            continue; // undated pages carry their own warning
+        };
+        let age = (today - newest.china_date()).num_days();
+        if age > i64::from(days) {
+            out.push(stale(&name, &newest, age, days).in_file(&section.path));
+        }
+    }
+    out
+}
+
+/// The freshness of a section in days, if it has one.
+pub fn freshness(config: &SiteConfig, section: &PageSummary, directory: &str) -> Option<u32> {
+    if let Some(days) = section.freshness_days {
+        return Some(days);
+    }
+    let short = directory.strip_prefix("content/").unwrap_or(directory);
+    let configured = config.checks.freshness.iter().find(|(key, _)| {
+        let key = key.trim_matches('/');
+        key == directory || key == short
+    });
+    if let Some((_, days)) = configured {
+        return Some(*days);
+    }
+    match section.section_kind.as_deref() {
+        Some("news") => return Some(NEWS_DAYS),
+        Some("notice" | "policy") => return Some(NOTICE_DAYS),
+        Some(_) => return None,
+        None => {}
+    }
+    let title = section.title.as_deref().unwrap_or_default();
+    if ["要闻", "动态", "新闻"].iter().any(|word| title.contains(word)) {
+        Some(NEWS_DAYS)
+    } else if ["通知", "公告", "政策", "文件"].iter().any(|word| title.contains(word)) {
+        Some(NOTICE_DAYS)
+    } else {
+        None
+    }
+}
+
+fn blank(name: &str, directory: &str) -> Diagnostic {
+    BLANK_SECTION
+        .diagnostic(
+            Text::new(
+                format!("栏目“{name}”（{directory}）没有任何已发布的页面，属于空白栏目（第十三条：及时性）"),
+                format!("The section \"{name}\" ({directory}) has no published pages: a blank section (article 13: timeliness)"),
+            ),
+            Text::new(
+                "在该栏目中发布内容，或删除、合并这个栏目",
+                "Publish pages in the section, or remove or merge it",
+            ),
+        )
+        .at(Position::START, Position::START)
+}
+
+fn stale(name: &str, newest: &Timestamp, age: i64, days: u32) -> Diagnostic {
+    let date = newest.display();
+    STALE_SECTION
+        .diagnostic(
+            Text::new(
+                format!("栏目“{name}”最新的页面发布于 {date}，已 {age} 天未更新，超过 {days} 天的更新周期（第十三条：及时性）"),
+                format!("The newest page of the section \"{name}\" is from {date}: {age} days without an update, more than its {days}-day freshness (article 13: timeliness)"),
+            ),
+            Text::new(
+                "及时发布新内容；更新周期不同的，在 _index.md 中设置 freshness_days",
+                "Publish new pages; if the section has a different cycle, set freshness_days in its _index.md",
+            ),
+        )
+        .at(Position::START, Position::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(path: &str, title: &str, date: Option<&str>) -> PageSummary {
+        PageSummary {
+            path: path.into(),
+            title: Some(title.into()),
+            date: date.and_then(Timestamp::parse),
+            is_section_index: path.ends_with("/_index.md"),
+            draft: false,
+            freshness_days: None,
+            section_kind: None,
+        }
+    }
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2024-06-30T12:00:00+08:00").unwrap()
+    }
+
+    fn rules(pages: &[PageSummary]) -> Vec<(&'static str, String)> {
+        check_sections(&SiteConfig::default(), pages, now())
+            .into_iter()
+            .map(|diagnostic| (diagnostic.rule, diagnostic.file))
+            .collect()
+    }
+
+    #[test]
+    fn blank_sections_count_subsections_but_not_drafts() {
+        let mut draft = summary("content/news/a.md", "草稿", Some("2024-06-29"));
+        draft.draft = true;
+        let pages = [
+            summary("content/_index.md", "首页", None),
+            summary("content/news/_index.md", "新闻动态", None),
+            draft,
+            summary("content/policy/_index.md", "政策文件", None),
+            summary("content/policy/2024/a.md", "文件", Some("2024-06-01")),
+        ];
+        assert_eq!(rules(&pages), [("timeliness.blank-section", "content/news/_index.md".to_string())]);
+    }
+
+    #[test]
+    fn staleness_follows_the_section_kind() {
+        let pages = [
+            summary("content/news/_index.md", "新闻动态", None),
+            summary("content/news/a.md", "旧闻", Some("2024-06-01")),
+            summary("content/notices/_index.md", "通知公告", None),
+            summary("content/notices/a.md", "通知", Some("2024-06-01")),
+            summary("content/about/_index.md", "机构概况", None),
+            summary("content/about/a.md", "简介", Some("2001-01-01")),
+        ];
+        assert_eq!(rules(&pages), [("timeliness.stale-section", "content/news/_index.md".to_string())]);
+    }
+
+    #[test]
+    fn configured_freshness_wins() {
+        let config = SiteConfig::parse("[checks.freshness]\n\"content/about\" = 30\nnews = 0\n").unwrap();
+        let pages = [
+            summary("content/news/_index.md", "新闻动态", None),
+            summary("content/news/a.md", "旧闻", Some("2020-06-01")),
+            summary("content/about/_index.md", "机构概况", None),
+            summary("content/about/a.md", "简介", Some("2024-05-01")),
+        ];
+        let found: Vec<_> = check_sections(&config, &pages, now()).into_iter().map(|d| d.file).collect();
+        assert_eq!(found, ["content/about/_index.md"]);
+    }
 }
