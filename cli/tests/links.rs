@@ -167,3 +167,37 @@ fn warnings_pass_unless_denied_and_bad_config_is_a_usage_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("govpress.toml:6"), "{stderr}");
 }
+
+#[test]
+fn fragments_and_built_html_are_checked_where_asked() {
+    let server = FaultServer::start(Options::default()).unwrap();
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path();
+    let http = server.http;
+    write(root, "govpress.toml", CONFIG);
+    write(
+        root,
+        "content/a.md",
+        &format!("+++\ntitle = \"t\"\n+++\n[有](http://{http}/anchors#intro)\n\n[无](http://{http}/anchors#missing)\n"),
+    );
+    write(
+        root,
+        "public/index.html",
+        &format!(
+            "<!doctype html>\n<main><a href=\"http://{http}/anchors#intro\">同源文件</a></main>\n\
+             <footer><a href=\"http://{http}/status/410\">旧链接</a><a href=\"/about/\">站内</a></footer>\n"
+        ),
+    );
+    let (output, _) = govpress_links(root, &["--check-fragments", "--built", &root.join("public").to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = report(&output);
+    assert_eq!(
+        found(&report),
+        [
+            ("content/a.md".to_string(), 6, "links.fragment".to_string(), "/anchors#missing".to_string()),
+            ("public/index.html".to_string(), 3, "links.broken".to_string(), "/status/410".to_string()),
+        ]
+    );
+    assert_eq!(report["files_checked"], 2);
+    assert_eq!(server.requests_to("/anchors"), 1, "one GET serves both fragments");
+}

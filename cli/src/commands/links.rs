@@ -142,7 +142,7 @@ pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
         let abnormality = report::abnormality(outcome, &cache, &hosts);
         let previous = cache.entries.get(key.as_str());
         let entry = report::cache_entry(outcome, abnormality.as_ref(), fragments, previous, now);
-        let broken_since = entry.as_ref().and_then(|entry| entry.broken_since);
+        let broken_since = entry.as_ref().and_then(|entry| entry.broken_since).filter(|since| *since < now);
         if let Some(entry) = entry.or_else(|| previous.cloned()) {
             next_cache.entries.insert(key.to_string(), entry);
         }
@@ -174,6 +174,8 @@ pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
             diagnostics.extend(report::diagnostics(occurrence, finding, settings.check_fragments));
         }
     }
+    // `[checks.severity]` overrides apply to link findings as to every other rule.
+    let diagnostics = govpress::Checker::new(site.config.clone()).apply_overrides(diagnostics);
     let report = Report::new(links.files_scanned, diagnostics);
 
     if !args.no_cache {

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthStr;
+
 use govpress::hosts::HostClassifier;
 use govpress::rules::RuleInfo;
 use govpress::{Diagnostic, Lang, Severity, Text};
@@ -50,6 +52,7 @@ pub const UNVERIFIED: RuleInfo = RuleInfo {
 pub struct Finding<'a> {
     pub outcome: &'a Outcome,
     pub abnormality: Option<Abnormality>,
+    /// When an earlier run first saw it broken.
     pub broken_since: Option<i64>,
 }
 
@@ -226,18 +229,28 @@ pub fn summary(
         Lang::Zh => ["主机", "地址", "正常", "失效", "警告", "缓存", "请求"],
         Lang::En => ["host", "urls", "ok", "broken", "warn", "cached", "requests"],
     };
-    let width = tallies.keys().map(|host| host.chars().count()).max().unwrap_or(4).max(8);
-    let _ = writeln!(
-        out,
-        "  {:<width$} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}",
-        header[0], header[1], header[2], header[3], header[4], header[5], header[6]
-    );
+    let width = tallies.keys().map(|host| host.width()).max().unwrap_or(4).max(header[0].width());
+    let row = |cells: [&str; 7]| {
+        let mut line = format!("  {}{}", cells[0], " ".repeat(width - cells[0].width()));
+        for cell in &cells[1..] {
+            line.push_str(&" ".repeat(9usize.saturating_sub(cell.width())));
+            line.push_str(cell);
+        }
+        line + "\n"
+    };
+    out.push_str(&row(header));
     for (host, tally) in tallies {
-        let _ = writeln!(
-            out,
-            "  {host:<width$} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}",
-            tally.urls, tally.ok, tally.broken, tally.warnings, tally.cached, tally.requests
-        );
+        let numbers = [tally.urls, tally.ok, tally.broken, tally.warnings, tally.cached, tally.requests as usize]
+            .map(|number| number.to_string());
+        out.push_str(&row([
+            host.as_str(),
+            &numbers[0],
+            &numbers[1],
+            &numbers[2],
+            &numbers[3],
+            &numbers[4],
+            &numbers[5],
+        ]));
     }
     out
 }
