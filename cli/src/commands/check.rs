@@ -58,13 +58,8 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     Ok(if report.fails(args.deny_warnings) { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-/// Checks a whole site: config, every page (in parallel), then sections.
-#[allow(dead_code)] // the build's entry point
-pub fn check_site(site: &Site, now: DateTime<FixedOffset>) -> anyhow::Result<Report> {
-    check_site_with_sources(site, now, &mut Sources::new())
-}
-
-/// `check_site`, keeping the text of every file read for the report's renderers.
+/// Checks a whole site: config, every page (in parallel), then sections; keeps the text of every file
+/// read in `sources` for the report's renderers (and the build's renderer: each page is read once).
 pub(crate) fn check_site_with_sources(
     site: &Site,
     now: DateTime<FixedOffset>,
