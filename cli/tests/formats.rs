@@ -261,3 +261,22 @@ fn annotations_name_files_from_the_working_directory_while_json_stays_site_relat
         .collect();
     assert!(files.contains(&"content/news/photo.md"), "SPEC §6: relative to the site root: {files:?}");
 }
+
+#[test]
+fn no_format_republishes_the_personal_data_it_reports() {
+    let site = clean_site();
+    write(
+        &site.path().join("content/news/list.md"),
+        "+++\ntitle = \"拟录用人员名单\"\ndate = 2026-11-21\n+++\n\n张三，身份证号码11010519491231002X，手机13912345678。\n",
+    );
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        for lang in ["zh", "en"] {
+            let result = check(site.path(), &["--format", format, "--lang", lang]);
+            assert_eq!(result.code, 1, "{format}");
+            assert!(result.stdout.contains("personal-data."), "{format}: {}", result.stdout);
+            for secret in ["11010519491231002X", "13912345678", "0519491231"] {
+                assert!(!result.stdout.contains(secret), "{format} --lang {lang} prints {secret}:\n{}", result.stdout);
+            }
+        }
+    }
+}

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use govpress::source::LineIndex;
-use govpress::{Diagnostic, Lang, Report, Severity};
+use std::collections::BTreeMap;
+
+use govpress::{Diagnostic, Lang, Position, Report, Severity};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{article_text, counts_text, severity_word, Sources};
@@ -31,26 +33,40 @@ const COLOURED: Palette = Palette {
 const PLAIN: Palette = Palette { error: "", warning: "", emphasis: "", gutter: "", help: "", reset: "" };
 
 const TAB_WIDTH: usize = 4;
+/// 第二十二条: personal information.
+const PERSONAL_DATA_ARTICLE: u8 = 22;
 /// Lines wider than this (in terminal columns) are cut around the span.
 const MAX_LINE_WIDTH: usize = 100;
 /// How much of a cut line to keep before the span.
 const CONTEXT_WIDTH: usize = 24;
 
+/// A file as the snippets quote it: its text, line index, and the spans never to quote in clear.
+struct Quoted<'a> {
+    text: &'a str,
+    index: LineIndex,
+    /// 第二十二条 spans: personal data that a quote in a CI log would publish again.
+    sensitive: Vec<(Position, Position)>,
+}
+
 pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
     let palette = if colour { &COLOURED } else { &PLAIN };
-    // Line indexes only for the files that have something to show.
-    let mut indexes: std::collections::BTreeMap<&str, LineIndex> = std::collections::BTreeMap::new();
+    // Only the files that have something to show.
+    let mut quoted: BTreeMap<&str, Quoted<'_>> = BTreeMap::new();
     for diagnostic in &report.diagnostics {
-        if !indexes.contains_key(diagnostic.file.as_str()) {
-            if let Some(text) = sources.text(&diagnostic.file) {
-                indexes.insert(&diagnostic.file, LineIndex::new(text));
+        let file = diagnostic.file.as_str();
+        if !quoted.contains_key(file) {
+            let Some(text) = sources.text(file) else { continue };
+            quoted.insert(file, Quoted { text, index: LineIndex::new(text), sensitive: Vec::new() });
+        }
+        if diagnostic.article == PERSONAL_DATA_ARTICLE {
+            if let Some(file) = quoted.get_mut(file) {
+                file.sensitive.push((diagnostic.start, diagnostic.end));
             }
         }
     }
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        let source =
-            sources.text(&diagnostic.file).and_then(|text| Some((text, indexes.get(diagnostic.file.as_str())?)));
+        let source = quoted.get(diagnostic.file.as_str());
         render_diagnostic(&mut out, diagnostic, sources.path(&diagnostic.file), source, lang, palette);
         out.push('\n');
     }
@@ -62,7 +78,7 @@ fn render_diagnostic(
     out: &mut String,
     diagnostic: &Diagnostic,
     path: &str,
-    source: Option<(&str, &LineIndex)>,
+    source: Option<&Quoted<'_>>,
     lang: Lang,
     palette: &Palette,
 ) {
@@ -85,7 +101,7 @@ fn render_diagnostic(
         diagnostic.message.get(lang)
     );
     let _ = writeln!(out, "{pad}{gutter}-->{reset} {}:{}:{}", path, diagnostic.start.line, diagnostic.start.column);
-    if let Some((line_text, underline)) = source.and_then(|(text, index)| snippet(diagnostic, text, index)) {
+    if let Some((line_text, underline)) = source.and_then(|source| snippet(diagnostic, source)) {
         let _ = writeln!(out, "{pad} {gutter}|{reset}");
         let _ = writeln!(out, "{gutter}{line_number} |{reset} {line_text}");
         let _ = writeln!(out, "{pad} {gutter}|{reset} {severity_style}{underline}{reset}");
@@ -124,7 +140,8 @@ fn render_diagnostic(
 /// The source line (tabs expanded) and the marker line under the span; `None` when the position is
 /// outside the text (for example a file that could not be read). A long line (a Chinese paragraph is often
 /// one line) is cut to a window around the span, with `…` where text was left out.
-fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(String, String)> {
+fn snippet(diagnostic: &Diagnostic, source: &Quoted<'_>) -> Option<(String, String)> {
+    let Quoted { text, index, sensitive } = source;
     let start = diagnostic.start;
     if start.line == 0 || start.line > index.line_count() {
         return None;
@@ -165,6 +182,11 @@ fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(St
             to += 1;
         }
     }
+    for (from, to) in sensitive.iter().filter(|(from, _)| from.line == start.line) {
+        let first = (from.column.max(1) - 1).min(cells.len());
+        let last = if to.line == from.line { (to.column.max(1) - 1).clamp(first, cells.len()) } else { cells.len() };
+        mask_span(&mut cells[first..last]);
+    }
     let (prefix, suffix) = (if from > 0 { "…" } else { "" }, if to < cells.len() { "…" } else { "" });
     let mut shown = String::from(prefix);
     let mut marker = " ".repeat(prefix.width());
@@ -186,6 +208,18 @@ fn snippet(diagnostic: &Diagnostic, text: &str, index: &LineIndex) -> Option<(St
         marker.push('^');
     }
     Some((shown, marker.trim_end().to_string()))
+}
+
+/// Keeps the first three and last four letters or digits of personal data (as the messages do), masks the rest.
+fn mask_span(cells: &mut [(char, usize)]) {
+    let alphanumeric = cells.iter().filter(|(character, _)| character.is_ascii_alphanumeric()).count();
+    let mut seen = 0;
+    for (character, _) in cells.iter_mut().filter(|(character, _)| character.is_ascii_alphanumeric()) {
+        if seen >= 3 && seen + 4 < alphanumeric {
+            *character = '*';
+        }
+        seen += 1;
+    }
 }
 
 fn summary(report: &Report, lang: Lang, palette: &Palette) -> String {
@@ -227,16 +261,30 @@ mod tests {
     }
 
     fn snippet_of(text: &str, start: (usize, usize), end: (usize, usize)) -> Option<(String, String)> {
-        snippet(&diagnostic(start, end), text, &LineIndex::new(text))
+        let diagnostic = diagnostic(start, end);
+        let sensitive = vec![(diagnostic.start, diagnostic.end)];
+        snippet(&diagnostic, &Quoted { text, index: LineIndex::new(text), sensitive })
     }
 
     #[test]
     fn carets_line_up_under_wide_characters() {
         let text = "标题\n联系电话：13800138000。\n";
         let (line, marker) = snippet_of(text, (2, 6), (2, 17)).unwrap();
-        assert_eq!(line, "联系电话：13800138000。");
+        assert_eq!(line, "联系电话：138****8000。");
         // Five CJK characters are ten terminal columns wide.
         assert_eq!(marker, format!("{}{}", " ".repeat(10), "^".repeat(11)));
+    }
+
+    #[test]
+    fn personal_data_is_masked_in_the_quote() {
+        let text = "联系电话：138 1234 5678，身份证 11010519491231002X\n";
+        let (line, marker) = snippet_of(text, (1, 6), (1, 19)).unwrap();
+        assert_eq!(line, "联系电话：138 **** 5678，身份证 11010519491231002X");
+        assert_eq!(marker.trim_start().len(), 13, "the span keeps its width");
+        let mut other = diagnostic((1, 6), (1, 19));
+        other.article = 16;
+        let (line, _) = snippet(&other, &Quoted { text, index: LineIndex::new(text), sensitive: Vec::new() }).unwrap();
+        assert!(line.contains("138 1234 5678"), "other articles quote the text as it is");
     }
 
     #[test]
@@ -274,10 +322,10 @@ mod tests {
             .filter(|(here, _)| *here >= caret && *here < caret + 11)
             .map(|(_, character)| character)
             .collect();
-        assert_eq!(under, "13812345678", "the carets sit under the number");
+        assert_eq!(under, "138****5678", "the carets sit under the (masked) number");
         // A short line is shown whole.
         let (line, _) = snippet_of("短行：13812345678\n", (1, 4), (1, 15)).unwrap();
-        assert_eq!(line, "短行：13812345678");
+        assert_eq!(line, "短行：138****5678");
     }
 
     #[test]
