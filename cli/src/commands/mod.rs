@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod links;
 pub mod rules;
+pub mod serve;
 pub mod verify;
 
 #[derive(Debug, Subcommand)]
@@ -22,6 +23,8 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// 定期检查站点中的外部链接（第十五条）：失效链接报错，异常链接（跳转到其他域名等）警告
     Links(links::LinksArgs),
+    /// 本地预览（127.0.0.1）：构建站点，修改后自动重建并刷新浏览器
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -31,5 +34,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Verify(args) => verify::run(args, globals),
         Command::Rules(args) => rules::run(args, globals),
         Command::Links(args) => links::run(args, globals),
+        Command::Serve(args) => serve::run(args, globals),
     }
 }

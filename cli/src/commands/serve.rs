@@ -1,0 +1,369 @@
+//! `govpress serve [DIR] [--port N] [--open]`: builds the site into a temporary directory, serves it
+//! on 127.0.0.1, rebuilds when files change and reloads the browser; a failed build shows its
+//! diagnostics in the terminal and as an overlay over the last good build.
+
+mod embedded;
+mod http;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+use govpress::config::SeverityOverride;
+use notify::Watcher;
+
+use crate::build::{build_site, BuildOptions};
+use crate::commands::check::{now_in_china, parse_now};
+use crate::output::{self, Format, RenderOptions};
+use crate::site::{self, Site};
+use crate::Globals;
+use http::{Roots, Shared};
+
+const DEFAULT_PORT: u16 = 1313;
+/// Changes closer together than this make one rebuild (editors write several events per save).
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 站点目录（默认：当前目录；当前目录不是站点时预览内置的演示门户）
+    dir: Option<PathBuf>,
+    /// 端口（默认 1313，被占用时顺延；0 表示任选空闲端口）
+    #[arg(long)]
+    port: Option<u16>,
+    /// 启动后在浏览器中打开
+    #[arg(long)]
+    open: bool,
+    /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
+    #[arg(long, value_parser = parse_now)]
+    now: Option<DateTime<FixedOffset>>,
+}
+
+enum Message {
+    Changed(notify::Result<notify::Event>),
+    Stop,
+}
+
+pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
+    // The demo portal's temporary copy lives as long as the server.
+    let (root, demo_copy) = site_root(args.dir.as_deref(), globals)?;
+    let site = Site::open(&root)?;
+    let output_parent = tempfile::Builder::new().prefix("govpress-serve-").tempdir().context("无法创建临时目录")?;
+    let output = output_parent.path().join("public");
+    let shared = Arc::new(Shared::default());
+
+    let started = Instant::now();
+    let first_error = build_and_report(&site, &output, args.now, globals);
+    shared.publish(first_error.clone());
+    let took = started.elapsed().as_millis();
+    say(globals, format!("首次构建用时 {took} ms"), format!("first build took {took} ms"));
+
+    let server = bind(args.port)?;
+    let address = server.server_addr().to_ip().context("服务器地址不是 IP 地址")?;
+    let url = format!("http://{address}/");
+    let roots = Arc::new(Roots { site: output.clone(), checker: find_checker() });
+    // Printed even with --quiet: scripts read the address from this line.
+    println!("{} {url}", if globals.lang == govpress::Lang::Zh { "正在预览" } else { "Serving" });
+    if let Some(checker) = &roots.checker {
+        let checker = checker.display();
+        say(
+            globals,
+            format!("浏览器检查器 {url}_check/（{checker}）"),
+            format!("Browser checker {url}_check/ ({checker})"),
+        );
+    }
+    let server_shared = Arc::clone(&shared);
+    std::thread::spawn(move || http::serve_forever(server, roots, server_shared));
+    if args.open {
+        open_in_browser(&url);
+    }
+
+    let (sender, receiver) = mpsc::channel();
+    let stop_sender = sender.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop_sender.send(Message::Stop);
+    })
+    .context("无法设置 Ctrl-C 处理")?;
+    // The demo copy is not watched: edits there would be lost with it.
+    let _watcher = match demo_copy {
+        None => Some(watch(&site.root, sender, globals)?),
+        Some(_) => None,
+    };
+    let mut rebuild = Rebuild { root: site.root.clone(), output, now: args.now, globals, build_error: first_error };
+    while let Some(changed) = next_changes(&receiver, &rebuild.root) {
+        let started = Instant::now();
+        let error = rebuild.apply(&changed);
+        let ok = error.is_none();
+        shared.publish(error);
+        let (count, took) = (changed.len(), started.elapsed().as_millis());
+        match ok {
+            true => say(
+                globals,
+                format!("已重新构建（{count} 个文件变化，用时 {took} ms）"),
+                format!("rebuilt ({count} changed files, {took} ms)"),
+            ),
+            false => say(
+                globals,
+                "构建失败，浏览器中显示上一次成功的结果",
+                "build failed; the browser shows the last good build",
+            ),
+        }
+    }
+    drop(output_parent);
+    drop(demo_copy);
+    Ok(crate::EXIT_OK)
+}
+
+/// The site to serve: DIR, else the site around the current directory, else a copy of the demo portal.
+fn site_root(dir: Option<&Path>, globals: Globals) -> anyhow::Result<(PathBuf, Option<tempfile::TempDir>)> {
+    let (root, demo_copy) = match dir.map(Path::to_path_buf).or_else(|| site::find_site_root(Path::new("."))) {
+        Some(root) => (root, None),
+        None => {
+            let copy = tempfile::Builder::new().prefix("govpress-demo-").tempdir().context("无法创建临时目录")?;
+            embedded::extract_demo_portal(copy.path())?;
+            say(
+                globals,
+                "当前目录不是站点，预览内置的演示门户（青岚市人民政府）。用 govpress init 新建自己的站点。",
+                "The current directory is not a site: serving the embedded demo portal. Create your own with govpress init.",
+            );
+            (copy.path().to_path_buf(), Some(copy))
+        }
+    };
+    let root = root.canonicalize().with_context(|| format!("{}: 目录不存在 / no such directory", root.display()))?;
+    Ok((root, demo_copy))
+}
+
+fn watch(root: &Path, sender: mpsc::Sender<Message>, globals: Globals) -> anyhow::Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = sender.send(Message::Changed(event));
+    })
+    .context("无法监视文件变化")?;
+    watcher.watch(root, notify::RecursiveMode::Recursive).context("无法监视文件变化")?;
+    say(globals, "正在监视文件变化，按 Ctrl-C 退出", "Watching for changes, Ctrl-C to stop");
+    Ok(watcher)
+}
+
+/// What a change leads to: `static/` files are copied into the output; anything else rebuilds the site.
+struct Rebuild {
+    root: PathBuf,
+    output: PathBuf,
+    now: Option<DateTime<FixedOffset>>,
+    globals: Globals,
+    /// The last full build's failure stands until a full build succeeds; copying static files keeps it.
+    build_error: Option<String>,
+}
+
+impl Rebuild {
+    /// Applies the changes; the error text when the result is a failed build.
+    fn apply(&mut self, changed: &[PathBuf]) -> Option<String> {
+        if let Some(files) = static_only(&self.root, changed) {
+            return match copy_static(&self.root, &self.output, &files) {
+                Ok(()) => self.build_error.clone(),
+                Err(error) => Some(format!("{error:#}")),
+            };
+        }
+        self.build_error = match Site::open(&self.root) {
+            Ok(site) => build_and_report(&site, &self.output, self.now, self.globals),
+            Err(error) => {
+                eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+                Some(format!("{error:#}"))
+            }
+        };
+        self.build_error.clone()
+    }
+}
+
+/// Builds into `output` with the library function `govpress build` uses, prints the diagnostics,
+/// and returns them as text when the build failed (the previous output then stays in place).
+fn build_and_report(
+    site: &Site,
+    output: &Path,
+    now: Option<DateTime<FixedOffset>>,
+    globals: Globals,
+) -> Option<String> {
+    let options =
+        BuildOptions { out: Some(output.to_path_buf()), now: now.unwrap_or_else(now_in_china), progress: false };
+    match build_site(&preview_site(site), &options) {
+        Ok(built) => {
+            let report = &built.report;
+            if !report.diagnostics.is_empty() && (!built.written || !globals.quiet) {
+                let _ = output::print(report, Format::Human, &built.sources, globals.lang, false);
+            }
+            let plain = RenderOptions { lang: globals.lang, colour: false, deny_warnings: false };
+            (!built.written).then(|| output::render(report, Format::Human, &built.sources, plain))
+        }
+        Err(error) => {
+            eprintln!("{}: {error:#}", output::error_label(globals.lang));
+            Some(format!("{error:#}"))
+        }
+    }
+}
+
+/// The site as previewed: a draft not yet signed off is shown (its article-13 findings become
+/// warnings), since previewing is how reviewers see it before signing. `govpress build` stays strict.
+fn preview_site(site: &Site) -> Site {
+    let mut config = site.config.clone();
+    for rule in govpress::rules::all_rules() {
+        if rule.article == 13 && rule.severity == govpress::Severity::Error {
+            config.checks.severity.entry(rule.id.to_string()).or_insert(SeverityOverride::Warning);
+        }
+    }
+    Site { root: site.root.clone(), config }
+}
+
+/// Waits for a change, then collects changes until `DEBOUNCE` passes quietly. `None` when stopping.
+fn next_changes(receiver: &Receiver<Message>, root: &Path) -> Option<Vec<PathBuf>> {
+    let mut changed: Vec<PathBuf> = Vec::new();
+    loop {
+        let message = if changed.is_empty() {
+            receiver.recv().ok()?
+        } else {
+            match receiver.recv_timeout(DEBOUNCE) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => return Some(changed),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        };
+        match message {
+            Message::Stop => return None,
+            Message::Changed(Ok(event)) if !event.kind.is_access() => {
+                for path in event.paths {
+                    if relevant(root, &path) && !changed.contains(&path) {
+                        changed.push(path);
+                    }
+                }
+            }
+            Message::Changed(Ok(_)) => {}
+            Message::Changed(Err(error)) => tracing::warn!(%error, "file watcher error"),
+        }
+    }
+}
+
+/// Whether a changed path can affect the build: not build output, VCS data, hidden or backup files.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else { return false };
+    let mut components = relative.components().map(|component| component.as_os_str().to_string_lossy());
+    let Some(first) = components.next() else { return false };
+    if matches!(first.as_ref(), "public" | "target" | "node_modules") {
+        return false;
+    }
+    let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    let hidden = std::iter::once(first).chain(components).any(|part| part.starts_with('.'));
+    !(hidden || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
+}
+
+/// The changed files when all of them are under `static/` (copied as is, no rebuild needed).
+fn static_only(root: &Path, changed: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let static_dir = root.join("static");
+    changed.iter().all(|path| path.starts_with(&static_dir)).then(|| changed.to_vec())
+}
+
+/// Mirrors changed `static/` files into the output: copies what exists, removes what was deleted.
+fn copy_static(root: &Path, output: &Path, files: &[PathBuf]) -> anyhow::Result<()> {
+    let static_dir = root.join("static");
+    for file in files {
+        let Ok(relative) = file.strip_prefix(&static_dir) else { continue };
+        let target = output.join(relative);
+        if file.is_file() {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+            }
+            std::fs::copy(file, &target).with_context(|| format!("无法复制 {}", file.display()))?;
+        } else if !file.exists() && target.is_file() {
+            std::fs::remove_file(&target).with_context(|| format!("无法删除 {}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Listens on 127.0.0.1 only. Without `--port`, the default port moves up when taken.
+fn bind(port: Option<u16>) -> anyhow::Result<tiny_http::Server> {
+    let candidates: Vec<u16> = match port {
+        Some(port) => vec![port],
+        None => (DEFAULT_PORT..DEFAULT_PORT + 20).collect(),
+    };
+    let mut last_error = None;
+    for candidate in candidates {
+        match tiny_http::Server::http(SocketAddr::from((Ipv4Addr::LOCALHOST, candidate))) {
+            Ok(server) => return Ok(server),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    let error = last_error.map(|error| error.to_string()).unwrap_or_default();
+    anyhow::bail!("无法监听 127.0.0.1 的端口 / cannot listen on 127.0.0.1: {error}")
+}
+
+/// `www/` with a built `pkg/`: `GOVPRESS_WWW`, else beside the current directory or the executable.
+fn find_checker() -> Option<PathBuf> {
+    let is_checker = |path: &Path| path.join("index.html").is_file() && path.join("pkg").is_dir();
+    if let Some(path) = std::env::var_os("GOVPRESS_WWW").map(PathBuf::from) {
+        return is_checker(&path).then_some(path);
+    }
+    let mut starts = vec![std::env::current_dir().ok()?];
+    if let Ok(executable) = std::env::current_exe() {
+        starts.extend(executable.parent().map(Path::to_path_buf));
+    }
+    starts.iter().flat_map(|start| start.ancestors()).map(|ancestor| ancestor.join("www")).find(|www| is_checker(www))
+}
+
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opened = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok();
+    if !opened {
+        println!("请在浏览器中打开 / open in your browser: {url}");
+    }
+}
+
+fn say(globals: Globals, zh: impl AsRef<str>, en: impl AsRef<str>) {
+    if !globals.quiet {
+        eprintln!("{}", if globals.lang == govpress::Lang::Zh { zh.as_ref() } else { en.as_ref() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_output_hidden_and_backup_files_do_not_trigger_rebuilds() {
+        let root = Path::new("/site");
+        assert!(relevant(root, Path::new("/site/content/news/a.md")));
+        assert!(relevant(root, Path::new("/site/govpress.toml")));
+        assert!(!relevant(root, Path::new("/site/public/index.html")));
+        assert!(!relevant(root, Path::new("/site/.git/index")));
+        assert!(!relevant(root, Path::new("/site/content/.a.md.swp")));
+        assert!(!relevant(root, Path::new("/site/content/a.md~")));
+        assert!(!relevant(root, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn only_static_changes_skip_the_rebuild() {
+        let root = Path::new("/site");
+        let images = vec![PathBuf::from("/site/static/a.png")];
+        assert_eq!(static_only(root, &images), Some(images.clone()));
+        let mixed = vec![PathBuf::from("/site/static/a.png"), PathBuf::from("/site/content/a.md")];
+        assert_eq!(static_only(root, &mixed), None);
+    }
+
+    #[test]
+    fn copies_and_removes_static_files() {
+        let site = tempfile::tempdir().unwrap();
+        let output = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("static/img")).unwrap();
+        std::fs::write(site.path().join("static/img/a.svg"), "<svg/>").unwrap();
+        std::fs::write(output.path().join("gone.css"), "x").unwrap();
+        let changed = [site.path().join("static/img/a.svg"), site.path().join("static/gone.css")];
+        copy_static(site.path(), output.path(), &changed).unwrap();
+        assert_eq!(std::fs::read_to_string(output.path().join("img/a.svg")).unwrap(), "<svg/>");
+        assert!(!output.path().join("gone.css").exists());
+    }
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Benchmark: build a generated 10,000-page site with `govpress build` (release) and with Hugo
+# (Debian's hugo, a minimal theme, the same Markdown) into fresh output directories; report wall
+# time, peak RSS (/usr/bin/time -v) and the ratios. Not a test: nothing here asserts a time.
+#
+#   scripts/bench/build.sh [PAGES]        (default 10000; GOVPRESS_BENCH_DIR to keep the site)
+#
+# References measured elsewhere on this machine kind: Hugo 0.111 ~3.6 s / ~1 GB; Zola ~1.65 s / 150 MB.
+# Goal: govpress <= 0.7x Zola's time and <= 150 MB.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+
+pages="${1:-10000}"
+sections=10
+ensure_apt hugo time
+
+log "cargo build --release -p govpress-cli"
+cargo build --release --quiet -p govpress-cli
+govpress="$PWD/target/release/govpress"
+
+work="${GOVPRESS_BENCH_DIR:-$(mktemp -d)}"
+[ -n "${GOVPRESS_BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
+site="$work/site"
+rm -rf "$site" && mkdir -p "$site/content" "$site/static"
+
+log "generating $pages pages in $site"
+cat >"$site/govpress.toml" <<'EOF'
+[site]
+name = "基准测试市人民政府"
+base_url = "https://www.bench.gov.cn"
+org_kind = "party-government"
+
+[identity]
+conac_id = "0123456789ABCDEF0123456789ABCDEF"
+site_code = "9999000001"
+icp = "浙ICP备99000001号-1"
+psb = "浙公网安备99990002000001号"
+sponsor = "基准测试市人民政府办公室"
+contact = "12345"
+
+[review]
+stages = ["初审", "复审", "终审"]
+EOF
+# Every page: headings, a list, a table, a footnote, internal, government and non-government links,
+# so the build does its real work (rendering, leave-page rewriting, auditing). Written by one awk.
+awk -v pages="$pages" -v sections="$sections" -v root="$site/content" 'BEGIN {
+  srand(42)
+  for (s = 0; s < sections; s++) {
+    dir = sprintf("%s/section-%02d", root, s)
+    system("mkdir -p " dir)
+    printf "+++\ntitle = \"栏目 %d\"\nsection_kind = \"news\"\n+++\n\n第 %d 个栏目。\n", s, s > (dir "/_index.md")
+    close(dir "/_index.md")
+  }
+  printf "+++\ntitle = \"基准测试市人民政府\"\ndate = 2026-11-24\n+++\n\n首页。\n" > (root "/_index.md")
+  close(root "/_index.md")
+  for (i = 0; i < pages; i++) {
+    s = i % sections
+    file = sprintf("%s/section-%02d/page-%05d.md", root, s, i)
+    day = 1 + i % 24
+    printf "+++\ntitle = \"关于做好第 %d 项民生实事工作的通知\"\ndate = 2026-11-%02dT09:00:00+08:00\ndepartment = \"基准测试市人民政府办公室\"\nkind = \"original\"\n+++\n\n", i, day > file
+    printf "为进一步做好民生实事项目推进工作，切实解决群众急难愁盼问题，现就第 %d 项工作通知如下。[^1]\n\n", i > file
+    for (h = 1; h <= 3; h++) {
+      printf "## 第%s部分\n\n", (h == 1 ? "一" : (h == 2 ? "二" : "三")) > file
+      printf "各区县、各部门要高度重视，明确责任分工，加强统筹协调，确保各项任务按期完成。请于每月底前报送工作进展，" > file
+      printf "详见[上一项通知](/section-%02d/page-%05d/)和[国务院有关文件](https://www.gov.cn/zhengce/%d.htm)。\n\n", (i + 1) % sections, (i + 1) % pages, i > file
+      printf "1. 完善工作机制，建立任务台账；\n2. 加强资金保障，规范资金使用；\n3. 强化督促检查，及时通报进展。\n\n" > file
+    }
+    printf "| 指标 | 目标 | 完成 |\n|---|---:|---:|\n| 项目数 | %d | %d |\n| 资金（万元） | %d | %d |\n\n", 10 + i % 7, 8 + i % 5, 100 * (i % 13 + 1), 90 * (i % 13 + 1) > file
+    printf "便民服务可通过[合作银行](https://www.bank%d.example.com/service)或[天气网](https://www.weather.com.cn/%d.shtml)查询。\n\n", i % 50, i > file
+    printf "[^1]: 数据来源：基准测试市统计局。\n" > file
+    close(file)
+  }
+}'
+
+if "$govpress" --help | grep -q "review"; then
+  log "signing all pages (three stages, one record each)"
+  keys="$work/keys" && rm -rf "$keys" && mkdir -p "$keys"
+  : >"$site/reviewers.toml"
+  for stage in 初审 复审 终审; do
+    id="bench-$stage"
+    public_key="$("$govpress" --quiet keygen --out "$keys/$id.pem")"
+    cat >>"$site/reviewers.toml" <<EOF
+[[reviewer]]
+id = "$id"
+name = "基准$stage"
+department = "基准测试市人民政府办公室"
+staff = true
+stages = ["$stage"]
+public_key = """
+$public_key
+"""
+valid_from = 2026-01-01
+valid_until = 2030-12-31
+
+EOF
+  done
+  rm -rf "$site/reviews"
+  for stage in 初审 复审 终审; do
+    (cd "$site" && "$govpress" --quiet review sign content --stage "$stage" --reviewer "bench-$stage" --key "$keys/bench-$stage.pem" >/dev/null)
+  done
+fi
+
+log "Hugo site (minimal theme, same Markdown)"
+hugo_site="$work/hugo"
+rm -rf "$hugo_site" && mkdir -p "$hugo_site/layouts/_default"
+cp -r "$site/content" "$hugo_site/content"
+cat >"$hugo_site/config.toml" <<'EOF'
+baseURL = "https://www.bench.gov.cn/"
+languageCode = "zh-cn"
+title = "基准测试市人民政府"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+[markup.goldmark.renderer]
+unsafe = false
+EOF
+cat >"$hugo_site/layouts/_default/baseof.html" <<'EOF'
+<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }} - {{ .Site.Title }}</title></head>
+<body><header><a href="/">{{ .Site.Title }}</a></header><main>{{ block "main" . }}{{ end }}</main>
+<footer><p>主办单位：基准测试市人民政府办公室</p></footer></body></html>
+EOF
+cat >"$hugo_site/layouts/_default/single.html" <<'EOF'
+{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>{{ .Content }}</article>{{ end }}
+EOF
+cat >"$hugo_site/layouts/_default/list.html" <<'EOF'
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+EOF
+
+# measure NAME COMMAND... : runs once into a fresh output, prints "NAME seconds megabytes exit".
+measure() {
+  local name="$1" stats="$work/$1.time"
+  shift
+  local status=0
+  /usr/bin/time -v -o "$stats" "$@" >"$work/$name.log" 2>&1 || status=$?
+  local seconds kilobytes
+  seconds="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$stats")"
+  kilobytes="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$stats")"
+  echo "$name $seconds $((kilobytes / 1024)) $status"
+}
+
+# Warm the page cache for both, then measure each on a fresh output directory.
+cat "$site"/content/*/*.md >/dev/null
+rm -rf "$work/out-govpress" "$work/out-hugo"
+read -r _ gp_seconds gp_mb gp_status < <(measure govpress "$govpress" --quiet build "$site" --out "$work/out-govpress")
+read -r _ hugo_seconds hugo_mb hugo_status < <(measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo")
+[ "$gp_status" = 0 ] || { echo "govpress build failed ($gp_status):" >&2; tail -20 "$work/govpress.log" >&2; exit 1; }
+[ "$hugo_status" = 0 ] || { echo "hugo failed ($hugo_status):" >&2; tail -20 "$work/hugo.log" >&2; exit 1; }
+
+gp_files="$(find "$work/out-govpress" -name '*.html' | wc -l)"
+hugo_files="$(find "$work/out-hugo" -name '*.html' | wc -l)"
+printf '\n%-10s %10s %10s %12s\n' tool "wall (s)" "RSS (MB)" "HTML files"
+printf '%-10s %10s %10s %12s\n' govpress "$gp_seconds" "$gp_mb" "$gp_files" hugo "$hugo_seconds" "$hugo_mb" "$hugo_files"
+awk -v g="$gp_seconds" -v h="$hugo_seconds" -v gm="$gp_mb" -v hm="$hugo_mb" 'BEGIN {
+  printf "\ngovpress / hugo: time %.2fx, memory %.2fx\n", g / h, gm / hm
+  printf "govpress / zola (reference 1.65 s, 150 MB): time %.2fx, memory %.2fx (goal <= 0.70x, <= 150 MB)\n", g / 1.65, gm / 150
+}'
