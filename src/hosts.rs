@@ -4,8 +4,10 @@ use publicsuffix::{List, Psl};
 
 use crate::config::SiteConfig;
 
-/// The Public Suffix List, vendored from Debian's `publicsuffix` package (MPL-2.0, header kept in the file).
-const PUBLIC_SUFFIX_LIST: &str = include_str!("data/public_suffix_list.dat");
+/// The Public Suffix List, vendored from Debian's `publicsuffix` package (MPL-2.0, header kept in
+/// `data/public_suffix_list.dat`), embedded by `build.rs` without comments and blank lines (half the size
+/// in the wasm build; the same rules in the same order).
+const PUBLIC_SUFFIX_LIST: &str = include_str!(concat!(env!("OUT_DIR"), "/public_suffix_list.dat"));
 
 /// Government public suffixes: `gov.cn` and `政务` (punycode `xn--zfr164b`).
 const GOVERNMENT_SUFFIXES: [&str; 2] = ["gov.cn", "xn--zfr164b"];
@@ -130,6 +132,32 @@ mod tests {
         assert!(!hosts.is_government("evilgov.cn"));
         assert!(!hosts.is_government("example.com"));
         assert!(!hosts.is_government("bszs.conac.cn"));
+    }
+
+    #[test]
+    fn the_compact_list_keeps_every_rule_of_the_vendored_file() {
+        let full = include_str!("data/public_suffix_list.dat");
+        let rules = |text: &str| -> Vec<String> {
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with("//"))
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(rules(PUBLIC_SUFFIX_LIST), rules(full));
+        assert!(rules(full).len() > 9000, "the vendored list looks truncated");
+        assert!(PUBLIC_SUFFIX_LIST.contains("===BEGIN PRIVATE DOMAINS==="));
+        assert!(PUBLIC_SUFFIX_LIST.len() < full.len() * 2 / 3);
+    }
+
+    #[test]
+    fn private_section_entries_still_count() {
+        // github.io is a PRIVATE-section suffix: user sites under it are registrable domains of their own.
+        let hosts = classifier("");
+        assert_eq!(hosts.public_suffix("someone.github.io").as_deref(), Some("github.io"));
+        assert_eq!(hosts.registrable_domain("www.someone.github.io").as_deref(), Some("someone.github.io"));
+        assert_eq!(hosts.registrable_domain("a.b.example.com.cn").as_deref(), Some("example.com.cn"));
+        assert_eq!(hosts.public_suffix("示例.公益").as_deref(), Some("xn--55qw42g"));
     }
 
     #[test]

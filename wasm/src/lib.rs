@@ -1,2 +1,228 @@
-//! WebAssembly facade over the govpress core (bindings come with the browser checker).
-pub use govpress::Checker;
+//! WebAssembly facade over the govpress core: the browser checker's API (SPEC §7).
+//!
+//! No rules live here. A `Checker` is built once from the site's optional `govpress.toml`
+//! (like ruff's `Workspace`) and then checks drafts with exactly the rules `govpress check` applies.
+//! The free functions `check` and `preview` build a one-shot checker for callers that need no state.
+
+use chrono::{DateTime, FixedOffset};
+use govpress::{ConfigError, Lang, Report, SiteConfig};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The name config errors point at: the page loads the site's `govpress.toml`.
+const CONFIG_FILE: &str = "govpress.toml";
+
+/// A checker built once per config, reused for every keystroke.
+#[wasm_bindgen]
+pub struct Checker {
+    core: Result<govpress::Checker, ConfigError>,
+    lang: Lang,
+    now: Option<DateTime<FixedOffset>>,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// `config_toml`: the site's `govpress.toml` (default config when absent); `lang`: `zh` (default) or `en`.
+    /// An invalid config does not throw: `configError()` and every `check` return it as JSON.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_toml: Option<String>, lang: Option<String>) -> Checker {
+        let config = match config_toml.as_deref() {
+            Some(text) if !text.trim().is_empty() => SiteConfig::parse(text),
+            _ => Ok(SiteConfig::default()),
+        };
+        Checker { core: config.map(govpress::Checker::new), lang: parse_lang(lang.as_deref()), now: None }
+    }
+
+    /// The config error as JSON (`{"version":1,"error":{…}}`), or `undefined` when the config is fine.
+    #[wasm_bindgen(js_name = configError)]
+    pub fn config_error(&self) -> Option<String> {
+        self.core.as_ref().err().map(|error| config_error_json(error, self.lang))
+    }
+
+    /// The UI language of messages and help: `zh` or `en`.
+    #[wasm_bindgen(js_name = setLang)]
+    pub fn set_lang(&mut self, lang: &str) {
+        self.lang = parse_lang(Some(lang));
+    }
+
+    /// Fixes "now" (RFC 3339) for reproducible results, as `govpress check --now` does; `undefined` uses the clock.
+    #[wasm_bindgen(js_name = setNow)]
+    pub fn set_now(&mut self, rfc3339: Option<String>) -> Result<(), JsError> {
+        self.now = match rfc3339 {
+            None => None,
+            Some(text) => Some(
+                DateTime::parse_from_rfc3339(&text)
+                    .map_err(|error| JsError::new(&format!("not an RFC 3339 time: {text}: {error}")))?,
+            ),
+        };
+        Ok(())
+    }
+
+    /// The SPEC §6 JSON report for one Markdown draft, as `govpress check --format json FILE` prints it.
+    pub fn check(&self, source: &str, path: &str) -> String {
+        self.report_json(Ok(source), path)
+    }
+
+    /// Like `check`, for a file's raw bytes: a non-UTF-8 file gets the CLI's encoding diagnostic.
+    #[wasm_bindgen(js_name = checkBytes)]
+    pub fn check_bytes(&self, bytes: Vec<u8>, path: &str) -> String {
+        let text = govpress::files::decode(path, bytes);
+        self.report_json(text.as_deref().map_err(Clone::clone), path)
+    }
+
+    /// The draft's body as sanitised HTML with the leave-site rewriting applied, for the preview pane.
+    pub fn preview(&self, source: &str) -> String {
+        match &self.core {
+            Ok(core) => preview_html(core, source),
+            Err(_) => String::new(),
+        }
+    }
+}
+
+impl Checker {
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.now.unwrap_or_else(clock_now)
+    }
+
+    fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {
+        let core = match &self.core {
+            Ok(core) => core,
+            Err(error) => return config_error_json(error, self.lang),
+        };
+        let diagnostics = match text {
+            Ok(source) => core.check_page(path, source, self.now()).diagnostics,
+            Err(diagnostic) => core.apply_overrides(vec![diagnostic]),
+        };
+        Report::new(1, diagnostics).to_json(self.lang)
+    }
+}
+
+/// SPEC §7 `check(source, path, config_toml?)`, plus an optional `lang`.
+#[wasm_bindgen]
+pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option<String>) -> String {
+    Checker::new(config_toml, lang).check(source, path)
+}
+
+/// SPEC §7 `preview(source, config_toml?)`.
+#[wasm_bindgen]
+pub fn preview(source: &str, config_toml: Option<String>) -> String {
+    Checker::new(config_toml, None).preview(source)
+}
+
+/// How the page names an article: `第十四条` in Chinese, `Article 14` in English.
+#[wasm_bindgen(js_name = articleName)]
+pub fn article_name(article: u8, lang: Option<String>) -> String {
+    match parse_lang(lang.as_deref()) {
+        Lang::Zh => govpress::diagnostic::article_zh(article),
+        Lang::En => format!("Article {article}"),
+    }
+}
+
+fn preview_html(_core: &govpress::Checker, _source: &str) -> String {
+    // Wired to `govpress::render` and `govpress::leave_site` once they land in the core.
+    String::new()
+}
+
+fn parse_lang(code: Option<&str>) -> Lang {
+    code.and_then(Lang::parse).unwrap_or_default()
+}
+
+/// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
+fn clock_now() -> DateTime<FixedOffset> {
+    let millis = js_sys::Date::now() as i64;
+    DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
+}
+
+#[derive(Serialize)]
+struct ErrorReport<'a> {
+    version: u32,
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: &'static str,
+    file: &'static str,
+    line: usize,
+    column: usize,
+    message: String,
+    detail: &'a str,
+}
+
+/// A config that does not parse, as JSON the page shows instead of diagnostics.
+fn config_error_json(error: &ConfigError, lang: Lang) -> String {
+    let message = match lang {
+        Lang::Zh => format!(
+            "{CONFIG_FILE} 第 {} 行第 {} 列：配置错误：{}",
+            error.position.line, error.position.column, error.message
+        ),
+        Lang::En => {
+            format!("{CONFIG_FILE}:{}:{}: config error: {}", error.position.line, error.position.column, error.message)
+        }
+    };
+    let report = ErrorReport {
+        version: 1,
+        error: ErrorBody {
+            kind: "config",
+            file: CONFIG_FILE,
+            line: error.position.line,
+            column: error.position.column,
+            message,
+            detail: &error.message,
+        },
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(checker: &mut Checker) {
+        checker.now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00").ok();
+    }
+
+    #[test]
+    fn check_reports_the_spec_json_for_one_file() {
+        let mut checker = Checker::new(None, None);
+        fixed(&mut checker);
+        let source = "+++\ntitle = \"t\"\ndate = 2024-05-15\n+++\n[x](javascript:alert(1))\n";
+        let report: serde_json::Value = serde_json::from_str(&checker.check(source, "content/a.md")).unwrap();
+        assert_eq!(report["version"], 1);
+        assert_eq!(report["files_checked"], 1);
+        let diagnostics = report["diagnostics"].as_array().unwrap();
+        assert!(diagnostics.iter().any(|d| d["article"] == 15 && d["line"] == 5 && d["file"] == "content/a.md"));
+    }
+
+    #[test]
+    fn config_errors_become_json_not_panics() {
+        let mut checker = Checker::new(Some("[site]\norg_kind = \"company\"\n".into()), Some("en".into()));
+        fixed(&mut checker);
+        let error: serde_json::Value = serde_json::from_str(&checker.config_error().unwrap()).unwrap();
+        assert_eq!(error["error"]["line"], 2);
+        assert_eq!(error["error"]["file"], "govpress.toml");
+        assert_eq!(checker.check("x", "a.md"), checker.config_error().unwrap());
+        assert!(Checker::new(Some("   ".into()), None).config_error().is_none());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_get_the_encoding_diagnostic() {
+        let mut checker = Checker::new(None, None);
+        fixed(&mut checker);
+        let report: serde_json::Value =
+            serde_json::from_str(&checker.check_bytes(b"ab\xffcd".to_vec(), "a.md")).unwrap();
+        assert_eq!(report["diagnostics"][0]["rule"], "file.encoding");
+        assert_eq!(report["diagnostics"][0]["column"], 3);
+    }
+
+    #[test]
+    fn lang_switches_messages() {
+        let mut checker = Checker::new(None, Some("en".into()));
+        fixed(&mut checker);
+        let english = checker.check("[x](javascript:alert(1))\n", "a.md");
+        checker.set_lang("zh");
+        let chinese = checker.check("[x](javascript:alert(1))\n", "a.md");
+        assert_ne!(english, chinese);
+        assert!(chinese.contains("第十五条") || chinese.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    }
+}

@@ -1,0 +1,406 @@
+// The browser checker: the govpress core (WebAssembly) checks drafts as you type, with exactly the
+// rules `govpress check` applies in CI. Nothing is sent anywhere: the draft never leaves the browser.
+// Standard web APIs only (第十一条): no framework, no browser-specific features.
+import init, { Checker, articleName } from './pkg/govpress_wasm.js';
+
+const STRINGS = {
+  zh: {
+    title: '政务网站稿件预检 · govpress',
+    tagline: '按《互联网政务应用安全管理规定》检查稿件，规则与 CI 完全一致；稿件不离开本机。',
+    openFiles: '打开文件',
+    loadConfig: '载入 govpress.toml',
+    clearConfig: '使用默认配置',
+    files: '文件',
+    draft: '稿件',
+    placeholder: '在此粘贴或输入 Markdown 稿件，或把文件、文件夹拖到页面上',
+    dropHint: '可把 .md 文件或整个站点文件夹拖到页面上（含 govpress.toml 时自动采用其配置）。',
+    preview: '预览',
+    dropHere: '松开以载入文件',
+    footer: 'govpress 浏览器预检：WebAssembly 本地运行，与 govpress check 使用同一规则内核。',
+    switchTo: 'English',
+    loading: '正在加载检查内核……',
+    loadFailed: '检查内核加载失败：',
+    clean: '未发现问题',
+    counts: (errors, warnings) => `${errors} 个错误，${warnings} 个警告`,
+    error: '错误',
+    warning: '警告',
+    line: (line, column) => `第 ${line} 行第 ${column} 列`,
+    help: '修改建议：',
+    configDefault: '默认配置',
+    configLoaded: (name) => `配置：${name}`,
+    configError: '配置文件有误，无法检查：',
+    noMarkdown: '没有找到 Markdown 文件（.md）',
+    previewLink: (href) => `预览中不跳转。链接目标：${href}`,
+    jumpTitle: '点击跳到编辑器中的该行',
+  },
+  en: {
+    title: 'Government site draft checker · govpress',
+    tagline:
+      'Checks drafts against the Provisions on the Security Management of Internet Government Applications, with exactly the rules CI applies. Your draft never leaves this machine.',
+    openFiles: 'Open files',
+    loadConfig: 'Load govpress.toml',
+    clearConfig: 'Use default config',
+    files: 'Files',
+    draft: 'Draft',
+    placeholder: 'Paste or type a Markdown draft here, or drop files or a folder onto the page',
+    dropHint: 'Drop .md files or a whole site folder onto the page (its govpress.toml is used when present).',
+    preview: 'Preview',
+    dropHere: 'Drop to load the files',
+    footer: 'govpress browser checker: runs locally in WebAssembly, with the same rule core as govpress check.',
+    switchTo: '中文',
+    loading: 'Loading the checker…',
+    loadFailed: 'The checker failed to load: ',
+    clean: 'No problems found',
+    counts: (errors, warnings) =>
+      `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    error: 'error',
+    warning: 'warning',
+    line: (line, column) => `line ${line}, column ${column}`,
+    help: 'Fix: ',
+    configDefault: 'default config',
+    configLoaded: (name) => `Config: ${name}`,
+    configError: 'The config file is invalid, nothing can be checked: ',
+    noMarkdown: 'No Markdown files (.md) found',
+    previewLink: (href) => `Links do not navigate in the preview. Target: ${href}`,
+    jumpTitle: 'Click to jump to this line in the editor',
+  },
+};
+
+const DEFAULT_PATH = 'content/draft.md';
+const DEBOUNCE_MS = 150;
+const $ = (id) => document.getElementById(id);
+const ui = {
+  editor: $('editor'),
+  pathLabel: $('path-label'),
+  summary: $('summary'),
+  diagnostics: $('diagnostics'),
+  preview: $('preview'),
+  configError: $('config-error'),
+  configName: $('config-name'),
+  clearConfig: $('clear-config'),
+  files: $('files'),
+  fileList: $('file-list'),
+  overlay: $('drop-overlay'),
+  langSwitch: $('lang-switch'),
+};
+
+const state = {
+  lang: readSavedLang(),
+  checker: null,
+  config: null, // { name, text }
+  files: new Map(), // path -> { bytes: Uint8Array | null, text }
+  current: DEFAULT_PATH,
+  timer: 0,
+};
+state.files.set(DEFAULT_PATH, { bytes: null, text: '' });
+
+function readSavedLang() {
+  try {
+    return localStorage.getItem('govpress-lang') === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+const t = (key, ...args) => {
+  const value = STRINGS[state.lang][key];
+  return typeof value === 'function' ? value(...args) : value;
+};
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
+  for (const element of document.querySelectorAll('[data-i18n-placeholder]')) {
+    element.placeholder = t(element.dataset.i18nPlaceholder);
+  }
+  document.title = t('title');
+  ui.langSwitch.textContent = t('switchTo');
+  ui.langSwitch.lang = state.lang === 'zh' ? 'en' : 'zh-CN';
+  ui.configName.textContent = state.config ? t('configLoaded', state.config.name) : t('configDefault');
+}
+
+// ---- checking -------------------------------------------------------------------------------------
+
+function rebuildChecker() {
+  state.checker?.free();
+  state.checker = new Checker(state.config?.text, state.lang);
+}
+
+/** The report for one file: raw bytes until edited (so a non-UTF-8 file is reported as the CLI does). */
+function reportFor(path) {
+  const file = state.files.get(path);
+  const json = file.bytes ? state.checker.checkBytes(file.bytes, path) : state.checker.check(file.text, path);
+  return JSON.parse(json);
+}
+
+function checkNow() {
+  clearTimeout(state.timer);
+  const configError = state.checker.configError();
+  ui.configError.hidden = !configError;
+  if (configError) {
+    ui.configError.textContent = t('configError') + JSON.parse(configError).error.message;
+    renderDiagnostics([]);
+    ui.summary.textContent = '';
+    ui.preview.replaceChildren();
+    return;
+  }
+  const report = reportFor(state.current);
+  renderSummary(report);
+  renderDiagnostics(report.diagnostics);
+  ui.preview.innerHTML = state.checker.preview(state.files.get(state.current).text);
+  updateFileBadge(state.current, report);
+}
+
+function scheduleCheck() {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(checkNow, DEBOUNCE_MS);
+}
+
+function renderSummary(report) {
+  ui.summary.className = `summary ${report.errors ? 'has-errors' : report.warnings ? 'has-warnings' : 'clean'}`;
+  ui.summary.textContent =
+    report.errors || report.warnings ? t('counts', report.errors, report.warnings) : `✓ ${t('clean')}`;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function renderDiagnostics(diagnostics) {
+  const items = diagnostics.map((diagnostic) => {
+    const item = element('li', `diagnostic ${diagnostic.severity}`);
+    item.tabIndex = 0;
+    item.dataset.line = diagnostic.line;
+    item.dataset.rule = diagnostic.rule;
+    item.dataset.article = diagnostic.article;
+    item.title = t('jumpTitle');
+    const head = element('div', 'head');
+    head.append(
+      element('span', 'badge', t(diagnostic.severity)),
+      element('span', 'where', t('line', diagnostic.line, diagnostic.column)),
+      element('span', 'article', articleName(diagnostic.article, state.lang)),
+      element('code', 'rule', diagnostic.rule),
+    );
+    item.append(head, element('p', 'message', diagnostic.message));
+    if (diagnostic.help) item.append(element('p', 'help', t('help') + diagnostic.help));
+    return item;
+  });
+  ui.diagnostics.replaceChildren(...items);
+}
+
+/** Selects a whole line of the editor and scrolls it into view. */
+function selectLine(line) {
+  const text = ui.editor.value;
+  let start = 0;
+  for (let current = 1; current < line; current++) {
+    const newline = text.indexOf('\n', start);
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const lineHeight = parseFloat(getComputedStyle(ui.editor).lineHeight) || 20;
+  ui.editor.focus();
+  ui.editor.setSelectionRange(start, end);
+  ui.editor.scrollTop = Math.max(0, (line - 3) * lineHeight);
+}
+
+// ---- files --------------------------------------------------------------------------------------
+
+function showFile(path) {
+  state.current = path;
+  ui.editor.value = state.files.get(path).text;
+  ui.pathLabel.textContent = path;
+  for (const item of ui.fileList.children) item.classList.toggle('current', item.dataset.path === path);
+  checkNow();
+}
+
+function renderFileList() {
+  const paths = [...state.files.keys()].sort();
+  ui.files.hidden = paths.length < 2;
+  $('drop-zone').classList.toggle('with-files', paths.length >= 2);
+  ui.fileList.replaceChildren(
+    ...paths.map((path) => {
+      const item = element('li', path === state.current ? 'current' : '');
+      item.dataset.path = path;
+      const button = element('button', 'file', path);
+      button.type = 'button';
+      item.append(button, element('span', 'count'));
+      return item;
+    }),
+  );
+  for (const path of paths) updateFileBadge(path, reportFor(path));
+}
+
+function updateFileBadge(path, report) {
+  const item = [...ui.fileList.children].find((node) => node.dataset.path === path);
+  if (!item) return;
+  const count = item.querySelector('.count');
+  count.textContent = report.errors || report.warnings ? `${report.errors}/${report.warnings}` : '✓';
+  count.className = `count ${report.errors ? 'has-errors' : report.warnings ? 'has-warnings' : 'clean'}`;
+}
+
+const isMarkdown = (path) => /\.(md|markdown)$/i.test(path);
+
+/** Loads dropped or opened files; a folder with govpress.toml is read as a site (its config, its content/). */
+async function loadFiles(found) {
+  const configEntry = found
+    .filter(({ path }) => path.split('/').pop() === 'govpress.toml')
+    .sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
+  const siteRoot = configEntry ? configEntry.path.slice(0, -'govpress.toml'.length) : null;
+  if (configEntry) await loadConfig(configEntry.file, 'govpress.toml');
+  const pages = found.filter(
+    ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
+  );
+  if (pages.length === 0) {
+    if (!configEntry) ui.summary.textContent = t('noMarkdown');
+    return;
+  }
+  state.files.clear();
+  for (const { path, file } of pages) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const relative = siteRoot === null ? path : path.slice(siteRoot.length);
+    state.files.set(relative, { bytes, text: new TextDecoder().decode(bytes) });
+  }
+  state.current = [...state.files.keys()].sort()[0];
+  renderFileList();
+  showFile(state.current);
+}
+
+/** Files of a drop, walking dropped folders (File and Directory Entries API, in every modern browser). */
+async function filesFromDrop(dataTransfer) {
+  // Entries and files must be taken during the drop event itself; they are read afterwards.
+  const items = [...(dataTransfer.items ?? [])]
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({ entry: item.webkitGetAsEntry?.() ?? null, file: item.getAsFile() }));
+  const found = [];
+  for (const { entry, file } of items) {
+    if (entry) await walkEntry(entry, found);
+    else if (file) found.push({ path: file.name, file });
+  }
+  if (found.length === 0) for (const file of dataTransfer.files ?? []) found.push({ path: file.name, file });
+  return found;
+}
+
+async function walkEntry(entry, found) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    found.push({ path: entry.fullPath.replace(/^\/+/, ''), file });
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+      if (batch.length === 0) break;
+      for (const child of batch) await walkEntry(child, found);
+    }
+  }
+}
+
+async function loadConfig(file, name) {
+  state.config = { name: name ?? file.name, text: await file.text() };
+  ui.clearConfig.hidden = false;
+  rebuildChecker();
+  applyLanguage();
+  checkNow();
+}
+
+// ---- wiring -------------------------------------------------------------------------------------
+
+function wire() {
+  ui.editor.addEventListener('input', () => {
+    state.files.set(state.current, { bytes: null, text: ui.editor.value });
+    scheduleCheck();
+  });
+  ui.diagnostics.addEventListener('click', (event) => {
+    const item = event.target.closest('.diagnostic');
+    if (item) selectLine(Number(item.dataset.line));
+  });
+  ui.diagnostics.addEventListener('keydown', (event) => {
+    const item = event.target.closest('.diagnostic');
+    if (item && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      selectLine(Number(item.dataset.line));
+    }
+  });
+  ui.fileList.addEventListener('click', (event) => {
+    const item = event.target.closest('li');
+    if (item) showFile(item.dataset.path);
+  });
+  ui.preview.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href]');
+    if (!link) return;
+    event.preventDefault();
+    ui.preview.title = t('previewLink', link.getAttribute('href'));
+  });
+  $('open-files').addEventListener('change', async (event) => {
+    const files = [...event.target.files].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+    event.target.value = '';
+    await loadFiles(files);
+  });
+  $('open-config').addEventListener('change', async (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (file) await loadConfig(file);
+  });
+  ui.clearConfig.addEventListener('click', () => {
+    state.config = null;
+    ui.clearConfig.hidden = true;
+    rebuildChecker();
+    applyLanguage();
+    checkNow();
+  });
+  ui.langSwitch.addEventListener('click', () => {
+    state.lang = state.lang === 'zh' ? 'en' : 'zh';
+    try {
+      localStorage.setItem('govpress-lang', state.lang);
+    } catch {
+      // Storage may be disabled; the switch still works for this visit.
+    }
+    state.checker.setLang(state.lang);
+    applyLanguage();
+    checkNow();
+  });
+
+  let dragDepth = 0;
+  document.addEventListener('dragenter', (event) => {
+    event.preventDefault();
+    dragDepth += 1;
+    ui.overlay.hidden = false;
+  });
+  document.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) ui.overlay.hidden = true;
+  });
+  document.addEventListener('dragover', (event) => event.preventDefault());
+  document.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    dragDepth = 0;
+    ui.overlay.hidden = true;
+    await loadFiles(await filesFromDrop(event.dataTransfer));
+  });
+}
+
+async function main() {
+  applyLanguage();
+  ui.summary.textContent = t('loading');
+  const started = performance.now();
+  try {
+    await init();
+  } catch (error) {
+    ui.summary.textContent = t('loadFailed') + error;
+    throw error;
+  }
+  rebuildChecker();
+  const loadMs = performance.now() - started;
+  wire();
+  ui.editor.disabled = false;
+  checkNow();
+  // For tests and benchmarks: the page is ready and how long the core took to load.
+  document.documentElement.dataset.ready = 'true';
+  document.documentElement.dataset.loadMs = loadMs.toFixed(1);
+}
+
+main();

@@ -1,0 +1,52 @@
+// The shared corpus (tests/corpus/, format in its README.md) as data, for the node and Chromium runners.
+// Mirrors tests/corpus.rs: every single-file case `<rule>/<case>.md`, its optional `<case>.toml` config
+// and its `<case>.expected.json`.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const corpusDir = join(repoRoot, 'tests/corpus');
+
+/** "Now" for the corpus: cases avoid dates near it, so any clock agrees (same as tests/corpus.rs). */
+export const corpusNow = '2026-11-25T12:00:00+08:00';
+
+export function singleFileCases() {
+  const cases = [];
+  for (const rule of readdirSync(corpusDir).sort()) {
+    const ruleDir = join(corpusDir, rule);
+    if (!statSync(ruleDir).isDirectory()) continue;
+    for (const name of readdirSync(ruleDir).sort()) {
+      if (!name.endsWith('.md') || !statSync(join(ruleDir, name)).isFile()) continue;
+      const base = join(ruleDir, name.slice(0, -'.md'.length));
+      const configPath = `${base}.toml`;
+      cases.push({
+        // The path as the CLI is given it from the repository root; the report's `file` field.
+        path: `tests/corpus/${rule}/${name}`,
+        bytes: readFileSync(join(ruleDir, name)),
+        configPath: existsSync(configPath) ? configPath : null,
+        config: existsSync(configPath) ? readFileSync(configPath, 'utf8') : undefined,
+        expected: sortDiagnostics(JSON.parse(readFileSync(`${base}.expected.json`, 'utf8'))),
+      });
+    }
+  }
+  return cases;
+}
+
+/** The fields the corpus fixes, sorted by line, column, rule (the README's order). */
+export function project(diagnostics) {
+  return sortDiagnostics(
+    diagnostics.map(({ rule, article, severity, line, column }) => ({ rule, article, severity, line, column })),
+  );
+}
+
+function sortDiagnostics(list) {
+  const key = (d) => [d.line, d.column, d.rule, d.article, d.severity];
+  return [...list]
+    .map(({ rule, article, severity, line, column }) => ({ rule, article, severity, line, column }))
+    .sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    });
+}
