@@ -11,5 +11,5 @@ bash www/build.sh
 cargo build --quiet -p govpress-cli
 ensure_npm_deps www/tests
 cd www/tests
-log "node --test (wasm corpus in node)"
-node --test --test-reporter=spec corpus.mjs
+log "node --test (wasm corpus in node, page in Chromium)"
+node --test --test-reporter=spec corpus.mjs browser.mjs

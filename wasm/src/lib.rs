@@ -5,12 +5,17 @@
 //! The free functions `check` and `preview` build a one-shot checker for callers that need no state.
 
 use chrono::{DateTime, FixedOffset};
+use govpress::leave_site::LeaveSite;
+use govpress::page::Page;
+use govpress::render::Renderer;
 use govpress::{ConfigError, Lang, Report, SiteConfig};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The name config errors point at: the page loads the site's `govpress.toml`.
 const CONFIG_FILE: &str = "govpress.toml";
+/// The path a previewed draft is parsed under (the preview has no site to place it in).
+const PREVIEW_PATH: &str = "content/preview.md";
 
 /// A checker built once per config, reused for every keystroke.
 #[wasm_bindgen]
@@ -118,9 +123,20 @@ pub fn article_name(article: u8, lang: Option<String>) -> String {
     }
 }
 
-fn preview_html(_core: &govpress::Checker, _source: &str) -> String {
-    // Wired to `govpress::render` and `govpress::leave_site` once they land in the core.
-    String::new()
+/// What `govpress build` puts in a page's body: the core's sanitised rendering, then its leave-site
+/// rewriting (links to non-government sites go to the leave page, 第十五条).
+fn preview_html(core: &govpress::Checker, source: &str) -> String {
+    let (page, _) = Page::parse(PREVIEW_PATH, source);
+    let body = Renderer::new(core.hosts()).render(&page);
+    match LeaveSite::new(core.config(), core.hosts()).rewrite(&body.html) {
+        Ok(rewritten) => rewritten.html,
+        // Never show links unrewritten: say why there is no preview instead.
+        Err(error) => format!("<p>{}</p>", escape_html(&error.to_string())),
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn parse_lang(code: Option<&str>) -> Lang {
@@ -213,6 +229,20 @@ mod tests {
             serde_json::from_str(&checker.check_bytes(b"ab\xffcd".to_vec(), "a.md")).unwrap();
         assert_eq!(report["diagnostics"][0]["rule"], "file.encoding");
         assert_eq!(report["diagnostics"][0]["column"], 3);
+    }
+
+    #[test]
+    fn preview_is_sanitised_and_rewrites_links_leaving_government() {
+        let source = "+++\ntitle = \"t\"\n+++\n# 标题\n\n[网信网](https://www.cac.gov.cn/a.htm) [商业](https://www.example.com/x)\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n";
+        let html = preview(source, None);
+        assert!(html.contains("<h1"), "{html}");
+        assert!(html.contains("href=\"https://www.cac.gov.cn/a.htm\""), "{html}");
+        assert!(!html.contains("href=\"https://www.example.com/x\""), "{html}");
+        assert!(html.contains("/leave/"), "{html}");
+        assert!(!html.contains("<script") && !html.contains("onerror"), "{html}");
+        let allowed = preview(source, Some("[links]\nallow = [\"example.com\"]\n".into()));
+        assert!(allowed.contains("href=\"https://www.example.com/x\""), "{allowed}");
+        assert_eq!(preview(source, Some("[site\n".into())), "");
     }
 
     #[test]

@@ -1,0 +1,211 @@
+// The browser checker in headless Chromium (Playwright, Debian's chromium): the page as an editor uses
+// it (paste, type, click a diagnostic, drop files, switch language, load a config, preview) and the
+// whole corpus through the page's own wasm module, which must agree with node and the native CLI.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { corpusNow, project, repoRoot, singleFileCases } from './corpus-cases.mjs';
+import { CHROMIUM, serveDirectory } from './static-server.mjs';
+
+// 11010519491231002X: a resident ID number with a valid GB 11643 check digit.
+const DRAFT = `+++
+title = "关于开展网络安全宣传周活动的通知"
+date = 2024-05-15
++++
+
+# 活动安排
+
+请联系张三，身份证号 11010519491231002X。
+
+详见[中国网信网](https://www.cac.gov.cn/2024-05/15/c_1.htm)与[某商业网站](https://www.example.com/page)。
+`;
+const ID_LINE = DRAFT.split('\n').findIndex((line) => line.includes('11010519491231002X')) + 1;
+
+let server;
+let browser;
+let page;
+const consoleErrors = [];
+const pageRequests = [];
+
+before(async () => {
+  server = await serveDirectory(join(repoRoot, 'www'));
+  browser = await chromium.launch(CHROMIUM);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  page.on('request', (request) => pageRequests.push(request.url()));
+  await page.goto(`${server.origin}/`);
+  await page.waitForSelector('html[data-ready="true"]');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const diagnostics = () =>
+  page.$$eval('#diagnostics .diagnostic', (items) =>
+    items.map((item) => ({
+      rule: item.dataset.rule,
+      article: Number(item.dataset.article),
+      line: Number(item.dataset.line),
+      text: item.textContent,
+    })),
+  );
+
+async function setDraft(text) {
+  // fill() replaces the value and fires `input`, as a paste does.
+  await page.fill('#editor', text);
+}
+
+async function waitForArticle(article) {
+  await page.waitForSelector(`#diagnostics .diagnostic[data-article="${article}"]`);
+}
+
+describe('the browser checker in headless Chromium', () => {
+  test('Chinese by default, and nothing fetched but its own files', async () => {
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.match(await page.textContent('h1'), /政务网站稿件预检/);
+    assert.ok(server.requests.includes('/pkg/govpress_wasm_bg.wasm'), server.requests.join(' '));
+  });
+
+  test('a pasted draft shows the article 22 diagnostic at its line, and clicking it selects the line', async () => {
+    await setDraft(DRAFT);
+    await waitForArticle(22);
+    const found = (await diagnostics()).find((d) => d.article === 22);
+    assert.equal(found.line, ID_LINE);
+    assert.match(found.text, /第二十二条/);
+    assert.match(found.text, new RegExp(`第 ${ID_LINE} 行`));
+    await page.click(`#diagnostics .diagnostic[data-article="22"]`);
+    const selected = await page.$eval('#editor', (editor) =>
+      editor.value.slice(editor.selectionStart, editor.selectionEnd),
+    );
+    assert.equal(selected, DRAFT.split('\n')[ID_LINE - 1]);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'editor');
+  });
+
+  test('diagnostics follow typing', async () => {
+    await setDraft(DRAFT.replace('11010519491231002X', '110105********002X'));
+    await page.waitForFunction(() => !document.querySelector('#diagnostics [data-article="22"]'));
+    await page.focus('#editor');
+    await page.keyboard.press('End');
+    await page.keyboard.type('\n[x](javascript:alert(1))\n');
+    await waitForArticle(15);
+  });
+
+  test('the preview is sanitised and warns before leaving government sites', async () => {
+    await setDraft(`${DRAFT}\n<script>window.leaked = 1</script>\n<img src="x" onerror="window.leaked = 2">\n`);
+    await page.waitForSelector('#preview a[href*="cac.gov.cn"]');
+    const links = await page.$$eval('#preview a[href]', (anchors) => anchors.map((a) => a.getAttribute('href')));
+    assert.ok(links.includes('https://www.cac.gov.cn/2024-05/15/c_1.htm'), `government link kept: ${links}`);
+    const external = links.filter((href) => !href.includes('cac.gov.cn'));
+    assert.equal(external.length, 1, `${links}`);
+    assert.notEqual(external[0], 'https://www.example.com/page', 'the external link is rewritten');
+    assert.match(external[0], /leave/);
+    assert.equal(await page.$('#preview script'), null);
+    assert.equal(await page.evaluate(() => window.leaked), undefined);
+  });
+
+  test('dropping files loads and checks them', async () => {
+    const reprint = readFileSync(join(repoRoot, 'tests/corpus/reprint/missing-source-url.md'), 'utf8');
+    await page.evaluate(
+      ([first, second]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([first], 'missing-source-url.md', { type: 'text/markdown' }));
+        transfer.items.add(new File([second], 'clean.md', { type: 'text/markdown' }));
+        const target = document.getElementById('editor');
+        target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      },
+      [reprint, '+++\ntitle = "t"\ndate = 2024-05-15\n+++\n正文\n'],
+    );
+    await page.waitForFunction(() => document.querySelectorAll('#file-list li').length === 2);
+    assert.equal(await page.textContent('#path-label'), 'clean.md');
+    assert.equal(await page.isHidden('#drop-overlay'), true);
+    await page.click('#file-list li[data-path="missing-source-url.md"] button');
+    await waitForArticle(14);
+    assert.equal(await page.inputValue('#editor'), reprint);
+  });
+
+  test('the language switch turns the page and the core messages to English and back', async () => {
+    await setDraft(DRAFT);
+    await waitForArticle(22);
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    const english = (await diagnostics()).find((d) => d.article === 22);
+    assert.match(english.text, /Article 22/);
+    assert.match(english.text, new RegExp(`line ${ID_LINE}`));
+    assert.doesNotMatch(english.text, /[\u4e00-\u9fff]/, 'no Chinese left in an English diagnostic');
+    assert.match(await page.textContent('h1'), /checker/);
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="zh-CN"]');
+    assert.match((await diagnostics()).find((d) => d.article === 22).text, /第二十二条/);
+  });
+
+  test('a loaded govpress.toml changes the result; a broken one is shown, not thrown', async () => {
+    await setDraft('+++\ntitle = "t"\ndate = 2024-05-15\n+++\n[x](javascript:alert(1))\n');
+    await waitForArticle(15);
+    assert.match(await page.textContent('#diagnostics .diagnostic[data-article="15"] .badge'), /错误/);
+    const config = '[site]\nname = "示例市人民政府"\n\n[checks.severity]\n"links.javascript" = "warning"\n';
+    await page.setInputFiles('#open-config', { name: 'govpress.toml', mimeType: 'text/plain', buffer: Buffer.from(config) });
+    await page.waitForFunction(() => document.querySelector('#diagnostics .diagnostic.warning[data-article="15"]'));
+    assert.match(await page.textContent('#config-name'), /govpress\.toml/);
+
+    const broken = '[site]\norg_kind = "company"\n';
+    await page.setInputFiles('#open-config', { name: 'govpress.toml', mimeType: 'text/plain', buffer: Buffer.from(broken) });
+    await page.waitForSelector('#config-error:not([hidden])');
+    assert.match(await page.textContent('#config-error'), /govpress\.toml 第 2 行/);
+    assert.equal((await diagnostics()).length, 0);
+
+    await page.click('#clear-config');
+    await page.waitForSelector('#config-error', { state: 'hidden' });
+    await waitForArticle(15);
+  });
+
+  test('every corpus case gives the same report in Chromium as expected (and as in node)', async () => {
+    const cases = singleFileCases();
+    const reports = await page.evaluate(
+      async ({ cases, now }) => {
+        const { Checker } = await import('./pkg/govpress_wasm.js');
+        return cases.map(({ path, bytes, config }) => {
+          const checker = new Checker(config, 'zh');
+          checker.setNow(now);
+          const report = JSON.parse(checker.checkBytes(new Uint8Array(bytes), path));
+          checker.free();
+          return report;
+        });
+      },
+      { cases: cases.map((c) => ({ path: c.path, bytes: [...c.bytes], config: c.config })), now: corpusNow },
+    );
+    assert.equal(reports.length, cases.length);
+    cases.forEach((testCase, index) => {
+      assert.deepEqual(project(reports[index].diagnostics), testCase.expected, testCase.path);
+    });
+  });
+
+  test('screenshot for docs/checker.md', async () => {
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    await setDraft(DRAFT);
+    await waitForArticle(22);
+    await page.waitForSelector('#preview a[href*="/leave/"]');
+    const out = process.env.GOVPRESS_UPDATE_SCREENSHOT
+      ? join(repoRoot, 'docs/screenshot-checker.png')
+      : join(repoRoot, 'target/screenshot-checker.png');
+    mkdirSync(join(out, '..'), { recursive: true });
+    await page.screenshot({ path: out, fullPage: true });
+    assert.ok(readFileSync(out).length > 10_000);
+  });
+
+  test('no errors in the console, and every request stayed on the page\'s own server', async () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.ok(pageRequests.length >= 4, pageRequests.join(' '));
+    for (const url of pageRequests) {
+      assert.ok(url.startsWith(`${server.origin}/`) || url.startsWith('data:'), `fetched ${url}`);
+    }
+  });
+});
