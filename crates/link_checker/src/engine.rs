@@ -172,7 +172,8 @@ impl Engine {
                             } else if Instant::now() + wait >= self.deadline {
                                 Some(RateLimitEnd::WaitPastDeadline)
                             } else {
-                                tokio::time::sleep(wait).await;
+                                // The whole host asked for the pause, not just this URL.
+                                self.gates.pause(&host, &self.settings, Instant::now() + wait).await;
                                 None
                             }
                         };

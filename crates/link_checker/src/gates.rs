@@ -36,17 +36,22 @@ impl Gates {
     pub async fn enter(&self, host: &str, settings: &Settings) -> Pass {
         let gate = self.host_gate(host, settings);
         let host_permit = gate.permits.clone().acquire_owned().await.expect("gate semaphores are never closed");
-        if !gate.interval.is_zero() {
-            let start = {
-                let mut next_start = gate.next_start.lock().await;
-                let start = (*next_start).max(Instant::now());
-                *next_start = start + gate.interval;
-                start
-            };
-            tokio::time::sleep_until(start).await;
-        }
+        let start = {
+            let mut next_start = gate.next_start.lock().await;
+            let start = (*next_start).max(Instant::now());
+            *next_start = start + gate.interval;
+            start
+        };
+        tokio::time::sleep_until(start).await;
         let global_permit = self.global.clone().acquire_owned().await.expect("gate semaphores are never closed");
         Pass { _host: host_permit, _global: global_permit }
+    }
+
+    /// A host asked us to wait (`429 Retry-After`): no request to it starts before `until`.
+    pub async fn pause(&self, host: &str, settings: &Settings, until: Instant) {
+        let gate = self.host_gate(host, settings);
+        let mut next_start = gate.next_start.lock().await;
+        *next_start = (*next_start).max(until);
     }
 
     fn host_gate(&self, host: &str, settings: &Settings) -> Arc<HostGate> {
