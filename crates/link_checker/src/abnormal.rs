@@ -73,6 +73,10 @@ fn host(url: &Url) -> String {
 
 /// The registrable domain, or the host itself for IP addresses and bare names.
 fn site_of(host: &str, hosts: &HostClassifier) -> String {
+    let is_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok();
+    if is_ip {
+        return host.to_string();
+    }
     hosts.registrable_domain(host).unwrap_or_else(|| host.to_string())
 }
 
@@ -109,6 +113,11 @@ mod tests {
         let left =
             outcome("https://www.example.gov.cn/x", Some("https://www.gov.cn.casino.example/"), ContentClass::Page);
         assert!(matches!(judge(&left, None, &hosts), Some(Abnormality::LeftGovernment { .. })));
+        let moved = outcome("http://127.0.0.1:8080/a", Some("http://localhost:8080/a"), ContentClass::Page);
+        assert_eq!(
+            judge(&moved, None, &hosts),
+            Some(Abnormality::OtherDomain { from: "127.0.0.1".into(), to: "localhost".into() })
+        );
         let within = outcome("https://a.example.gov.cn/x", Some("https://www.gov.cn/x"), ContentClass::Page);
         assert_eq!(judge(&within, None, &hosts), None);
     }
