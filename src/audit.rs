@@ -91,6 +91,7 @@ type Handler<'h> =
 pub struct Auditor<'a> {
     config: &'a SiteConfig,
     leave: &'a LeaveSite<'a>,
+    site_host: Option<String>,
 }
 
 /// What the handlers of one audit share.
@@ -105,7 +106,7 @@ struct State {
 
 impl<'a> Auditor<'a> {
     pub fn new(config: &'a SiteConfig, leave: &'a LeaveSite<'a>) -> Auditor<'a> {
-        Auditor { config, leave }
+        Auditor { config, leave, site_host: config.site_host() }
     }
 
     /// Audits one built file; `file` names it in diagnostics (site-relative output path).
@@ -191,8 +192,7 @@ impl<'a> Auditor<'a> {
         match parse_target(href) {
             LinkTarget::Relative => true,
             LinkTarget::Web(url) => {
-                let site = self.config.site_host();
-                url.host_str().is_some_and(|host| Some(host.to_ascii_lowercase()) == site)
+                url.host_str().is_some_and(|host| self.site_host.as_deref() == Some(host.to_ascii_lowercase().as_str()))
             }
             _ => false,
         }

@@ -10,7 +10,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use crate::hosts::{Destination, HostClassifier};
 use crate::leave_site::decode_entities;
 use crate::page::Page;
-use crate::rules::links::{parse_target, LinkTarget};
+use crate::rules::links::{parse_target, LinkTarget, MalformedReason};
 
 /// A heading of the body, with the id its anchor uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +85,12 @@ impl<'h> Renderer<'h> {
         let (events, headings) = prepare_events(page, resolve);
         let mut raw = String::with_capacity(page.source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+        // Without raw HTML, pulldown-cmark's output is safe by construction (text and attributes are
+        // escaped, unsafe link schemes were neutralised above), so the costly sanitiser pass is skipped.
+        let has_raw_html = page.events.iter().any(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+        if !has_raw_html {
+            return RenderedBody { html: raw, headings };
+        }
         let cleaned = self.sanitiser.clean(&raw).to_string();
         RenderedBody { html: self.drop_foreign_frames(cleaned), headings }
     }
@@ -109,6 +115,15 @@ impl<'h> Renderer<'h> {
         // Ammonia's output is well-formed; should lol_html still refuse it, drop every frame.
         lol_html::rewrite_str(&html, settings).unwrap_or_else(|_| html.replace("<iframe", "<span hidden").to_string())
     }
+}
+
+/// The preview of a page body (the browser's preview pane): rendered, sanitised, and with the
+/// leave-site rewriting of the site's config applied, as the build would publish it.
+pub fn preview(page: &Page<'_>, checker: &crate::Checker) -> String {
+    let body = Renderer::new(checker.hosts()).render(page);
+    let leave = crate::leave_site::LeaveSite::new(checker.config(), checker.hosts());
+    // Sanitised HTML always parses; if it ever did not, show nothing rather than unrewritten links.
+    leave.rewrite(&body.html).map(|rewritten| rewritten.html).unwrap_or_default()
 }
 
 fn frame_allowed(hosts: &HostClassifier, src: &str) -> bool {
@@ -163,11 +178,17 @@ fn prepare_events<'a>(page: &Page<'a>, resolve: Option<LinkResolver<'_>>) -> (Ve
                 let resolved = resolve.and_then(|resolve| resolve(dest_url)).map(CowStr::from);
                 Event::Start(Tag::Link {
                     link_type: *link_type,
-                    dest_url: resolved.unwrap_or_else(|| dest_url.clone()),
+                    dest_url: safe_url(resolved.unwrap_or_else(|| dest_url.clone())),
                     title: title.clone(),
                     id: id.clone(),
                 })
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: safe_url(dest_url.clone()),
+                title: title.clone(),
+                id: id.clone(),
+            }),
             Event::Start(Tag::Heading { .. }) => {
                 open_heading = Some((events.len(), String::new()));
                 event.clone()
@@ -201,6 +222,14 @@ fn prepare_events<'a>(page: &Page<'a>, resolve: Option<LinkResolver<'_>>) -> (Ve
         events.push(event);
     }
     (events, headings)
+}
+
+/// `javascript:`, `data:` and other schemes become an inert `#` (the check refuses them anyway).
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    match parse_target(&url) {
+        LinkTarget::Javascript | LinkTarget::Malformed(MalformedReason::Scheme) => CowStr::Borrowed("#"),
+        _ => url,
+    }
 }
 
 /// A heading id that keeps Chinese text readable: letters and digits of any script, lower-cased,
@@ -283,6 +312,15 @@ mod tests {
     }
 
     #[test]
+    fn markdown_without_raw_html_is_safe_without_the_sanitiser() {
+        let body = render("[点我](javascript:alert(1)) ![图](data:image/png;base64,AAAA) [ok](/a/) <https://www.gov.cn/>\n\n\"<引号>\" & 号\n");
+        assert!(!body.html.to_ascii_lowercase().contains("javascript:"), "{}", body.html);
+        assert!(!body.html.contains("data:"), "{}", body.html);
+        assert!(body.html.contains("href=\"/a/\""));
+        assert!(body.html.contains("\"&lt;引号&gt;\" &amp; 号"), "{}", body.html);
+    }
+
+    #[test]
     fn frames_only_from_government_or_allowed_hosts() {
         let body = render(
             "<iframe src=\"https://www.gov.cn/video\"></iframe>\n\n<iframe src=\"https://player.example.com/v\"></iframe>\n\n<iframe src=\"https://evil.example.net/x\"></iframe>\n\n<iframe src=\"https://www.gov.cn.evil.com/x\"></iframe>\n",
@@ -301,6 +339,20 @@ mod tests {
         let body = Renderer::new(&hosts).render_with(&page, Some(&resolve));
         assert!(body.html.contains("href=\"/news/b/#x\""), "{}", body.html);
         assert!(body.html.contains("href=\"https://example.com\""));
+    }
+
+    #[test]
+    fn preview_applies_the_leave_site_rewriting() {
+        let checker = crate::Checker::new(SiteConfig::parse("[site]\nname = \"示例\"\n").unwrap());
+        let (page, _) =
+            Page::parse("a.md", "[外链](https://example.com/) [政府](https://www.gov.cn/) <script>x</script>\n");
+        let html = preview(&page, &checker);
+        assert!(
+            html.contains(&format!("href=\"/leave/{}.html\"", crate::leave_site::leave_hash("https://example.com/"))),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://www.gov.cn/\""));
+        assert!(!html.contains("<script"));
     }
 
     #[test]

@@ -64,14 +64,16 @@ pub struct BuildReport {
 
 /// Builds `site` into its output directory, or leaves the previous output untouched on any error.
 pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    let started = std::time::Instant::now();
     let out = output_dir(site, options.out.as_deref())?;
     let mut sources = Sources::new();
     let checked = crate::commands::check::check_site_with_sources(site, options.now, &mut sources)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "checked");
     let mut result = BuildReport { report: checked, sources, written: false, out, pages: 0, files: 0, leave_pages: 0 };
     if result.report.errors() > 0 {
         return Ok(result);
     }
-    let model = SiteModel::new(site.content_files()?);
+    let model = SiteModel::new(result.sources.files().filter_map(|file| Some((file, result.sources.text(file)?))));
     let checker = Checker::new(site.config.clone());
     let leave = LeaveSite::new(checker.config(), checker.hosts());
     let auditor = Auditor::new(checker.config(), &leave);
@@ -101,7 +103,9 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         out_label: &out_label,
     };
 
+    tracing::debug!(elapsed = ?started.elapsed(), "model and templates ready");
     let mut written = render_all(&pipeline, options.progress)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "pages written");
     written.push(pipeline.not_found()?);
     written.extend(copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
     // One leave page per destination found in any file written above.
@@ -114,6 +118,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     result.leave_pages = leave_pages.len();
     written.extend(leave_pages);
     write_feeds(&pipeline, &site_vars)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "leave pages, static files and feeds written");
 
     let mut diagnostics: Vec<Diagnostic> =
         written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
@@ -128,9 +133,10 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if result.report.errors() > 0 {
         return Ok(result);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "links checked");
     staging.commit()?;
     result.written = true;
-    tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), "site built");
+    tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
 }
 

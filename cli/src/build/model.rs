@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use govpress::front_matter::{self, FrontMatter};
 use govpress::time::Timestamp;
 
-use crate::site::SourceFile;
-
 /// One Markdown page to publish.
 #[derive(Debug)]
 pub struct SitePage {
@@ -57,11 +55,15 @@ pub struct SiteModel {
 const DEFAULT_PAGINATE_BY: usize = 20;
 
 impl SiteModel {
-    /// Builds the model from readable, non-draft sources (the check already reported the others).
-    pub fn new(files: Vec<SourceFile>) -> SiteModel {
+    /// Builds the model from the Markdown sources the check read: `(site-relative path, text)`.
+    /// Drafts are left out; unreadable files never get here (the check reported them).
+    pub fn new<'t>(files: impl IntoIterator<Item = (&'t str, &'t str)>) -> SiteModel {
         let mut model = SiteModel::default();
-        for file in files {
-            let Ok(text) = file.text else { continue };
+        for (relative, text) in files {
+            if !(relative.starts_with("content/") && relative.ends_with(".md")) {
+                continue;
+            }
+            let text = text.to_string();
             let front_matter = front_matter::split(&text)
                 .ok()
                 .and_then(|split| front_matter::parse(&text, &split).ok())
@@ -70,13 +72,13 @@ impl SiteModel {
             if front_matter.draft {
                 continue;
             }
-            let content_path = file.relative.strip_prefix("content/").unwrap_or(&file.relative).to_string();
+            let content_path = relative.strip_prefix("content/").unwrap_or(relative).to_string();
             let is_section_index = content_path.rsplit('/').next() == Some("_index.md");
             let directory = content_path.rsplit_once('/').map_or("", |(directory, _)| directory).to_string();
             let url = page_url(&content_path, &directory, is_section_index, &front_matter);
             model.by_source.insert(content_path, url.clone());
             model.pages.push(SitePage {
-                source_path: file.relative,
+                source_path: relative.to_string(),
                 date: front_matter.date(),
                 text,
                 front_matter,
@@ -201,8 +203,8 @@ fn normalise(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn source(relative: &str, text: &str) -> SourceFile {
-        SourceFile { relative: relative.into(), absolute: relative.into(), text: Ok(text.into()) }
+    fn source<'t>(relative: &'t str, text: &'t str) -> (&'t str, &'t str) {
+        (relative, text)
     }
 
     #[test]
