@@ -131,25 +131,27 @@ measure() {
   shift
   local status=0
   /usr/bin/time -v -o "$stats" "$@" >"$work/$name.log" 2>&1 || status=$?
-  local seconds kilobytes
+  local seconds kilobytes cpu
   seconds="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$stats")"
   kilobytes="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$stats")"
-  echo "$name $seconds $((kilobytes / 1024)) $status"
+  cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$stats")"
+  echo "$name $seconds $((kilobytes / 1024)) $cpu $status"
 }
 
 # Warm the page cache for both, then measure each on a fresh output directory.
 cat "$site"/content/*/*.md >/dev/null
 rm -rf "$work/out-govpress" "$work/out-hugo"
-read -r _ gp_seconds gp_mb gp_status < <(measure govpress "$govpress" --quiet build "$site" --out "$work/out-govpress")
-read -r _ hugo_seconds hugo_mb hugo_status < <(measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo")
+read -r _ gp_seconds gp_mb gp_cpu gp_status < <(measure govpress "$govpress" --quiet build "$site" --out "$work/out-govpress")
+read -r _ hugo_seconds hugo_mb hugo_cpu hugo_status < <(measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo")
 [ "$gp_status" = 0 ] || { echo "govpress build failed ($gp_status):" >&2; tail -20 "$work/govpress.log" >&2; exit 1; }
 [ "$hugo_status" = 0 ] || { echo "hugo failed ($hugo_status):" >&2; tail -20 "$work/hugo.log" >&2; exit 1; }
 
 gp_files="$(find "$work/out-govpress" -name '*.html' | wc -l)"
 hugo_files="$(find "$work/out-hugo" -name '*.html' | wc -l)"
-printf '\n%-10s %10s %10s %12s\n' tool "wall (s)" "RSS (MB)" "HTML files"
-printf '%-10s %10s %10s %12s\n' govpress "$gp_seconds" "$gp_mb" "$gp_files" hugo "$hugo_seconds" "$hugo_mb" "$hugo_files"
-awk -v g="$gp_seconds" -v h="$hugo_seconds" -v gm="$gp_mb" -v hm="$hugo_mb" 'BEGIN {
-  printf "\ngovpress / hugo: time %.2fx, memory %.2fx\n", g / h, gm / hm
+printf '\n%-10s %10s %10s %10s %12s\n' tool "wall (s)" "CPU (s)" "RSS (MB)" "HTML files"
+printf '%-10s %10s %10s %10s %12s\n' govpress "$gp_seconds" "$gp_cpu" "$gp_mb" "$gp_files" hugo "$hugo_seconds" "$hugo_cpu" "$hugo_mb" "$hugo_files"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times grow with load; CPU times less so)"
+awk -v g="$gp_seconds" -v h="$hugo_seconds" -v gc="$gp_cpu" -v hc="$hugo_cpu" -v gm="$gp_mb" -v hm="$hugo_mb" 'BEGIN {
+  printf "\ngovpress / hugo: wall %.2fx, CPU %.2fx, memory %.2fx\n", g / h, gc / hc, gm / hm
   printf "govpress / zola (reference 1.65 s, 150 MB): time %.2fx, memory %.2fx (goal <= 0.70x, <= 150 MB)\n", g / 1.65, gm / 150
 }'
