@@ -15,6 +15,7 @@ pub mod leave_site;
 pub mod page;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod source;
 pub mod text_scan;

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{check, clean_site, site_with_findings, site_with_warnings, write};
+use common::{check, clean_site, sign_off, site_with_findings, site_with_warnings, write};
 use serde_json::Value;
 
 fn sarif_validator() -> jsonschema::Validator {
@@ -108,6 +108,7 @@ fn github_annotations_are_escaped_workflow_commands() {
         &site.path().join("content/news/a,b: c.md"),
         "+++\ntitle = \"t\"\ndate = 2026-11-20\n+++\n\n![x](http://a.example.com/100%.png)\n",
     );
+    sign_off(site.path());
     let result = check(site.path(), &["--format", "github"]);
     assert_eq!(result.code, 1);
     let lines: Vec<&str> = result.stdout.lines().collect();
@@ -162,6 +163,7 @@ fn junit_is_well_formed_with_a_suite_per_file() {
         &site.path().join("content/news/x&y.md"),
         "+++\ntitle = \"t\"\ndate = 2026-11-20\n+++\n\n<img src=\"http://a.example.com/?a=1&b=<2>\">\n",
     );
+    sign_off(site.path());
     let result = check(site.path(), &["--format", "junit"]);
     assert_eq!(result.code, 1);
     let document = parse_junit(&result.stdout);

@@ -75,6 +75,7 @@ pub(crate) fn check_site_with_sources(
         summaries.extend(summary);
     }
     diagnostics.extend(checker.check_sections(&summaries, now));
+    diagnostics.extend(checker.apply_overrides(super::review::check_reviews(site, &files)?));
     tracing::debug!(files = files.len(), "site checked");
     let files_checked = files.len();
     // The config was parsed by `Site::open`; its text is kept only for quoting in reports.

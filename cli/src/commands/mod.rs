@@ -6,7 +6,9 @@ use crate::Globals;
 
 pub mod build;
 pub mod check;
+pub mod keygen;
 pub mod links;
+pub mod review;
 pub mod rules;
 pub mod serve;
 pub mod verify;
@@ -25,6 +27,10 @@ pub enum Command {
     Links(links::LinksArgs),
     /// 本地预览（127.0.0.1）：构建站点，修改后自动重建并刷新浏览器
     Serve(serve::ServeArgs),
+    /// 生成 SM2 密钥对：私钥写入文件，公钥输出到标准输出（填入 reviewers.toml）
+    Keygen(keygen::KeygenArgs),
+    /// 审核签核（第十三条）：签核、状态、校验、导出审核记录档案
+    Review(review::ReviewArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -35,5 +41,7 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Rules(args) => rules::run(args, globals),
         Command::Links(args) => links::run(args, globals),
         Command::Serve(args) => serve::run(args, globals),
+        Command::Keygen(args) => keygen::run(args, globals),
+        Command::Review(args) => review::run(args, globals),
     }
 }

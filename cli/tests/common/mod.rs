@@ -69,7 +69,34 @@ pub fn clean_site() -> tempfile::TempDir {
         "+++\ntitle = \"网络安全宣传周活动启动\"\ndate = 2026-11-20\ndepartment = \"示例市委网信办\"\n+++\n\n\
          本市网络安全宣传周活动于今日启动，详见[通知](https://www.cac.gov.cn/2024-05/15/c_1717446916286913.htm)。\n",
     );
+    sign_off(root);
     dir
+}
+
+/// Signs every page off as a real site would (第十三条): a roster of three reviewers with keys made by
+/// `govpress keygen`, then one `govpress review sign content` per stage. Call again after adding pages.
+pub fn sign_off(root: &Path) {
+    let reviewers = [("zhang", "张三", "初审"), ("li", "李四", "复审"), ("wang", "王五", "终审")];
+    if !root.join("reviewers.toml").exists() {
+        let mut roster = String::new();
+        for (id, name, stage) in reviewers {
+            std::fs::create_dir_all(root.join("keys")).unwrap();
+            let key = format!("keys/{id}.pem");
+            let keygen = run(govpress().current_dir(root).args(["keygen", "--out", &key]));
+            assert_eq!(keygen.code, 0, "{}", keygen.stderr);
+            roster.push_str(&format!(
+                "[[reviewer]]\nid = \"{id}\"\nname = \"{name}\"\ndepartment = \"办公室\"\nstaff = true\nstages = [\"{stage}\"]\npublic_key = \"\"\"\n{}\"\"\"\nvalid_from = 2024-01-01\nvalid_until = 2099-12-31\n\n",
+                keygen.stdout
+            ));
+        }
+        write(&root.join("reviewers.toml"), &roster);
+    }
+    for (id, _, stage) in reviewers {
+        let key = format!("keys/{id}.pem");
+        let args = ["review", "sign", "content", "--stage", stage, "--reviewer", id, "--key", &key, "--quiet"];
+        let signed = run(govpress().current_dir(root).args(args));
+        assert_eq!(signed.code, 0, "{}", signed.stderr);
+    }
 }
 
 /// The clean site plus a page loading a third-party script without integrity (two article-27 warnings).
@@ -79,6 +106,7 @@ pub fn site_with_warnings() -> tempfile::TempDir {
         &dir.path().join("content/news/map.md"),
         "+++\ntitle = \"办事地图\"\ndate = 2026-11-21\n+++\n\n<script src=\"https://cdn.example.com/map.js\"></script>\n",
     );
+    sign_off(dir.path());
     dir
 }
 
@@ -94,6 +122,7 @@ pub fn site_with_findings() -> tempfile::TempDir {
         "+++\ntitle = \"转载：网信要闻\"\ndate = 2026-11-21\nkind = \"reprint\"\n\n[reprint]\nsource_name = \"中国网信网\"\n\
          reprinted_at = 2026-11-22T09:00:00+08:00\n+++\n\n要闻正文。\n",
     );
+    sign_off(dir.path());
     dir
 }
 

@@ -1,0 +1,225 @@
+//! `govpress review …`: sign pages, show their state, verify and export the archive (第十三条).
+//! The core decides; this module finds the site, reads the roster and the log, and appends under a lock.
+
+mod archive;
+mod report;
+mod sign;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use govpress::review::{self, log::signature_holds, Broken, PageFacts, PageState, ReviewLog, Roster};
+use govpress::Diagnostic;
+use rayon::prelude::*;
+
+use crate::site::{self, Site, SourceFile};
+use crate::Globals;
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    command: ReviewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// 签核页面：一次调用写入一条签名记录，覆盖所列全部页面（文件或目录）
+    Sign(sign::SignArgs),
+    /// 每个页面的签核状态：已签核、待签环节、内容已变更、已退回
+    Status(report::StatusArgs),
+    /// 校验整个审核记录档案的链条与每一个签名
+    Verify(report::SiteArg),
+    /// 导出审核记录档案（CSV 或 JSON），用于归档
+    Export(report::ExportArgs),
+    /// 输出一条记录的规范字节（签名所覆盖的内容）及签名，便于用 OpenSSL 独立验证
+    Canonical(report::CanonicalArgs),
+}
+
+pub fn run(args: ReviewArgs, globals: Globals) -> anyhow::Result<u8> {
+    match args.command {
+        ReviewCommand::Sign(args) => sign::run(args, globals),
+        ReviewCommand::Status(args) => report::status(args, globals),
+        ReviewCommand::Verify(args) => report::verify(args, globals),
+        ReviewCommand::Export(args) => report::export(args, globals),
+        ReviewCommand::Canonical(args) => report::canonical(args, globals),
+    }
+}
+
+/// A site's review files: where they are and what they hold.
+pub struct ReviewFiles {
+    pub site: Site,
+    pub roster_file: String,
+    pub log_file: String,
+}
+
+impl ReviewFiles {
+    pub fn of(site: Site) -> ReviewFiles {
+        let roster_file = site.config.review.roster.clone();
+        let log_file = site.config.review.log.clone();
+        ReviewFiles { site, roster_file, log_file }
+    }
+
+    /// Opens the site at `dir` or the nearest ancestor holding `govpress.toml`.
+    pub fn open(dir: &Path) -> anyhow::Result<ReviewFiles> {
+        let root = site::find_site_root(dir).unwrap_or_else(|| dir.to_path_buf());
+        Ok(ReviewFiles::of(Site::open(&root)?))
+    }
+
+    pub fn roster_path(&self) -> PathBuf {
+        self.site.root.join(&self.roster_file)
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.site.root.join(&self.log_file)
+    }
+
+    pub fn stages(&self) -> &[String] {
+        &self.site.config.review.stages
+    }
+
+    /// The roster; `Ok(None)` when the file does not exist, `Err` (file:line) when it is invalid.
+    pub fn roster(&self) -> anyhow::Result<Option<Result<Roster, review::RosterError>>> {
+        let Some(text) = read_optional(&self.roster_path())? else { return Ok(None) };
+        Ok(Some(Roster::parse(&text, self.stages())))
+    }
+
+    /// The roster, required, with file:line in the error.
+    pub fn require_roster(&self) -> anyhow::Result<Roster> {
+        match self.roster()? {
+            None => anyhow::bail!(
+                "缺少审核人员名册 {} / no roster: 见 docs/review.md（govpress keygen 生成密钥后登记审核人）",
+                self.roster_path().display()
+            ),
+            Some(Err(error)) => anyhow::bail!(
+                "{}:{}:{}: {} / {}",
+                self.roster_file,
+                error.position.line,
+                error.position.column,
+                error.message.zh,
+                error.message.en
+            ),
+            Some(Ok(roster)) => Ok(roster),
+        }
+    }
+
+    /// The log text; empty when the file does not exist yet.
+    pub fn log_text(&self) -> anyhow::Result<String> {
+        Ok(read_optional(&self.log_path())?.unwrap_or_default())
+    }
+}
+
+fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("无法读取 {} / cannot read it", path.display())),
+    }
+}
+
+/// Verifies the log against the roster, the signatures checked in parallel (each once).
+pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::VerifiedLog<'l>, Broken> {
+    log.verify_with(roster, |records| records.par_iter().map(|record| signature_holds(record, roster)).collect())
+}
+
+/// The sign-off state of every page (drafts aside), in the order of `files`.
+pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteStates> {
+    let mut site_diagnostics = Vec::new();
+    let roster = match files.roster()? {
+        None => None,
+        Some(Ok(roster)) => Some(roster),
+        Some(Err(error)) => {
+            site_diagnostics.push(review::site::roster_diagnostic(&files.roster_file, &error));
+            return Ok(SiteStates::all_invalid(
+                pages,
+                site_diagnostics,
+                govpress::Text::new(
+                    format!("审核人员名册 {} 无效", files.roster_file),
+                    format!("the roster {} is invalid", files.roster_file),
+                ),
+            ));
+        }
+    };
+    let empty = Roster::default();
+    let roster_ref = roster.as_ref().unwrap_or(&empty);
+    let log = match ReviewLog::parse(&files.log_text()?) {
+        Ok(log) => log,
+        Err(broken) => return Ok(SiteStates::broken_log(files, pages, site_diagnostics, roster, &broken)),
+    };
+    let verified = match verify_log(&log, roster_ref) {
+        Ok(verified) => verified,
+        Err(broken) => return Ok(SiteStates::broken_log(files, pages, site_diagnostics, roster, &broken)),
+    };
+    let stages = files.stages();
+    let states = pages
+        .par_iter()
+        .filter_map(|file| {
+            let text = file.text.as_ref().ok()?;
+            let facts = PageFacts::read(text);
+            if facts.draft {
+                return None;
+            }
+            let state = verified.state(roster_ref, stages, &file.relative, text.as_bytes(), facts.author.as_deref());
+            Some(PageReview { path: file.relative.clone(), author: facts.author, state })
+        })
+        .collect();
+    Ok(SiteStates { states, site_diagnostics, roster })
+}
+
+pub struct PageReview {
+    pub path: String,
+    pub author: Option<String>,
+    pub state: PageState,
+}
+
+pub struct SiteStates {
+    pub states: Vec<PageReview>,
+    /// Roster or log problems, at their file and line.
+    pub site_diagnostics: Vec<Diagnostic>,
+    pub roster: Option<Roster>,
+}
+
+impl SiteStates {
+    fn all_invalid(pages: &[SourceFile], site_diagnostics: Vec<Diagnostic>, reason: govpress::Text) -> SiteStates {
+        let states = pages
+            .iter()
+            .filter_map(|file| {
+                let facts = PageFacts::read(file.text.as_ref().ok()?);
+                (!facts.draft).then(|| PageReview {
+                    path: file.relative.clone(),
+                    author: facts.author,
+                    state: PageState::Invalid { reason: reason.clone() },
+                })
+            })
+            .collect();
+        SiteStates { states, site_diagnostics, roster: None }
+    }
+
+    fn broken_log(
+        files: &ReviewFiles,
+        pages: &[SourceFile],
+        mut site_diagnostics: Vec<Diagnostic>,
+        roster: Option<Roster>,
+        broken: &Broken,
+    ) -> SiteStates {
+        site_diagnostics.push(review::site::log_diagnostic(&files.log_file, broken));
+        let reason = govpress::Text::new(
+            format!("审核记录档案 {} 第 {} 行校验失败", files.log_file, broken.line),
+            format!("the review archive {} fails at line {}", files.log_file, broken.line),
+        );
+        let mut states = SiteStates::all_invalid(pages, site_diagnostics, reason);
+        states.roster = roster;
+        states
+    }
+}
+
+/// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
+pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
+    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
+    let SiteStates { states, mut site_diagnostics, roster } = page_states(&files, pages)?;
+    let stages = files.stages();
+    site_diagnostics.extend(states.iter().filter_map(|page| {
+        review::site::page_diagnostic(&page.path, &page.state, roster.as_ref(), stages, page.author.as_deref())
+    }));
+    Ok(site_diagnostics)
+}

@@ -1,0 +1,212 @@
+//! `reviews/log.jsonl`: the archive (审核记录档案), one record per line, hash-chained and signed.
+
+use std::collections::HashMap;
+
+use super::record::{ChainTip, Record, GENESIS};
+use super::roster::Roster;
+use crate::diagnostic::Text;
+
+/// The parsed log, with an index from page path to the records that name it.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewLog {
+    records: Vec<Record>,
+    /// 1-based line of each record.
+    lines: Vec<usize>,
+    /// Page path → (record index, page index within the record), in log order.
+    by_path: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// The first record that does not hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("第 {line} 行 / line {line}: {}", reason.zh)]
+pub struct Broken {
+    pub line: usize,
+    pub reason: Text,
+}
+
+impl ReviewLog {
+    /// Parses every line; the first malformed line is an error. An empty text is an empty log.
+    pub fn parse(text: &str) -> Result<ReviewLog, Broken> {
+        let mut log = ReviewLog::default();
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        if body.is_empty() {
+            return Ok(log);
+        }
+        for (index, line) in body.split('\n').enumerate() {
+            let line_number = index + 1;
+            if line.trim().is_empty() {
+                return Err(Broken {
+                    line: line_number,
+                    reason: Text::new(
+                        "空行：审核记录档案只能逐行追加记录",
+                        "Blank line: the archive only holds appended records",
+                    ),
+                });
+            }
+            let record = Record::parse_line(line).map_err(|reason| Broken { line: line_number, reason })?;
+            log.push(record, line_number);
+        }
+        Ok(log)
+    }
+
+    fn push(&mut self, record: Record, line: usize) {
+        let record_index = self.records.len();
+        for (page_index, page) in record.pages.iter().enumerate() {
+            self.by_path.entry(page.path.clone()).or_default().push((record_index, page_index));
+        }
+        self.records.push(record);
+        self.lines.push(line);
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    pub fn line_of(&self, record_index: usize) -> usize {
+        self.lines.get(record_index).copied().unwrap_or(0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Where the next record chains on.
+    pub fn tip(&self) -> ChainTip {
+        self.records.last().map_or(ChainTip::GENESIS, |last| ChainTip { seq: last.seq, hash: last.hash.clone() })
+    }
+
+    /// (record index, page index) of every record naming `path`, in log order.
+    pub fn entries_for(&self, path: &str) -> &[(usize, usize)] {
+        self.by_path.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Verifies the whole chain and every signature, one after another.
+    pub fn verify(&self, roster: &Roster) -> Result<VerifiedLog<'_>, Broken> {
+        self.verify_with(roster, |records| records.iter().map(|record| signature_holds(record, roster)).collect())
+    }
+
+    /// Like `verify`, with the signature checks done by `check_signatures` (one bool per record given), so
+    /// a caller with threads can spread them. Each signature is checked once.
+    pub fn verify_with(
+        &self,
+        roster: &Roster,
+        check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
+    ) -> Result<VerifiedLog<'_>, Broken> {
+        let chain = self.verify_chain(roster);
+        let checked_until = chain.as_ref().err().map_or(self.records.len(), |(index, _)| *index);
+        let signatures = check_signatures(&self.records[..checked_until]);
+        if let Some(index) = (0..checked_until).find(|&index| !signatures.get(index).copied().unwrap_or(false)) {
+            let record = &self.records[index];
+            return Err(Broken {
+                line: self.line_of(index),
+                reason: Text::new(
+                    format!("审核人 {} 的签名无效：记录内容被改动，或名册中的公钥已被更换", record.reviewer),
+                    format!(
+                        "The signature of reviewer {} does not verify: the record was altered, or the roster's key was replaced",
+                        record.reviewer
+                    ),
+                ),
+            });
+        }
+        match chain {
+            Ok(()) => Ok(VerifiedLog { log: self }),
+            Err((index, reason)) => Err(Broken { line: self.line_of(index), reason }),
+        }
+    }
+
+    /// Sequence, chain links, record hashes and the signer's entitlement; the first failing record.
+    fn verify_chain(&self, roster: &Roster) -> Result<(), (usize, Text)> {
+        let mut prev = GENESIS;
+        for (index, record) in self.records.iter().enumerate() {
+            let expected_seq = index as u64 + 1;
+            if record.seq != expected_seq {
+                return Err((
+                    index,
+                    Text::new(
+                        format!("序号应为 {expected_seq}，实为 {}：有记录被删除、插入或调换顺序", record.seq),
+                        format!(
+                            "Sequence should be {expected_seq} but is {}: a record was deleted, inserted or moved",
+                            record.seq
+                        ),
+                    ),
+                ));
+            }
+            if record.prev != prev {
+                return Err((
+                    index,
+                    Text::new(
+                        "prev 与上一条记录的哈希不符：链条断裂（记录被删除、调换或改动）",
+                        "prev does not match the previous record's hash: the chain is broken (deleted, moved or altered records)",
+                    ),
+                ));
+            }
+            if record.computed_hash() != record.hash {
+                return Err((
+                    index,
+                    Text::new("记录哈希不符：记录内容被改动", "The record hash does not match: the record was altered"),
+                ));
+            }
+            let Some(reviewer) = roster.get(&record.reviewer) else {
+                return Err((
+                    index,
+                    Text::new(
+                        format!("审核人 {} 不在审核人员名册中", record.reviewer),
+                        format!("Reviewer {} is not in the roster", record.reviewer),
+                    ),
+                ));
+            };
+            let signed_at = record.signed_at().unwrap_or_default();
+            if let Err(refusal) = reviewer.may_sign(&record.stage, signed_at) {
+                let why = refusal.text(reviewer);
+                return Err((
+                    index,
+                    Text::new(
+                        format!("该记录的签核人当时无权签核：{}", why.zh),
+                        format!("The signer was not entitled to sign it: {}", why.en),
+                    ),
+                ));
+            }
+            prev = &record.hash;
+        }
+        Ok(())
+    }
+
+    /// For advice only (e.g. `review sign` refusing a second stage by the same reviewer): evaluates without
+    /// verifying. Never use it to decide whether a page may be published.
+    pub fn unverified(&self) -> VerifiedLog<'_> {
+        VerifiedLog { log: self }
+    }
+}
+
+/// One record's SM2 signature against its reviewer's key in the roster.
+pub fn signature_holds(record: &Record, roster: &Roster) -> bool {
+    let (Some(reviewer), Some(signature)) = (roster.get(&record.reviewer), record.signature_der()) else {
+        return false;
+    };
+    reviewer.public_key.verify(&record.signed_bytes(), &signature)
+}
+
+/// A log whose chain and signatures held against a roster; page states are read from it.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedLog<'a> {
+    pub(crate) log: &'a ReviewLog,
+}
+
+impl<'a> VerifiedLog<'a> {
+    pub fn log(&self) -> &'a ReviewLog {
+        self.log
+    }
+
+    /// The records naming `path` with the digest each recorded, in log order.
+    pub(crate) fn history(&self, path: &str) -> impl Iterator<Item = (&'a Record, &'a str, usize)> + '_ {
+        let log = self.log;
+        log.entries_for(path).iter().map(move |&(record_index, page_index)| {
+            let record = &log.records[record_index];
+            (record, record.pages[page_index].sm3.as_str(), log.line_of(record_index))
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! Review sign-off (第十三条) with national cryptography (第十七条): the roster of reviewers, signed
+//! records chained into an append-only archive, and each page's sign-off state.
+//!
+//! Pure like the rest of the core: text and bytes in, typed results out. Keys are generated and files
+//! are read, locked and appended by the CLI. Signing here is deterministic and needs no random source.
+
+pub mod crypto;
+pub mod log;
+pub mod record;
+pub mod roster;
+pub mod site;
+pub mod state;
+
+#[cfg(test)]
+mod tamper_tests;
+
+pub use crypto::{sm3_hex, KeyError, PrivateKey, PublicKeyPem, DISTID};
+pub use log::{Broken, ReviewLog, VerifiedLog};
+pub use record::{ChainTip, Decision, Draft, PageDigest, Record, GENESIS};
+pub use roster::{Refusal, Reviewer, Roster, RosterError};
+pub use site::{PageFacts, RULES};
+pub use state::{Approval, PageState};
+
+/// A page's sign-off, as the suggested API names it.
+pub type SignOff = PageState;

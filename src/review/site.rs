@@ -1,0 +1,209 @@
+//! Article 13 on a site: the review state of each page as a diagnostic whose help is the command that fixes it.
+
+use super::log::Broken;
+use super::roster::{Roster, RosterError};
+use super::state::PageState;
+use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::front_matter;
+use crate::rules::RuleInfo;
+
+pub const UNSIGNED: RuleInfo = RuleInfo {
+    id: "review.unsigned",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "页面须经全部审核环节（初审、复审、终审）签核后才能发布",
+    summary_en: "A page is published only after every review stage signed it",
+};
+
+pub const STALE: RuleInfo = RuleInfo {
+    id: "review.stale",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "页面在签核后被修改，须重新签核",
+    summary_en: "The page changed after it was signed and must be signed again",
+};
+
+pub const REJECTED: RuleInfo = RuleInfo {
+    id: "review.rejected",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "页面被审核人退回，修改后须重新送审",
+    summary_en: "A reviewer rejected the page; it must be revised and reviewed again",
+};
+
+pub const LOG_INVALID: RuleInfo = RuleInfo {
+    id: "review.log-invalid",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "审核记录档案校验失败（链条、哈希或签名不符），签核不可信",
+    summary_en: "The review archive fails verification (chain, hash or signature), so no sign-off can be trusted",
+};
+
+pub const ROSTER_INVALID: RuleInfo = RuleInfo {
+    id: "review.roster-invalid",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "审核人员名册无效",
+    summary_en: "The reviewer roster is invalid",
+};
+
+pub const RULES: &[RuleInfo] = &[UNSIGNED, STALE, REJECTED, LOG_INVALID, ROSTER_INVALID];
+
+/// What review needs from a page's front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageFacts {
+    pub author: Option<String>,
+    /// Drafts are not published, so they need no sign-off.
+    pub draft: bool,
+}
+
+impl PageFacts {
+    pub fn read(source: &str) -> PageFacts {
+        let Ok(split) = front_matter::split(source) else { return PageFacts::default() };
+        match front_matter::parse(source, &split) {
+            Ok((front_matter, _)) => PageFacts { author: front_matter.author, draft: front_matter.draft },
+            Err(_) => PageFacts::default(),
+        }
+    }
+}
+
+/// The roster problem as a diagnostic at `file:line`.
+pub fn roster_diagnostic(file: &str, error: &RosterError) -> Diagnostic {
+    ROSTER_INVALID
+        .diagnostic(
+            Text::new(format!("{}（第十三条）", error.message.zh), format!("{} (article 13)", error.message.en)),
+            Text::new("按 docs/review.md 修正审核人员名册", "Fix the roster as docs/review.md describes"),
+        )
+        .at(error.position, error.position)
+        .in_file(file)
+}
+
+/// The broken log as a diagnostic at `file:line`.
+pub fn log_diagnostic(file: &str, broken: &Broken) -> Diagnostic {
+    let position = crate::diagnostic::Position { line: broken.line, column: 1 };
+    LOG_INVALID
+        .diagnostic(
+            Text::new(
+                format!("审核记录档案第 {} 行校验失败：{}（第十三条）", broken.line, broken.reason.zh),
+                format!("The review archive fails at line {}: {} (article 13)", broken.line, broken.reason.en),
+            ),
+            Text::new(
+                "审核记录档案只能追加：从版本库恢复原文件（git checkout），再运行 govpress review verify",
+                "The archive is append-only: restore it from version control (git checkout), then run govpress review verify",
+            ),
+        )
+        .at(position, position)
+        .in_file(file)
+}
+
+/// The diagnostic for a page that is not signed off; `None` when it is.
+pub fn page_diagnostic(
+    path: &str,
+    state: &PageState,
+    roster: Option<&Roster>,
+    stages: &[String],
+    author: Option<&str>,
+) -> Option<Diagnostic> {
+    let first_stage = stages.first().map_or("初审", String::as_str);
+    let command = |stage: &str| sign_command(path, stage, roster, state, author);
+    let (rule, message, help) = match state {
+        PageState::SignedOff { .. } => return None,
+        PageState::Unsigned => (
+            UNSIGNED,
+            Text::new(
+                format!("页面未经审核签核：{} 均须签核后才能发布（第十三条）", stages.join("、")),
+                format!("The page has no review sign-off: {} must all sign before it is published (article 13)", stages.join(", ")),
+            ),
+            command(first_stage),
+        ),
+        PageState::Pending { approvals, missing, notes } => {
+            let done = approvals.iter().map(|approval| format!("{} {}", approval.stage, approval.reviewer)).collect::<Vec<_>>();
+            let notes_zh: String = notes.iter().map(|note| format!("；{}", note.zh)).collect();
+            let notes_en: String = notes.iter().map(|note| format!("; {}", note.en)).collect();
+            (
+                UNSIGNED,
+                Text::new(
+                    format!("页面尚缺“{}”签核（已签：{}）{notes_zh}（第十三条）", missing.join("”“"), or_none(&done, "无")),
+                    format!("The page still needs {} (signed: {}){notes_en} (article 13)", missing.join(", "), or_none(&done, "none")),
+                ),
+                command(&missing[0]),
+            )
+        }
+        PageState::Stale { missing, outdated, .. } => (
+            STALE,
+            Text::new(
+                format!(
+                    "页面在 {} 签核（{}，{}）后被修改，SM3 摘要已变：须重新签核“{}”（第十三条）",
+                    outdated.reviewer, outdated.stage, outdated.time, missing.join("”“")
+                ),
+                format!(
+                    "The page changed after {} signed it ({}, {}); its SM3 digest differs: {} must sign again (article 13)",
+                    outdated.reviewer, outdated.stage, outdated.time, missing.join(", ")
+                ),
+            ),
+            command(&missing[0]),
+        ),
+        PageState::Rejected { rejection } => {
+            let comment = if rejection.comment.is_empty() { String::new() } else { format!("：{}", rejection.comment) };
+            (
+                REJECTED,
+                Text::new(
+                    format!("页面已被 {} 在“{}”环节退回（{}）{comment}（第十三条）", rejection.reviewer, rejection.stage, rejection.time),
+                    format!(
+                        "{} rejected the page at stage “{}” ({}){} (article 13)",
+                        rejection.reviewer, rejection.stage, rejection.time, comment.replacen('：', ": ", 1)
+                    ),
+                ),
+                prefix(Text::new("按退回意见修改后从头送审：", "Revise it as asked, then start the review again: "), command(first_stage)),
+            )
+        }
+        PageState::Invalid { reason } => (
+            LOG_INVALID,
+            Text::new(format!("无法确认页面的签核：{}（第十三条）", reason.zh), format!("The page's sign-off cannot be trusted: {} (article 13)", reason.en)),
+            Text::new("运行 govpress review verify 查明并修复审核记录档案或名册", "Run govpress review verify to find and repair the archive or roster"),
+        ),
+    };
+    Some(rule.diagnostic(message, help).in_file(path))
+}
+
+fn or_none(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join("、")
+    }
+}
+
+fn prefix(head: Text, tail: Text) -> Text {
+    Text::new(head.zh + &tail.zh, head.en + &tail.en)
+}
+
+/// `govpress review sign PATH --stage S --reviewer ID --key KEY.pem`, naming a reviewer who could sign.
+fn sign_command(path: &str, stage: &str, roster: Option<&Roster>, state: &PageState, author: Option<&str>) -> Text {
+    let Some(roster) = roster.filter(|roster| !roster.is_empty()) else {
+        return Text::new(
+            format!(
+                "先用 govpress keygen --out 私钥.pem 生成密钥并在 reviewers.toml 登记审核人，再运行：govpress review sign {path} --stage {stage} --reviewer <审核人ID> --key 私钥.pem"
+            ),
+            format!(
+                "Create a key with govpress keygen --out KEY.pem and list the reviewer in reviewers.toml, then run: govpress review sign {path} --stage {stage} --reviewer <ID> --key KEY.pem"
+            ),
+        );
+    };
+    let signed: Vec<&str> = state.approvals().iter().map(|approval| approval.reviewer.as_str()).collect();
+    let candidate = roster.reviewers().iter().find(|reviewer| {
+        reviewer.staff
+            && reviewer.stages.iter().any(|allowed| allowed == stage)
+            && !signed.contains(&reviewer.id.as_str())
+            && !author.is_some_and(|author| reviewer.is_author(author))
+    });
+    let (reviewer, key) = match candidate {
+        Some(reviewer) => (reviewer.id.clone(), format!("{}.pem", reviewer.id)),
+        None => ("<审核人ID>".to_string(), "私钥.pem".to_string()),
+    };
+    let command = format!("govpress review sign {path} --stage {stage} --reviewer {reviewer} --key {key}");
+    Text::new(
+        format!("运行：{command}"),
+        format!("Run: {}", command.replace("<审核人ID>", "<ID>").replace("私钥.pem", "KEY.pem")),
+    )
+}
