@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{govpress, run, write, Run, NOW};
+use common::{govpress, run, sign_off, write, Run, NOW};
 use govpress::audit::manifest::sm3_hex;
 use govpress::leave_site::leave_hash;
 
@@ -26,6 +26,8 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+    // Every page signed off (第十三条), so the build's own checks are what these tests see.
+    sign_off(&site);
     (dir, site)
 }
 
@@ -199,6 +201,7 @@ fn broken_internal_links_are_errors_at_the_markdown_source() {
         &site.join("content/news/broken.md"),
         "+++\ntitle = \"链接错误\"\ndate = 2026-11-21\ndepartment = \"办公室\"\n+++\n\n见[不存在的页面](missing.md)。\n\n见[不存在的锚点](a.md#没有这一节)和[存在的锚点](a.md#会议部署)。\n",
     );
+    sign_off(&site);
     let failed = build(&site, &out, &["--format", "json"]);
     assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
     let report: serde_json::Value = serde_json::from_str(&failed.stdout).unwrap();
