@@ -8,6 +8,7 @@ const STRINGS = {
     title: '政务网站稿件预检 · govpress',
     tagline: '按《互联网政务应用安全管理规定》检查稿件，规则与 CI 完全一致；稿件不离开本机。',
     openFiles: '打开文件',
+    openFolder: '打开站点文件夹',
     loadConfig: '载入 govpress.toml',
     clearConfig: '使用默认配置',
     files: '文件',
@@ -32,12 +33,14 @@ const STRINGS = {
     noMarkdown: '没有找到 Markdown 文件（.md）',
     previewLink: (href) => `预览中不跳转。链接目标：${href}`,
     jumpTitle: '点击跳到编辑器中的该行',
+    configFindings: '站点与配置',
   },
   en: {
     title: 'Government site draft checker · govpress',
     tagline:
       'Checks drafts against the Provisions on the Security Management of Internet Government Applications, with exactly the rules CI applies. Your draft never leaves this machine.',
     openFiles: 'Open files',
+    openFolder: 'Open site folder',
     loadConfig: 'Load govpress.toml',
     clearConfig: 'Use default config',
     files: 'Files',
@@ -63,6 +66,7 @@ const STRINGS = {
     noMarkdown: 'No Markdown files (.md) found',
     previewLink: (href) => `Links do not navigate in the preview. Target: ${href}`,
     jumpTitle: 'Click to jump to this line in the editor',
+    configFindings: 'Site and config',
   },
 };
 
@@ -74,6 +78,8 @@ const ui = {
   pathLabel: $('path-label'),
   summary: $('summary'),
   diagnostics: $('diagnostics'),
+  configFindings: $('config-findings'),
+  configDiagnostics: $('config-diagnostics'),
   preview: $('preview'),
   configError: $('config-error'),
   configName: $('config-name'),
@@ -89,6 +95,7 @@ const state = {
   checker: null,
   config: null, // { name, text }
   files: new Map(), // path -> { bytes: Uint8Array | null, text }
+  site: false, // a dropped site folder: checked as a whole, as `govpress check DIR` does
   current: DEFAULT_PATH,
   timer: 0,
 };
@@ -133,6 +140,22 @@ function reportFor(path) {
   return JSON.parse(json);
 }
 
+/** The whole site's report: config, every page, then sections (blank or stale 栏目). */
+function siteReport() {
+  const paths = [...state.files.keys()].sort();
+  const encoder = new TextEncoder();
+  const contents = paths.map((path) => {
+    const file = state.files.get(path);
+    return file.bytes ?? encoder.encode(file.text);
+  });
+  return JSON.parse(state.checker.checkSite(paths, contents));
+}
+
+function tally(diagnostics) {
+  const count = (severity) => diagnostics.filter((diagnostic) => diagnostic.severity === severity).length;
+  return { errors: count('error'), warnings: count('warning'), diagnostics };
+}
+
 function checkNow() {
   clearTimeout(state.timer);
   const configError = state.checker.configError();
@@ -140,15 +163,29 @@ function checkNow() {
   if (configError) {
     ui.configError.textContent = t('configError') + JSON.parse(configError).error.message;
     renderDiagnostics([]);
+    ui.configFindings.hidden = true;
     ui.summary.textContent = '';
     ui.preview.replaceChildren();
     return;
   }
-  const report = reportFor(state.current);
+  let report;
+  let siteFindings;
+  if (state.site) {
+    const site = siteReport();
+    report = tally(site.diagnostics.filter((diagnostic) => diagnostic.file === state.current));
+    siteFindings = site.diagnostics.filter((diagnostic) => !state.files.has(diagnostic.file));
+    for (const path of state.files.keys()) {
+      updateFileBadge(path, tally(site.diagnostics.filter((diagnostic) => diagnostic.file === path)));
+    }
+  } else {
+    report = reportFor(state.current);
+    siteFindings = state.config ? JSON.parse(state.checker.checkConfig()).diagnostics : [];
+    updateFileBadge(state.current, report);
+  }
   renderSummary(report);
   renderDiagnostics(report.diagnostics);
+  renderSiteFindings(siteFindings);
   ui.preview.innerHTML = state.checker.preview(state.files.get(state.current).text);
-  updateFileBadge(state.current, report);
 }
 
 function scheduleCheck() {
@@ -169,26 +206,45 @@ function element(tag, className, text) {
   return node;
 }
 
+/** Findings outside the open pages: the loaded govpress.toml (articles 5, 8, 9) and, for a site, its sections. */
+function renderSiteFindings(findings) {
+  ui.configFindings.hidden = findings.length === 0;
+  ui.configDiagnostics.replaceChildren(
+    ...findings.map((diagnostic) => {
+      const item = diagnosticItem(diagnostic);
+      item.querySelector('.where').textContent = `${diagnostic.file} · ${t('line', diagnostic.line, diagnostic.column)}`;
+      return item;
+    }),
+  );
+}
+
+/** The draft's diagnostics: each one jumps to its line in the editor. */
 function renderDiagnostics(diagnostics) {
   const items = diagnostics.map((diagnostic) => {
-    const item = element('li', `diagnostic ${diagnostic.severity}`);
+    const item = diagnosticItem(diagnostic);
     item.tabIndex = 0;
-    item.dataset.line = diagnostic.line;
-    item.dataset.rule = diagnostic.rule;
-    item.dataset.article = diagnostic.article;
     item.title = t('jumpTitle');
-    const head = element('div', 'head');
-    head.append(
-      element('span', 'badge', t(diagnostic.severity)),
-      element('span', 'where', t('line', diagnostic.line, diagnostic.column)),
-      element('span', 'article', articleName(diagnostic.article, state.lang)),
-      element('code', 'rule', diagnostic.rule),
-    );
-    item.append(head, element('p', 'message', diagnostic.message));
-    if (diagnostic.help) item.append(element('p', 'help', t('help') + diagnostic.help));
     return item;
   });
   ui.diagnostics.replaceChildren(...items);
+}
+
+function diagnosticItem(diagnostic) {
+  const item = element('li', `diagnostic ${diagnostic.severity}`);
+  item.dataset.line = diagnostic.line;
+  item.dataset.rule = diagnostic.rule;
+  item.dataset.article = diagnostic.article;
+  item.dataset.file = diagnostic.file;
+  const head = element('div', 'head');
+  head.append(
+    element('span', 'badge', t(diagnostic.severity)),
+    element('span', 'where', t('line', diagnostic.line, diagnostic.column)),
+    element('span', 'article', articleName(diagnostic.article, state.lang)),
+    element('code', 'rule', diagnostic.rule),
+  );
+  item.append(head, element('p', 'message', diagnostic.message));
+  if (diagnostic.help) item.append(element('p', 'help', t('help') + diagnostic.help));
+  return item;
 }
 
 /** Selects a whole line of the editor and scrolls it into view. */
@@ -232,7 +288,8 @@ function renderFileList() {
       return item;
     }),
   );
-  for (const path of paths) updateFileBadge(path, reportFor(path));
+  // A site's badges come with its report (checkNow); single files are checked one by one here.
+  if (!state.site) for (const path of paths) updateFileBadge(path, reportFor(path));
 }
 
 function updateFileBadge(path, report) {
@@ -243,7 +300,8 @@ function updateFileBadge(path, report) {
   count.className = `count ${report.errors ? 'has-errors' : report.warnings ? 'has-warnings' : 'clean'}`;
 }
 
-const isMarkdown = (path) => /\.(md|markdown)$/i.test(path);
+// Pages are `.md` files, as `govpress check` reads them.
+const isMarkdown = (path) => path.endsWith('.md');
 
 /** Loads dropped or opened files; a folder with govpress.toml is read as a site (its config, its content/). */
 async function loadFiles(found) {
@@ -260,6 +318,7 @@ async function loadFiles(found) {
     return;
   }
   state.files.clear();
+  state.site = siteRoot !== null;
   for (const { path, file } of pages) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const relative = siteRoot === null ? path : path.slice(siteRoot.length);
@@ -340,6 +399,11 @@ function wire() {
     event.target.value = '';
     await loadFiles(files);
   });
+  $('open-folder').addEventListener('change', async (event) => {
+    const files = [...event.target.files].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+    event.target.value = '';
+    await loadFiles(files);
+  });
   $('open-config').addEventListener('change', async (event) => {
     const [file] = event.target.files;
     event.target.value = '';
@@ -347,6 +411,7 @@ function wire() {
   });
   ui.clearConfig.addEventListener('click', () => {
     state.config = null;
+    state.site = false;
     ui.clearConfig.hidden = true;
     rebuildChecker();
     applyLanguage();

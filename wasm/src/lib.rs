@@ -75,6 +75,25 @@ impl Checker {
         self.report_json(text.as_deref().map_err(Clone::clone), path)
     }
 
+    /// A whole site held in memory (a dropped folder), as `govpress check DIR` reports it: the config,
+    /// every page (`paths[i]` relative to the site root, `files[i]` its bytes), then the sections.
+    #[wasm_bindgen(js_name = checkSite)]
+    pub fn check_site(&self, paths: Vec<String>, files: Vec<JsValue>) -> String {
+        let files: Vec<(String, Vec<u8>)> =
+            paths.into_iter().zip(files.iter().map(|bytes| js_sys::Uint8Array::new(bytes).to_vec())).collect();
+        self.site_report_json(&files)
+    }
+
+    /// The config's own findings (articles 5, 8 and 9 on `govpress.toml`), as SPEC §6 JSON: the part
+    /// `govpress check` reports for a site's config before its pages.
+    #[wasm_bindgen(js_name = checkConfig)]
+    pub fn check_config(&self) -> String {
+        match &self.core {
+            Ok(core) => Report::new(0, core.check_config(CONFIG_FILE)).to_json(self.lang),
+            Err(error) => config_error_json(error, self.lang),
+        }
+    }
+
     /// The draft's body as sanitised HTML with the leave-site rewriting applied, for the preview pane.
     pub fn preview(&self, source: &str) -> String {
         match &self.core {
@@ -87,6 +106,28 @@ impl Checker {
 impl Checker {
     fn now(&self) -> DateTime<FixedOffset> {
         self.now.unwrap_or_else(clock_now)
+    }
+
+    fn site_report_json(&self, files: &[(String, Vec<u8>)]) -> String {
+        let core = match &self.core {
+            Ok(core) => core,
+            Err(error) => return config_error_json(error, self.lang),
+        };
+        let now = self.now();
+        let mut diagnostics = core.check_config(CONFIG_FILE);
+        let mut summaries = Vec::new();
+        for (path, bytes) in files {
+            match govpress::files::decode(path, bytes.clone()) {
+                Ok(text) => {
+                    let outcome = core.check_page(path, &text, now);
+                    diagnostics.extend(outcome.diagnostics);
+                    summaries.push(outcome.summary);
+                }
+                Err(diagnostic) => diagnostics.extend(core.apply_overrides(vec![diagnostic])),
+            }
+        }
+        diagnostics.extend(core.check_sections(&summaries, now));
+        Report::new(files.len(), diagnostics).to_json(self.lang)
     }
 
     fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {
@@ -243,6 +284,41 @@ mod tests {
         let allowed = preview(source, Some("[links]\nallow = [\"example.com\"]\n".into()));
         assert!(allowed.contains("href=\"https://www.example.com/x\""), "{allowed}");
         assert_eq!(preview(source, Some("[site\n".into())), "");
+    }
+
+    #[test]
+    fn config_findings_point_into_govpress_toml() {
+        let checker = Checker::new(Some("[site]\nbase_url = \"https://www.example.com\"\n".into()), None);
+        let report: serde_json::Value = serde_json::from_str(&checker.check_config()).unwrap();
+        let diagnostics = report["diagnostics"].as_array().unwrap();
+        assert!(diagnostics.iter().all(|d| d["file"] == "govpress.toml"));
+        assert!(diagnostics.iter().any(|d| d["article"] == 5 && d["line"] == 2), "{report}");
+        assert!(diagnostics.iter().any(|d| d["article"] == 8), "{report}");
+    }
+
+    #[test]
+    fn a_site_in_memory_reports_config_pages_and_sections() {
+        let mut checker =
+            Checker::new(Some("[site]\nname = \"示例\"\nbase_url = \"https://www.example.gov.cn\"\n".into()), None);
+        fixed(&mut checker);
+        let files = vec![
+            ("content/_index.md".to_string(), b"+++\ntitle = \"home\"\n+++\n".to_vec()),
+            ("content/news/_index.md".to_string(), b"+++\ntitle = \"news\"\n+++\n".to_vec()),
+            (
+                "content/a.md".to_string(),
+                b"+++\ntitle = \"a\"\ndate = 2024-05-15\n+++\n[x](javascript:alert(1))\n".to_vec(),
+            ),
+        ];
+        let report: serde_json::Value = serde_json::from_str(&checker.site_report_json(&files)).unwrap();
+        assert_eq!(report["files_checked"], 3);
+        let diagnostics = report["diagnostics"].as_array().unwrap();
+        let files_named = |file: &str| diagnostics.iter().filter(|d| d["file"] == file).count();
+        assert!(files_named("govpress.toml") > 0, "identity keys are missing: {report}");
+        assert_eq!(files_named("content/a.md"), 1, "{report}");
+        assert!(
+            diagnostics.iter().any(|d| d["article"] == 13 && d["file"] != "content/a.md"),
+            "blank section: {report}"
+        );
     }
 
     #[test]

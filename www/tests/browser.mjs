@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { corpusNow, project, repoRoot, singleFileCases } from './corpus-cases.mjs';
+import { corpusNow, project, repoRoot, siteCases, singleFileCases } from './corpus-cases.mjs';
 import { CHROMIUM, serveDirectory } from './static-server.mjs';
 
 // 11010519491231002X: a resident ID number with a valid GB 11643 check digit.
@@ -131,6 +131,26 @@ describe('the browser checker in headless Chromium', () => {
     assert.equal(await page.inputValue('#editor'), reprint);
   });
 
+  test('an opened site folder is checked as a whole: config, pages and sections', async () => {
+    const site = siteCases().find((siteCase) => siteCase.dir.endsWith('identity/missing-keys'));
+    await page.setInputFiles('#open-folder', join(repoRoot, site.dir));
+    await page.waitForFunction((count) => document.querySelectorAll('#file-list li').length === count, site.pages.length);
+    const listed = await page.$$eval('#file-list li', (items) => items.map((item) => item.dataset.path));
+    assert.deepEqual(listed, site.pages.map((p) => p.path).sort());
+    assert.match(await page.textContent('#config-name'), /govpress\.toml/);
+    await page.waitForSelector('#config-findings:not([hidden])');
+    const findings = await page.$$eval('#config-diagnostics .diagnostic', (items) =>
+      items.map((item) => ({ file: item.dataset.file, article: Number(item.dataset.article), rule: item.dataset.rule })),
+    );
+    const expected = site.expected.filter((d) => !site.pages.some((p) => p.path === d.file));
+    assert.deepEqual(
+      findings.map((d) => `${d.file} ${d.rule} ${d.article}`).sort(),
+      expected.map((d) => `${d.file} ${d.rule} ${d.article}`).sort(),
+    );
+    await page.click('#clear-config');
+    await page.waitForSelector('#config-findings', { state: 'hidden' });
+  });
+
   test('the language switch turns the page and the core messages to English and back', async () => {
     await setDraft(DRAFT);
     await waitForArticle(22);
@@ -185,6 +205,29 @@ describe('the browser checker in headless Chromium', () => {
     cases.forEach((testCase, index) => {
       assert.deepEqual(project(reports[index].diagnostics), testCase.expected, testCase.path);
     });
+  });
+
+  test('every corpus site case gives the same report in Chromium as expected', async () => {
+    const sites = siteCases();
+    const reports = await page.evaluate(
+      async ({ sites, now }) => {
+        const { Checker } = await import('./pkg/govpress_wasm.js');
+        return sites.map(({ config, pages }) => {
+          const checker = new Checker(config, 'zh');
+          checker.setNow(now);
+          const paths = pages.map((p) => p.path);
+          const report = JSON.parse(checker.checkSite(paths, pages.map((p) => new Uint8Array(p.bytes))));
+          checker.free();
+          return report;
+        });
+      },
+      {
+        sites: sites.map((s) => ({ config: s.config, pages: s.pages.map((p) => ({ path: p.path, bytes: [...p.bytes] })) })),
+        now: corpusNow,
+      },
+    );
+    assert.ok(sites.length >= 3);
+    sites.forEach((site, index) => assert.deepEqual(project(reports[index].diagnostics, true), site.expected, site.dir));
   });
 
   test('screenshot for docs/checker.md', async () => {

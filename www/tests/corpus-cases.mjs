@@ -33,17 +33,50 @@ export function singleFileCases() {
   return cases;
 }
 
-/** The fields the corpus fixes, sorted by line, column, rule (the README's order). */
-export function project(diagnostics) {
-  return sortDiagnostics(
-    diagnostics.map(({ rule, article, severity, line, column }) => ({ rule, article, severity, line, column })),
-  );
+/** Every site case `<rule>/<case>/` (a directory with govpress.toml): its config, its `content/` pages
+ * (paths relative to the site root, as `govpress check DIR` names them) and its `expected.json`. */
+export function siteCases() {
+  const cases = [];
+  for (const rule of readdirSync(corpusDir).sort()) {
+    const ruleDir = join(corpusDir, rule);
+    if (!statSync(ruleDir).isDirectory()) continue;
+    for (const name of readdirSync(ruleDir).sort()) {
+      const root = join(ruleDir, name);
+      if (!existsSync(join(root, 'govpress.toml'))) continue;
+      const pages = [];
+      collectPages(root, 'content', pages);
+      cases.push({
+        dir: `tests/corpus/${rule}/${name}`,
+        config: readFileSync(join(root, 'govpress.toml'), 'utf8'),
+        pages,
+        expected: sortDiagnostics(JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')), true),
+      });
+    }
+  }
+  return cases;
 }
 
-function sortDiagnostics(list) {
-  const key = (d) => [d.line, d.column, d.rule, d.article, d.severity];
+function collectPages(root, relative, pages) {
+  const dir = join(root, relative);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).sort()) {
+    const path = `${relative}/${name}`;
+    if (statSync(join(root, path)).isDirectory()) collectPages(root, path, pages);
+    else if (name.endsWith('.md')) pages.push({ path, bytes: readFileSync(join(root, path)) });
+  }
+}
+
+/** The fields the corpus fixes, sorted by line, column, rule (the README's order). */
+export function project(diagnostics, withFile = false) {
+  return sortDiagnostics(diagnostics, withFile);
+}
+
+function sortDiagnostics(list, withFile = false) {
+  const key = (d) => [d.file ?? '', d.line, d.column, d.rule, d.article, d.severity];
   return [...list]
-    .map(({ rule, article, severity, line, column }) => ({ rule, article, severity, line, column }))
+    .map(({ file, rule, article, severity, line, column }) =>
+      withFile ? { file, rule, article, severity, line, column } : { rule, article, severity, line, column },
+    )
     .sort((a, b) => {
       const [x, y] = [key(a), key(b)];
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { corpusNow, project, repoRoot, singleFileCases } from './corpus-cases.mjs';
+import { corpusNow, project, repoRoot, siteCases, singleFileCases } from './corpus-cases.mjs';
 
 const pkgDir = join(repoRoot, 'www/pkg');
 const cli = join(repoRoot, 'target/debug/govpress');
@@ -26,7 +26,7 @@ before(async () => {
 function nativeReport(testCase, lang) {
   const args = ['--lang', lang, 'check', '--format', 'json', '--now', corpusNow];
   if (testCase.configPath) args.push('--config', testCase.configPath);
-  args.push(testCase.path);
+  args.push(testCase.path ?? testCase.dir);
   const run = spawnSync(cli, args, { cwd: repoRoot, encoding: 'utf8' });
   assert.ok(run.status === 0 || run.status === 1, `govpress ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout);
@@ -43,7 +43,19 @@ function wasmReport(testCase, lang) {
   }
 }
 
+function wasmSiteReport(siteCase, lang) {
+  const checker = new wasm.Checker(siteCase.config, lang);
+  try {
+    checker.setNow(corpusNow);
+    const paths = siteCase.pages.map((page) => page.path);
+    return JSON.parse(checker.checkSite(paths, siteCase.pages.map((page) => page.bytes)));
+  } finally {
+    checker.free();
+  }
+}
+
 const cases = singleFileCases();
+const sites = siteCases();
 
 describe('tests/corpus/ in the wasm build (node)', () => {
   test('the corpus is there', () => assert.ok(cases.length >= 4, `only ${cases.length} cases`));
@@ -56,6 +68,18 @@ describe('tests/corpus/ in the wasm build (node)', () => {
       assert.deepEqual(project(report.diagnostics), testCase.expected, 'wasm vs expected.json');
       assert.deepEqual(report, nativeReport(testCase, 'zh'), 'wasm vs native CLI (zh)');
       assert.deepEqual(wasmReport(testCase, 'en'), nativeReport(testCase, 'en'), 'wasm vs native CLI (en)');
+    });
+  }
+
+  test('the site cases are there', () => assert.ok(sites.length >= 3, `only ${sites.length} site cases`));
+
+  for (const siteCase of sites) {
+    test(`${siteCase.dir}/ (whole site)`, () => {
+      const report = wasmSiteReport(siteCase, 'zh');
+      assert.equal(report.files_checked, siteCase.pages.length);
+      assert.deepEqual(project(report.diagnostics, true), siteCase.expected, 'wasm vs expected.json');
+      assert.deepEqual(report, nativeReport(siteCase, 'zh'), 'wasm vs native CLI (zh)');
+      assert.deepEqual(wasmSiteReport(siteCase, 'en'), nativeReport(siteCase, 'en'), 'wasm vs native CLI (en)');
     });
   }
 
