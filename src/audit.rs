@@ -115,10 +115,11 @@ impl<'a> Auditor<'a> {
         let links = {
             let state = Rc::clone(&state);
             lol_html::element!("a[href], area[href]", move |element| {
-                let href = decode_entities(&element.get_attribute("href").unwrap_or_default()).into_owned();
+                let raw = element.get_attribute("href").unwrap_or_default();
+                let href = decode_entities(&raw).into_owned();
                 let offset = element.source_location().bytes().start;
                 let mut state = state.borrow_mut();
-                if let Some(url) = self.leave.needs_warning(&href) {
+                if let Some(url) = self.leave.needs_warning(&raw) {
                     let confirmed = element.has_attribute(CONFIRM_ATTRIBUTE);
                     let continues = kind == DocumentKind::LeavePage && element.has_attribute(CONTINUE_ATTRIBUTE);
                     if !confirmed && !continues {
@@ -189,6 +190,9 @@ impl<'a> Auditor<'a> {
 
     /// Relative links and links to the site's own host.
     fn is_internal(&self, href: &str) -> bool {
+        if crate::leave_site::is_plainly_relative(href) {
+            return true;
+        }
         match parse_target(href) {
             LinkTarget::Relative => true,
             LinkTarget::Web(url) => {

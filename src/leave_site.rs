@@ -85,7 +85,11 @@ impl<'h> LeaveSite<'h> {
     /// The destination of `href` if following it leaves government for a site that needs a warning.
     /// `href` is the attribute as written in the HTML (entities are decoded here).
     pub fn needs_warning(&self, href: &str) -> Option<url::Url> {
-        let LinkTarget::Web(url) = parse_target(&decode_entities(href)) else { return None };
+        let href = decode_entities(href);
+        if is_plainly_relative(&href) {
+            return None;
+        }
+        let LinkTarget::Web(url) = parse_target(&href) else { return None };
         let host = url.host_str()?.to_ascii_lowercase();
         if IDENTITY_SERVICE_HOSTS.contains(&host.as_str()) {
             return None;
@@ -216,6 +220,23 @@ pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `/path`, `#id`, `?q` and `page.html`-style hrefs that cannot leave the site, recognised without
+/// parsing a URL (most links of a page are these). `//host` and `/\host` (read by browsers as
+/// `//host`) and anything with a scheme or leading whitespace take the full path.
+pub fn is_plainly_relative(href: &str) -> bool {
+    let bytes = href.as_bytes();
+    match bytes.first() {
+        Some(b'#' | b'?') => true,
+        Some(b'/') => !matches!(bytes.get(1), Some(b'/' | b'\\')),
+        Some(first) if first.is_ascii_alphanumeric() => {
+            // A scheme ends at the first `:` before any `/`, `?` or `#`.
+            let end = href.find(['/', '?', '#']).unwrap_or(href.len());
+            !href[..end].contains(':')
+        }
+        _ => false,
+    }
+}
+
 /// lol_html escapes `"` in values it sets but not `&`.
 fn escape_ampersands(value: &str) -> String {
     value.replace('&', "&amp;")
@@ -312,6 +333,27 @@ mod tests {
         let leave = LeaveSite::new(&config, &hosts);
         let rewritten = leave.rewrite("<a href=\"https://example.com/a?x=1&amp;y=2\">x</a>").unwrap();
         assert_eq!(rewritten.targets[0].url, "https://example.com/a?x=1&y=2");
+        let encoded = leave.rewrite("<a href=\"https&#58;//example.com/\">x</a>").unwrap();
+        assert_eq!(encoded.targets.len(), 1, "{}", encoded.html);
+    }
+
+    #[test]
+    fn plainly_relative_hrefs() {
+        for href in ["/news/", "#top", "?page=2", "a/b.html", "2024/x:y"] {
+            assert!(is_plainly_relative(href), "{href}");
+        }
+        for href in [
+            "//evil.com/",
+            "/\\evil.com/",
+            "https://x.cn",
+            "javascript:x",
+            "mailto:a@b.cn",
+            " /x",
+            "\tjavascript:x",
+            "",
+        ] {
+            assert!(!is_plainly_relative(href), "{href}");
+        }
     }
 
     #[test]
