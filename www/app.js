@@ -317,14 +317,17 @@ async function loadFiles(found) {
     if (!configEntry) ui.summary.textContent = t('noMarkdown');
     return;
   }
-  state.files.clear();
-  state.site = siteRoot !== null;
+  // Read everything first, then switch at once: a pending check must never see a half-loaded set.
+  const files = new Map();
   for (const { path, file } of pages) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const relative = siteRoot === null ? path : path.slice(siteRoot.length);
-    state.files.set(relative, { bytes, text: new TextDecoder().decode(bytes) });
+    files.set(relative, { bytes, text: new TextDecoder().decode(bytes) });
   }
-  state.current = [...state.files.keys()].sort()[0];
+  clearTimeout(state.timer);
+  state.files = files;
+  state.site = siteRoot !== null;
+  state.current = [...files.keys()].sort()[0];
   renderFileList();
   showFile(state.current);
 }

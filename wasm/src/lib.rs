@@ -5,9 +5,7 @@
 //! The free functions `check` and `preview` build a one-shot checker for callers that need no state.
 
 use chrono::{DateTime, FixedOffset};
-use govpress::leave_site::LeaveSite;
 use govpress::page::Page;
-use govpress::render::Renderer;
 use govpress::{ConfigError, Lang, Report, SiteConfig};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -164,20 +162,11 @@ pub fn article_name(article: u8, lang: Option<String>) -> String {
     }
 }
 
-/// What `govpress build` puts in a page's body: the core's sanitised rendering, then its leave-site
+/// What `govpress build` puts in a page's body: the core's sanitised rendering with its leave-site
 /// rewriting (links to non-government sites go to the leave page, 第十五条).
 fn preview_html(core: &govpress::Checker, source: &str) -> String {
     let (page, _) = Page::parse(PREVIEW_PATH, source);
-    let body = Renderer::new(core.hosts()).render(&page);
-    match LeaveSite::new(core.config(), core.hosts()).rewrite(&body.html) {
-        Ok(rewritten) => rewritten.html,
-        // Never show links unrewritten: say why there is no preview instead.
-        Err(error) => format!("<p>{}</p>", escape_html(&error.to_string())),
-    }
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    govpress::render::preview(&page, core)
 }
 
 fn parse_lang(code: Option<&str>) -> Lang {
