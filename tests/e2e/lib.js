@@ -80,9 +80,9 @@ export function govpress(args, options = {}) {
 }
 
 /// Starts `govpress serve`, resolves with { url, process, output() } once it prints its address.
-export function startServe(args) {
+export function startServe(args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(env.bin, ["serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(env.bin, ["serve", ...args], { stdio: ["ignore", "pipe", "pipe"], ...options });
     let output = "";
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60000);
     const onData = (chunk) => {

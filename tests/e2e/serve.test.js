@@ -81,3 +81,17 @@ test("a new image under static/ is served without a rebuild", async () => {
   }
   assert.equal(status, 200);
 });
+
+test("outside a site, serve previews the embedded demo portal", async () => {
+  const demo = await startServe(["--port", "0", "--now", env.now], { cwd: env.work });
+  try {
+    assert.match(demo.output(), /演示门户/);
+    const home = await fetch(demo.url);
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /青岚市人民政府/);
+    const state = await (await fetch(`${demo.url}_govpress/wait`)).json();
+    assert.equal(state.error, null);
+  } finally {
+    await stopServe(demo);
+  }
+});

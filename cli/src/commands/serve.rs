@@ -203,12 +203,15 @@ fn build_and_report(
     }
 }
 
-/// The site as previewed: a draft not yet signed off is shown (its article-13 findings become
-/// warnings), since previewing is how reviewers see it before signing. `govpress build` stays strict.
+/// The site as previewed: a draft not yet signed off is shown (its sign-off findings become warnings),
+/// since previewing is how reviewers see it before signing. A broken roster or archive still fails,
+/// and `govpress build` stays strict.
 fn preview_site(site: &Site) -> Site {
+    const INTEGRITY: [&str; 2] = ["review.log-invalid", "review.roster-invalid"];
     let mut config = site.config.clone();
-    for rule in govpress::rules::all_rules() {
-        if rule.article == 13 && rule.severity == govpress::Severity::Error {
+    let rules = govpress::rules::all_rules().into_iter().chain(govpress::review::RULES);
+    for rule in rules.filter(|rule| rule.article == 13 && rule.severity == govpress::Severity::Error) {
+        if !INTEGRITY.contains(&rule.id) {
             config.checks.severity.entry(rule.id.to_string()).or_insert(SeverityOverride::Warning);
         }
     }
@@ -343,6 +346,16 @@ mod tests {
         assert!(!relevant(root, Path::new("/site/content/.a.md.swp")));
         assert!(!relevant(root, Path::new("/site/content/a.md~")));
         assert!(!relevant(root, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn previews_show_unsigned_drafts_but_not_a_broken_archive() {
+        let site = Site { root: PathBuf::from("/site"), config: govpress::SiteConfig::default() };
+        let severity = preview_site(&site).config.checks.severity;
+        assert_eq!(severity.get("review.unsigned"), Some(&SeverityOverride::Warning));
+        assert_eq!(severity.get("review.stale"), Some(&SeverityOverride::Warning));
+        assert_eq!(severity.get("review.log-invalid"), None);
+        assert_eq!(severity.get("identity.missing"), None);
     }
 
     #[test]
