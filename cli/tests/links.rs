@@ -160,6 +160,10 @@ fn warnings_pass_unless_denied_and_bad_config_is_a_usage_error() {
     let (output, _) = govpress_links(root, &["--no-cache", "--deny-warnings"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(!root.join(".govpress").exists(), "--no-cache writes no cache");
+    write(root, "govpress.toml", &format!("{CONFIG}\n[checks.severity]\n\"links.abnormal\" = \"error\"\n"));
+    let (output, _) = govpress_links(root, &["--no-cache"]);
+    assert_eq!(output.status.code(), Some(1), "severity overrides apply to link findings");
+    assert_eq!(report(&output)["diagnostics"][0]["severity"], "error");
 
     write(root, "govpress.toml", &CONFIG.replace("exclude = [\"/excluded/\"]", "exclude = [\"(unclosed\"]"));
     let (output, _) = govpress_links(root, &[]);

@@ -131,10 +131,15 @@ pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
             progress.inc(1);
         })
     };
+    // Parsing the public suffix list takes a moment: do it while the network works.
+    let classifier = {
+        let config = site.config.clone();
+        std::thread::spawn(move || HostClassifier::new(&config))
+    };
     let outcomes = link_checker::check_blocking(settings.clone(), jobs, on_done)?;
     progress.finish_and_clear();
 
-    let hosts = HostClassifier::new(&site.config);
+    let hosts = classifier.join().map_err(|_| anyhow::anyhow!("host classifier thread panicked"))?;
     let mut next_cache = Cache::empty();
     let mut findings: BTreeMap<String, Finding<'_>> = BTreeMap::new();
     let mut tallies: BTreeMap<String, HostTally> = BTreeMap::new();
@@ -175,7 +180,9 @@ pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
         }
     }
     // `[checks.severity]` overrides apply to link findings as to every other rule.
-    let diagnostics = govpress::Checker::new(site.config.clone()).apply_overrides(diagnostics);
+    if !site.config.checks.severity.is_empty() {
+        diagnostics = govpress::Checker::new(site.config.clone()).apply_overrides(diagnostics);
+    }
     let report = Report::new(links.files_scanned, diagnostics);
 
     if !args.no_cache {
