@@ -19,12 +19,19 @@ pub struct KeygenArgs {
     out: PathBuf,
 }
 
-pub fn run(args: KeygenArgs, globals: Globals) -> anyhow::Result<u8> {
+/// A new SM2 key pair as PEM text: the private key (PKCS#8, wiped from memory when dropped) and the
+/// public key (SPKI) for the roster. Also used by `govpress init` for its demo reviewers.
+pub fn generate() -> anyhow::Result<(sm2::pkcs8::der::zeroize::Zeroizing<String>, String)> {
     let secret =
         SecretKey::try_generate().map_err(|error| anyhow::anyhow!("无法取得随机数 / no randomness: {error}"))?;
     let private_pem = secret.to_pkcs8_pem(LineEnding::LF).context("无法编码私钥 / cannot encode the key")?;
     let public_pem =
         secret.public_key().to_public_key_pem(LineEnding::LF).context("无法编码公钥 / cannot encode the key")?;
+    Ok((private_pem, public_pem))
+}
+
+pub fn run(args: KeygenArgs, globals: Globals) -> anyhow::Result<u8> {
+    let (private_pem, public_pem) = generate()?;
     write_private(&args.out, private_pem.as_bytes())?;
     if !globals.quiet {
         let message = match globals.lang {
@@ -45,7 +52,7 @@ pub fn run(args: KeygenArgs, globals: Globals) -> anyhow::Result<u8> {
 }
 
 /// Creates the key file exclusively (never replacing a key) with owner-only permissions, and syncs it.
-fn write_private(path: &std::path::Path, pem: &[u8]) -> anyhow::Result<()> {
+pub fn write_private(path: &std::path::Path, pem: &[u8]) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

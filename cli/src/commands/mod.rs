@@ -6,6 +6,7 @@ use crate::Globals;
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod keygen;
 pub mod links;
 pub mod review;
@@ -17,6 +18,8 @@ pub mod verify;
 pub enum Command {
     /// 检查站点目录或单个 Markdown 文件，不写任何文件
     Check(check::CheckArgs),
+    /// 新建站点：配置、示例页面、演示审核人员名册（示例已签署）
+    Init(init::InitArgs),
     /// 检查、生成并原子写出站点（离站提示改写、页脚网上标识、SM3 构建清单）
     Build(build::BuildArgs),
     /// 对照构建清单（SM3）核验已发布目录：新增、修改、缺失的文件（网页防篡改）
@@ -36,6 +39,7 @@ pub enum Command {
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
     match command {
         Command::Check(args) => check::run(args, globals),
+        Command::Init(args) => init::run(args, globals),
         Command::Build(args) => build::run(args, globals),
         Command::Verify(args) => verify::run(args, globals),
         Command::Rules(args) => rules::run(args, globals),
