@@ -108,7 +108,8 @@ fn fence_line(text: &str, fence: &str) -> bool {
 
 /// Parses a split block. Positions in errors are in the whole source.
 pub fn parse(source: &str, split: &Split<'_>) -> Result<(FrontMatter, KeyLines), FrontMatterError> {
-    let index = LineIndex::new(source);
+    // Positions here all fall in the front matter: index only the lines up to the body.
+    let index = LineIndex::new(&source[..split.body_offset]);
     let at = |relative: usize| index.position(source, split.block_offset + relative);
     let value: serde_json::Value = match split.format {
         None => return Ok((FrontMatter::default(), KeyLines::default())),

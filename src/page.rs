@@ -104,10 +104,13 @@ impl<'a> Page<'a> {
             }
         };
         let body = &source[body_offset..];
-        let events: Vec<_> = Parser::new_ext(body, markdown_options())
-            .into_offset_iter()
-            .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset))
-            .collect();
+        // Sized for typical prose (about one event per 24 bytes) so the vector rarely regrows.
+        let mut events = Vec::with_capacity(body.len() / 24 + 8);
+        events.extend(
+            Parser::new_ext(body, markdown_options())
+                .into_offset_iter()
+                .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset)),
+        );
         let (links, mut text_runs) = collect_links_and_text(source, &events);
         text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
         let front_matter_valid = diagnostics.is_empty();

@@ -10,8 +10,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(source: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(source.match_indices('\n').map(|(index, _)| index + 1));
+        let mut line_starts = Vec::with_capacity(source.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|index| index + 1));
         LineIndex { line_starts }
     }
 

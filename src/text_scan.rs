@@ -49,6 +49,29 @@ fn is_url_byte(byte: u8) -> bool {
     byte.is_ascii_graphic() && !matches!(byte, b'"' | b'\'' | b'<' | b'>' | b'`')
 }
 
+/// The offset of the first ASCII digit in `bytes[from..to]`. Chinese prose has few digits, so this
+/// tests eight bytes at a time (bytes of multi-byte characters are ≥ 0x80 and never match).
+pub fn next_ascii_digit(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut index = from;
+    while index + 8 <= to {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[index..index + 8]);
+        let word = u64::from_le_bytes(chunk);
+        // Per byte: high bit set iff 0x30 <= byte <= 0x39 (for bytes < 0x80; others are masked out).
+        let ascii = !word & HIGH;
+        let low7 = word & !HIGH;
+        let at_least_0 = low7.wrapping_add(LOW * (0x80 - 0x30)) & HIGH;
+        let above_9 = low7.wrapping_add(LOW * (0x80 - 0x3a)) & HIGH;
+        if ascii & at_least_0 & !above_9 != 0 {
+            break;
+        }
+        index += 8;
+    }
+    bytes[index..to].iter().position(u8::is_ascii_digit).map(|found| index + found)
+}
+
 /// Whether an offset lies inside one of the (sorted, disjoint) ranges.
 pub fn inside(ranges: &[Range<usize>], offset: usize) -> bool {
     let index = ranges.partition_point(|range| range.end <= offset);
@@ -107,6 +130,22 @@ mod tests {
     fn a_word_containing_www_is_not_a_url() {
         assert!(url_ranges("awww.example").is_empty());
         assert!(url_ranges("no links here").is_empty());
+    }
+
+    #[test]
+    fn finds_digits_eight_bytes_at_a_time() {
+        let text = "政务公开信息政务公开信息：第5条，abc/:9";
+        let bytes = text.as_bytes();
+        let first = text.find('5').unwrap();
+        assert_eq!(next_ascii_digit(bytes, 0, bytes.len()), Some(first));
+        assert_eq!(next_ascii_digit(bytes, first + 1, bytes.len()), Some(text.find('9').unwrap()));
+        assert_eq!(next_ascii_digit(bytes, 0, first), None);
+        for byte in 0..=255u8 {
+            let mut block = [b'a'; 16];
+            block[11] = byte;
+            let expected = byte.is_ascii_digit().then_some(11);
+            assert_eq!(next_ascii_digit(&block, 0, 16), expected, "byte {byte:#x}");
+        }
     }
 
     #[test]

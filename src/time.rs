@@ -19,6 +19,12 @@ impl Timestamp {
     /// Reads `2024-05-15`, `2024-05-16T09:00:00`, `2024-05-16 09:00:00+08:00` and RFC 3339.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let text = text.trim();
+        // The common case, a plain day, without the format-string parsers below.
+        if text.len() == 10 {
+            if let Ok(date) = text.parse::<NaiveDate>() {
+                return Some(Timestamp::Date(date));
+            }
+        }
         if let Ok(zoned) = DateTime::parse_from_rfc3339(text) {
             return Some(Timestamp::Zoned(zoned));
         }

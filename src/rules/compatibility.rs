@@ -83,7 +83,7 @@ fn shapes() -> [(&'static RuleInfo, Vec<String>); 4] {
                 format!(
                     r"{MUST}(?:先)?(?:下载)?(?:并)?(?:安装|加载|启用|运行){CLAUSE}{{0,20}}?(?:控件|插件|加载项|(?i:flash))"
                 ),
-                r"(?i)<object\b[^>]*\bclassid\s*=".to_string(),
+                r"(?i)<object[\s/][^>]*classid\s*=".to_string(),
             ],
         ),
         (
@@ -108,8 +108,70 @@ fn shapes() -> [(&'static RuleInfo, Vec<String>); 4] {
     ]
 }
 
+/// Every shape names what it requires (a browser, a control, an office suite, an app): one literal
+/// scan for those words finds the few places where the phrase regexes need to run at all. Browser
+/// names only count next to 浏览器 or after 仅支持 and the like, so those stand for them. Every word is at
+/// least three bytes and ASCII words are listed in their usual spellings rather than case-folded: the
+/// fast (Teddy) literal search fingerprints the first three bytes, and a two-byte word or a
+/// case-folded set makes it slower than the Markdown parse.
+const REQUIRED_THINGS: &[&str] = &[
+    "浏览器",
+    "兼容模式",
+    "兼容性视图",
+    "极速模式",
+    "控件",
+    "插件",
+    "加载项",
+    "永中",
+    "金山",
+    "客户端",
+    "公众号",
+    "小程序",
+    "服务号",
+    "微信",
+    "支付宝",
+    "抖音",
+    "微博",
+    "仅支持",
+    "只支持",
+    "仅适用",
+    "只适用",
+    "仅兼容",
+    "只兼容",
+    "Internet Explorer",
+    "ActiveX",
+    "activex",
+    "ACTIVEX",
+    "Activex",
+    "classid",
+    "CLASSID",
+    "Flash",
+    "flash",
+    "FLASH",
+    "WPS",
+    "wps",
+    "Wps",
+    "Office",
+    "office",
+    "OFFICE",
+    "Word",
+    "word",
+    "WORD",
+    "Excel",
+    "excel",
+    "EXCEL",
+    "APP",
+    "App",
+    "app",
+];
+
+/// How far around a required thing a phrase can reach, in bytes (the longest shape is ~30 characters).
+const REACH_BEFORE: usize = 240;
+const REACH_AFTER: usize = 160;
+
 /// One scan finds candidates; the set tells which rule a candidate belongs to.
 struct Matchers {
+    required_things: Regex,
     combined: Regex,
     by_rule: Vec<(&'static RuleInfo, RegexSet)>,
 }
@@ -119,6 +181,7 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     let all: Vec<String> =
         shapes.iter().flat_map(|(_, patterns)| patterns.iter().map(|p| format!("(?:{p})"))).collect();
     Matchers {
+        required_things: Regex::new(&REQUIRED_THINGS.join("|")).expect("static regex compiles"),
         combined: Regex::new(&all.join("|")).expect("static regex compiles"),
         by_rule: shapes
             .into_iter()
@@ -192,16 +255,48 @@ pub fn find_requirements(source: &str, range: Range<usize>) -> Vec<(&'static Rul
     let text = &source[range.clone()];
     let matchers = &*MATCHERS;
     let mut found = Vec::new();
-    for candidate in matchers.combined.find_iter(text) {
-        let phrase = candidate.as_str();
-        let Some((rule, _)) = matchers.by_rule.iter().find(|(_, set)| set.is_match(phrase)) else { continue };
-        let listing = rule.id == BROWSER.id && NOT_A_REQUIREMENT.iter().any(|word| phrase.contains(word));
-        if listing || negated(&text[..candidate.start()]) {
-            continue;
+    for window in windows(text, matchers.required_things.find_iter(text).map(|thing| thing.range())) {
+        let window_text = &text[window.clone()];
+        for candidate in matchers.combined.find_iter(window_text) {
+            let phrase = candidate.as_str();
+            let Some((rule, _)) = matchers.by_rule.iter().find(|(_, set)| set.is_match(phrase)) else { continue };
+            let listing = rule.id == BROWSER.id && NOT_A_REQUIREMENT.iter().any(|word| phrase.contains(word));
+            if listing || negated(&window_text[..candidate.start()]) {
+                continue;
+            }
+            let start = range.start + window.start + candidate.start();
+            found.push((*rule, start..start + phrase.len()));
         }
-        found.push((*rule, range.start + candidate.start()..range.start + candidate.end()));
     }
     found
+}
+
+/// The stretches of `text` around each required thing, merged where they overlap.
+fn windows(text: &str, things: impl Iterator<Item = Range<usize>>) -> Vec<Range<usize>> {
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    for thing in things {
+        let start = floor_boundary(text, thing.start.saturating_sub(REACH_BEFORE));
+        let end = ceil_boundary(text, (thing.end + REACH_AFTER).min(text.len()));
+        match windows.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => windows.push(start..end),
+        }
+    }
+    windows
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// Whether the few characters before a phrase negate it (无需安装…, 不使用ActiveX).

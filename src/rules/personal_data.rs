@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::rules::{PageContext, RuleInfo};
-use crate::text_scan::{inside, text_spans, url_ranges};
+use crate::text_scan::{inside, next_ascii_digit, text_spans, url_ranges};
 
 pub const RESIDENT_ID: RuleInfo = RuleInfo {
     id: "personal-data.resident-id",
@@ -126,26 +126,47 @@ pub fn mask(finding: &Finding) -> String {
 /// markup at the span's edge is not taken for a whole number.
 pub fn find_in(source: &str, span: Range<usize>) -> Vec<Finding> {
     let bytes = source.as_bytes();
-    let text = &source[span.clone()];
-    if !text.bytes().any(|byte| byte.is_ascii_digit()) {
-        return Vec::new();
-    }
-    let urls: Vec<Range<usize>> =
-        url_ranges(text).into_iter().map(|range| range.start + span.start..range.end + span.start).collect();
     let mut findings = Vec::new();
+    // Most digit runs are dates and counts: the URL scan is paid only when a long number turns up.
+    let mut urls: Option<Vec<Range<usize>>> = None;
     let mut cursor = span.start;
-    while cursor < span.end {
-        if !bytes[cursor].is_ascii_digit() || (cursor > 0 && bytes[cursor - 1].is_ascii_digit()) {
-            cursor += 1;
+    while let Some(start) = next_ascii_digit(bytes, cursor, span.end) {
+        let (end, digits) = chain_extent(bytes, start, span.end);
+        cursor = end;
+        let continues_a_run = start > 0 && bytes[start - 1].is_ascii_digit();
+        if digits < SHORTEST || continues_a_run {
             continue;
         }
-        let chain = Chain::read(bytes, cursor, span.end);
+        let chain = Chain::read(bytes, start, span.end);
         cursor = chain.end();
-        if !inside(&urls, chain.start()) && chain.stands_alone(bytes) {
+        let urls = urls.get_or_insert_with(|| {
+            let text = &source[span.clone()];
+            url_ranges(text).into_iter().map(|range| range.start + span.start..range.end + span.start).collect()
+        });
+        if !inside(urls, chain.start()) && chain.stands_alone(bytes) {
             chain.findings(bytes, &mut findings);
         }
     }
     findings
+}
+
+/// The fewest digits any personal number has (a mobile number).
+const SHORTEST: usize = 11;
+
+/// Where the chain of digit runs starting at `start` ends, and how many digits it holds.
+fn chain_extent(bytes: &[u8], start: usize, limit: usize) -> (usize, usize) {
+    let mut end = start;
+    let mut digits = 0;
+    loop {
+        let run = bytes[end..limit].iter().take_while(|byte| byte.is_ascii_digit()).count();
+        end += run;
+        digits += run;
+        let joined = end + 1 < limit && matches!(bytes[end], b' ' | b'-') && bytes[end + 1].is_ascii_digit();
+        if !joined {
+            return (end, digits);
+        }
+        end += 1;
+    }
 }
 
 /// Digit runs joined by single spaces or hyphens: `139 1234 5678`, `86-13912345678`.
