@@ -213,12 +213,12 @@ fn snippet(diagnostic: &Diagnostic, source: &Quoted<'_>) -> Option<(String, Stri
 /// Keeps the first three and last four letters or digits of personal data (as the messages do), masks the rest.
 fn mask_span(cells: &mut [(char, usize)]) {
     let alphanumeric = cells.iter().filter(|(character, _)| character.is_ascii_alphanumeric()).count();
-    let mut seen = 0;
-    for (character, _) in cells.iter_mut().filter(|(character, _)| character.is_ascii_alphanumeric()) {
+    for (seen, (character, _)) in
+        cells.iter_mut().filter(|(character, _)| character.is_ascii_alphanumeric()).enumerate()
+    {
         if seen >= 3 && seen + 4 < alphanumeric {
             *character = '*';
         }
-        seen += 1;
     }
 }
 
