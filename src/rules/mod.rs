@@ -76,6 +76,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         timeliness::RULES,
         crate::audit::RULES,
         paths::RULES,
+        crate::review::RULES,
     ]
     .into_iter()
     .flatten()
