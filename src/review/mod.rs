@@ -5,6 +5,7 @@
 //! are read, locked and appended by the CLI. Signing here is deterministic and needs no random source.
 
 pub mod crypto;
+pub mod evaluate;
 pub mod log;
 pub mod record;
 pub mod roster;
@@ -15,6 +16,7 @@ pub mod state;
 mod tamper_tests;
 
 pub use crypto::{sm3_hex, KeyError, PrivateKey, PublicKeyPem, DISTID};
+pub use evaluate::{PageReview, SiteReview};
 pub use log::{Broken, ReviewLog, VerifiedLog};
 pub use record::{ChainTip, Decision, Draft, PageDigest, Record, GENESIS};
 pub use roster::{Refusal, Reviewer, Roster, RosterError};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use govpress::review::{self, log::signature_holds, Broken, PageFacts, PageState, ReviewLog, Roster};
+use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
@@ -122,104 +122,23 @@ pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::Ver
     log.verify_with(roster, |records| records.par_iter().map(|record| signature_holds(record, roster)).collect())
 }
 
-/// The sign-off state of every page (drafts aside), in the order of `files`.
-pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteStates> {
-    let mut site_diagnostics = Vec::new();
-    let roster = match files.roster()? {
-        None => None,
-        Some(Ok(roster)) => Some(roster),
-        Some(Err(error)) => {
-            site_diagnostics.push(review::site::roster_diagnostic(&files.roster_file, &error));
-            return Ok(SiteStates::all_invalid(
-                pages,
-                site_diagnostics,
-                govpress::Text::new(
-                    format!("审核人员名册 {} 无效", files.roster_file),
-                    format!("the roster {} is invalid", files.roster_file),
-                ),
-            ));
-        }
-    };
-    let empty = Roster::default();
-    let roster_ref = roster.as_ref().unwrap_or(&empty);
-    let log = match ReviewLog::parse(&files.log_text()?) {
-        Ok(log) => log,
-        Err(broken) => return Ok(SiteStates::broken_log(files, pages, site_diagnostics, roster, &broken)),
-    };
-    let verified = match verify_log(&log, roster_ref) {
-        Ok(verified) => verified,
-        Err(broken) => return Ok(SiteStates::broken_log(files, pages, site_diagnostics, roster, &broken)),
-    };
-    let stages = files.stages();
-    let states = pages
-        .par_iter()
-        .filter_map(|file| {
-            let text = file.text.as_ref().ok()?;
-            let facts = PageFacts::read(text);
-            if facts.draft {
-                return None;
-            }
-            let state = verified.state(roster_ref, stages, &file.relative, text.as_bytes(), facts.author.as_deref());
-            Some(PageReview { path: file.relative.clone(), author: facts.author, state })
-        })
-        .collect();
-    Ok(SiteStates { states, site_diagnostics, roster })
-}
-
-pub struct PageReview {
-    pub path: String,
-    pub author: Option<String>,
-    pub state: PageState,
-}
-
-pub struct SiteStates {
-    pub states: Vec<PageReview>,
-    /// Roster or log problems, at their file and line.
-    pub site_diagnostics: Vec<Diagnostic>,
-    pub roster: Option<Roster>,
-}
-
-impl SiteStates {
-    fn all_invalid(pages: &[SourceFile], site_diagnostics: Vec<Diagnostic>, reason: govpress::Text) -> SiteStates {
-        let states = pages
-            .iter()
-            .filter_map(|file| {
-                let facts = PageFacts::read(file.text.as_ref().ok()?);
-                (!facts.draft).then(|| PageReview {
-                    path: file.relative.clone(),
-                    author: facts.author,
-                    state: PageState::Invalid { reason: reason.clone() },
-                })
-            })
-            .collect();
-        SiteStates { states, site_diagnostics, roster: None }
-    }
-
-    fn broken_log(
-        files: &ReviewFiles,
-        pages: &[SourceFile],
-        mut site_diagnostics: Vec<Diagnostic>,
-        roster: Option<Roster>,
-        broken: &Broken,
-    ) -> SiteStates {
-        site_diagnostics.push(review::site::log_diagnostic(&files.log_file, broken));
-        let reason = govpress::Text::new(
-            format!("审核记录档案 {} 第 {} 行校验失败", files.log_file, broken.line),
-            format!("the review archive {} fails at line {}", files.log_file, broken.line),
-        );
-        let mut states = SiteStates::all_invalid(pages, site_diagnostics, reason);
-        states.roster = roster;
-        states
-    }
+/// The sign-off of every page (drafts aside): the core decides, signatures are checked in parallel.
+pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteReview> {
+    let roster = read_optional(&files.roster_path())?;
+    let log = read_optional(&files.log_path())?;
+    let texts: Vec<(&str, &str)> =
+        pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
+    Ok(SiteReview::evaluate_with(
+        &files.site.config.review,
+        roster.as_deref(),
+        log.as_deref(),
+        &texts,
+        |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect(),
+    ))
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
 pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
     let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    let SiteStates { states, mut site_diagnostics, roster } = page_states(&files, pages)?;
-    let stages = files.stages();
-    site_diagnostics.extend(states.iter().filter_map(|page| {
-        review::site::page_diagnostic(&page.path, &page.state, roster.as_ref(), stages, page.author.as_deref())
-    }));
-    Ok(site_diagnostics)
+    Ok(page_states(&files, pages)?.diagnostics())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use govpress::review::{ReviewLog, Roster};
+use govpress::review::{PageReview, ReviewLog, Roster, SiteReview};
 use govpress::Lang;
 use serde_json::json;
 
@@ -77,24 +77,24 @@ pub fn status(args: StatusArgs, globals: Globals) -> anyhow::Result<u8> {
     match args.format {
         StatusFormat::Json => {
             let pages: Vec<_> = states
-                .states
+                .pages
                 .iter()
                 .map(|page| {
                     let approvals: Vec<_> = page.state.approvals().iter().map(|approval| {
                         json!({"stage": approval.stage, "reviewer": approval.reviewer, "name": name_of(&approval.reviewer), "time": approval.time, "seq": approval.seq})
                     }).collect();
-                    let reason = diagnostic_message(&files, &states, page, lang);
+                    let reason = diagnostic_message(&states, page, lang);
                     json!({"path": page.path, "state": page.state.code(), "approvals": approvals, "missing": page.state.missing(), "reason": reason})
                 })
                 .collect();
-            let signed = states.states.iter().filter(|page| page.state.is_signed_off()).count();
-            let value = json!({"pages": pages, "signed_off": signed, "total": states.states.len(),
-                "problems": states.site_diagnostics.iter().map(|d| json!({"file": d.file, "line": d.start.line, "message": d.message.get(lang)})).collect::<Vec<_>>()});
+            let signed = states.signed_off();
+            let value = json!({"pages": pages, "signed_off": signed, "total": states.pages.len(),
+                "problems": states.problems.iter().map(|d| json!({"file": d.file, "line": d.start.line, "message": d.message.get(lang)})).collect::<Vec<_>>()});
             out.push_str(&serde_json::to_string_pretty(&value)?);
             out.push('\n');
         }
         StatusFormat::Human => {
-            for diagnostic in &states.site_diagnostics {
+            for diagnostic in &states.problems {
                 out.push_str(&format!(
                     "{}:{}: {}\n",
                     diagnostic.file,
@@ -102,7 +102,7 @@ pub fn status(args: StatusArgs, globals: Globals) -> anyhow::Result<u8> {
                     diagnostic.message.get(lang)
                 ));
             }
-            for page in &states.states {
+            for page in &states.pages {
                 let done: Vec<String> = page
                     .state
                     .approvals()
@@ -122,34 +122,29 @@ pub fn status(args: StatusArgs, globals: Globals) -> anyhow::Result<u8> {
                     out.push_str(&format!("  {pending_label}：{pending}"));
                 }
                 if let Some(reason) =
-                    diagnostic_message(&files, &states, page, lang).filter(|_| page.state.approvals().is_empty())
+                    diagnostic_message(&states, page, lang).filter(|_| page.state.approvals().is_empty())
                 {
                     out.push_str(&format!("\n    {reason}"));
                 }
                 out.push('\n');
             }
-            let signed = states.states.iter().filter(|page| page.state.is_signed_off()).count();
+            let signed = states.signed_off();
             out.push_str(&match lang {
-                Lang::Zh => format!("共 {} 个页面，已签核 {signed} 个\n", states.states.len()),
-                Lang::En => format!("{} pages, {signed} signed off\n", states.states.len()),
+                Lang::Zh => format!("共 {} 个页面，已签核 {signed} 个\n", states.pages.len()),
+                Lang::En => format!("{} pages, {signed} signed off\n", states.pages.len()),
             });
         }
     }
     write_out(None, out.as_bytes())?;
-    Ok(if states.site_diagnostics.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(if states.problems.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
-fn diagnostic_message(
-    files: &ReviewFiles,
-    states: &super::SiteStates,
-    page: &super::PageReview,
-    lang: Lang,
-) -> Option<String> {
+fn diagnostic_message(states: &SiteReview, page: &PageReview, lang: Lang) -> Option<String> {
     govpress::review::site::page_diagnostic(
         &page.path,
         &page.state,
         states.roster.as_ref(),
-        files.stages(),
+        &states.stages,
         page.author.as_deref(),
     )
     .map(|diagnostic| diagnostic.message.get(lang).to_string())
