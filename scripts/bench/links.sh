@@ -84,7 +84,7 @@ run_lychee() {
 report() {
   local label=$1
   start_server; write_inputs "$2"; run_govpress "$label"; local gw=$WALL gr=$RSS
-  start_server; run_lychee "$label"; local lw=$WALL lr=$RSS
+  start_server; write_inputs "$2"; run_lychee "$label"; local lw=$WALL lr=$RSS
   printf '%-28s govpress %7.2f s %7.1f MB | lychee %7.2f s %7.1f MB | ratio %.2f\n' \
     "$label ($3)" "$gw" "$gr" "$lw" "$lr" "$(echo "$gw / $lw" | bc -l)"
 }
@@ -104,7 +104,9 @@ try:
 except Exception as error:
     theirs = {}
 def lychee_status(path):
-    for entries in (theirs.get("error_map") or theirs.get("fail_map") or {}).values():
+    # error_map, timeout_map, …: every map of input → entries.
+    maps = [value for key, value in theirs.items() if key.endswith("_map") and key not in ("success_map", "excluded_map")]
+    for entries in (entry for mapping in maps if isinstance(mapping, dict) for entry in mapping.values()):
         for entry in entries:
             if entry.get("url", "").endswith(path):
                 status = entry.get("status", {})
