@@ -4,6 +4,7 @@ mod build;
 mod commands;
 mod output;
 mod site;
+mod xml;
 
 use std::process::ExitCode;
 

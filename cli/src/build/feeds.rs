@@ -3,6 +3,7 @@
 use govpress::time::Timestamp;
 
 use super::model::{SiteModel, SitePage};
+use crate::xml::escape_attribute as escape;
 
 /// How many entries a section feed carries.
 const FEED_ENTRIES: usize = 20;
@@ -67,19 +68,4 @@ pub fn atom(model: &SiteModel, section_index: usize, site_name: &str, base_url: 
 
 fn rfc3339(date: Option<&Timestamp>) -> String {
     date.map_or_else(|| "1970-01-01T00:00:00+08:00".to_string(), |date| date.instant().to_rfc3339())
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(character),
-        }
-    }
-    out
 }

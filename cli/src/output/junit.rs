@@ -9,6 +9,8 @@ use govpress::{Diagnostic, Lang, Report, Severity};
 
 use super::{article_text, severity_word, Sources};
 
+use crate::xml::{escape_attribute as escape, escape_content};
+
 struct Case<'a> {
     rule: &'a str,
     article: u8,
@@ -102,36 +104,6 @@ fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, lang:
         let _ = writeln!(out, "      <system-out>{}</system-out>", escape_content(&body));
     }
     out.push_str("    </testcase>\n");
-}
-
-/// XML-escapes an attribute value; drops characters XML 1.0 cannot carry.
-fn escape(text: &str) -> String {
-    escape_with(text, true)
-}
-
-/// XML-escapes element content, where line breaks stay as they are.
-fn escape_content(text: &str) -> String {
-    escape_with(text, false)
-}
-
-fn escape_with(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' if !attribute => out.push(character),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            _ => out.push(character),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
