@@ -6,7 +6,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::hosts::HostClassifier;
 use crate::page::Page;
-use crate::rules::{self, timeliness, PageContext};
+use crate::rules::{self, PageContext};
 use crate::time::Timestamp;
 
 /// What site-level rules need to know of a page after it was checked.
@@ -72,11 +72,6 @@ impl Checker {
             rule(&context, &mut diagnostics);
         }
         diagnostics
-    }
-
-    /// Site-level inspection warnings: blank and stale sections (及时性).
-    pub fn check_sections(&self, pages: &[PageSummary], now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
-        self.apply_overrides(timeliness::check_sections(&self.config, pages, now))
     }
 
     /// `[checks.severity]`: change a rule's severity or turn it off.

@@ -17,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod site;
 pub mod source;
 pub mod text_scan;
 pub mod time;

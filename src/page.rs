@@ -84,26 +84,63 @@ pub struct Page<'a> {
     pub text_runs: Vec<TextRun>,
 }
 
+/// A page's front matter, read before its body: the site model (URLs, sections, titles, dates) is
+/// built from these, and each one is then moved into the `Page` its body is parsed into, so the front
+/// matter is parsed once per page.
+#[derive(Debug)]
+pub struct PageHead {
+    pub front_matter: FrontMatter,
+    pub keys: KeyLines,
+    pub has_front_matter: bool,
+    pub body_offset: usize,
+    /// Front-matter problems, not yet located in a file.
+    problems: Vec<Diagnostic>,
+}
+
+impl PageHead {
+    /// Splits and parses the front matter only.
+    pub fn read(source: &str) -> PageHead {
+        #[cfg(test)]
+        parse_counts::count(|counts| counts.heads += 1);
+        let (front_matter, keys, has_front_matter, body_offset, problems) = match front_matter::split(source) {
+            Ok(split) => match front_matter::parse(source, &split) {
+                Ok((front_matter, keys)) => (front_matter, keys, true, split.body_offset, Vec::new()),
+                Err(error) => (
+                    FrontMatter::default(),
+                    KeyLines::default(),
+                    true,
+                    split.body_offset,
+                    vec![front_matter_diagnostic(&error)],
+                ),
+            },
+            Err(error) => {
+                (FrontMatter::default(), KeyLines::default(), false, 0, vec![front_matter_diagnostic(&error)])
+            }
+        };
+        PageHead { front_matter, keys, has_front_matter, body_offset, problems }
+    }
+
+    /// False when the front matter is missing or could not be read.
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
 impl<'a> Page<'a> {
     /// Parses a page. Front-matter problems come back as diagnostics; the body is parsed regardless
     /// so one broken key does not hide the rest of the page's findings.
     pub fn parse(path: &'a str, source: &'a str) -> (Page<'a>, Vec<Diagnostic>) {
+        Page::with_head(path, source, PageHead::read(source))
+    }
+
+    /// Parses the body of a page whose front matter was already read (`head` must come from `source`).
+    pub fn with_head(path: &'a str, source: &'a str, head: PageHead) -> (Page<'a>, Vec<Diagnostic>) {
+        #[cfg(test)]
+        parse_counts::count(|counts| counts.bodies += 1);
+        let PageHead { front_matter, keys, has_front_matter, body_offset, problems: diagnostics } = head;
         let lines = LineIndex::new(source);
-        let mut diagnostics = Vec::new();
-        let (front_matter, keys, has_front_matter, body_offset) = match front_matter::split(source) {
-            Ok(split) => match front_matter::parse(source, &split) {
-                Ok((front_matter, keys)) => (front_matter, keys, true, split.body_offset),
-                Err(error) => {
-                    diagnostics.push(front_matter_diagnostic(&error));
-                    (FrontMatter::default(), KeyLines::default(), true, split.body_offset)
-                }
-            },
-            Err(error) => {
-                diagnostics.push(front_matter_diagnostic(&error));
-                (FrontMatter::default(), KeyLines::default(), false, 0)
-            }
-        };
-        let body = &source[body_offset..];
+        let body_offset = body_offset.min(source.len());
+        let body = source.get(body_offset..).unwrap_or_default();
         // Sized for typical prose (about one event per 24 bytes) so the vector rarely regrows.
         let mut events = Vec::with_capacity(body.len() / 24 + 8);
         events.extend(
@@ -259,6 +296,35 @@ fn front_matter_text_runs(
         }
     }
     runs
+}
+
+/// How many front matters and bodies this thread parsed: lets tests prove "parse once".
+#[cfg(test)]
+pub mod parse_counts {
+    use std::cell::Cell;
+
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct ParseCounts {
+        pub heads: usize,
+        pub bodies: usize,
+    }
+
+    thread_local! {
+        static COUNTS: Cell<ParseCounts> = const { Cell::new(ParseCounts { heads: 0, bodies: 0 }) };
+    }
+
+    pub(crate) fn count(change: impl FnOnce(&mut ParseCounts)) {
+        COUNTS.with(|cell| {
+            let mut counts = cell.get();
+            change(&mut counts);
+            cell.set(counts);
+        });
+    }
+
+    /// The counts so far on this thread, resetting them.
+    pub fn take() -> ParseCounts {
+        COUNTS.with(|cell| cell.replace(ParseCounts::default()))
+    }
 }
 
 #[cfg(test)]

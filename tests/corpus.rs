@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use govpress::site::SourceText;
 use govpress::{Checker, Diagnostic, SiteConfig};
 use serde::Deserialize;
 
@@ -120,22 +121,15 @@ fn check_site(site: &Path) -> Vec<Diagnostic> {
     let config = SiteConfig::parse(&std::fs::read_to_string(site.join("govpress.toml")).unwrap())
         .unwrap_or_else(|error| panic!("{}: {error}", site.display()));
     let checker = Checker::new(config);
-    let mut diagnostics = checker.check_config("govpress.toml");
     let mut files = Vec::new();
     markdown_files(site, &site.join("content"), &mut files);
-    let mut summaries = Vec::new();
-    for (relative, path) in &files {
-        match govpress::files::decode(relative, std::fs::read(path).unwrap()) {
-            Ok(text) => {
-                let outcome = checker.check_page(relative, &text, now());
-                diagnostics.extend(outcome.diagnostics);
-                summaries.push(outcome.summary);
-            }
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    diagnostics.extend(checker.check_sections(&summaries, now()));
-    diagnostics
+    let texts: Vec<(String, Result<String, Diagnostic>)> = files
+        .iter()
+        .map(|(relative, path)| (relative.clone(), govpress::files::decode(relative, std::fs::read(path).unwrap())))
+        .collect();
+    let sources: Vec<SourceText<'_>> =
+        texts.iter().map(|(path, text)| SourceText { path, text: text.as_ref().map(String::as_str) }).collect();
+    govpress::site::check_site(&checker, "govpress.toml", &sources, None, &[], now())
 }
 
 #[test]

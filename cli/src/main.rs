@@ -3,6 +3,7 @@
 mod build;
 mod commands;
 mod output;
+mod pipeline;
 mod site;
 mod xml;
 

@@ -298,3 +298,86 @@ fn article_page_snapshot() {
     insta::assert_snapshot!("article_page", read(&out.join("news/a/index.html")));
     insta::assert_snapshot!("reprint_page", read(&out.join("news/b/index.html")));
 }
+
+/// The findings of one rule in a JSON report, as (file, line).
+fn findings(stdout: &str, rule: &str) -> Vec<(String, u64)> {
+    let report: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|error| panic!("{error}: {stdout}"));
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["rule"] == rule)
+        .map(|diagnostic| (diagnostic["file"].as_str().unwrap().to_string(), diagnostic["line"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn check_reports_broken_links_and_anchors_at_the_markdown_line_as_the_build_does() {
+    let (_dir, site) = fixture();
+    write(
+        &site.join("content/news/broken.md"),
+        "+++\ntitle = \"链接错误\"\ndate = 2026-11-21\ndepartment = \"办公室\"\n+++\n\n见[不存在的页面](missing.md)。\n\n见[不存在的锚点](a.md#没有这一节)和[存在的锚点](a.md#会议部署)。\n",
+    );
+    sign_off(&site);
+    let checked = run(govpress().arg("check").arg(&site).args(["--now", NOW, "--format", "json"]));
+    assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
+    let file = "content/news/broken.md".to_string();
+    assert_eq!(findings(&checked.stdout, "build.broken-link"), [(file.clone(), 7), (file, 9)]);
+}
+
+#[test]
+fn check_and_build_share_one_section_model() {
+    let (dir, site) = fixture();
+    let out = dir.path().join("public");
+    // `guide/2026/` has no `_index.md`: its page is listed in `guide`, which is therefore not blank.
+    write(&site.join("content/guide/_index.md"), "+++\ntitle = \"办事指南\"\n+++\n");
+    write(
+        &site.join("content/guide/2026/a.md"),
+        "+++\ntitle = \"社保办理指南\"\ndate = 2026-11-20\ndepartment = \"办公室\"\n+++\n\n正文。\n",
+    );
+    // A draft `_index.md` publishes no section, so it is not a blank one either.
+    write(&site.join("content/events/_index.md"), "+++\ntitle = \"活动\"\ndraft = true\n+++\n");
+    sign_off(&site);
+    let checked = run(govpress().arg("check").arg(&site).args(["--now", NOW, "--format", "json"]));
+    assert_eq!(findings(&checked.stdout, "timeliness.blank-section"), []);
+    let built = build(&site, &out, &[]);
+    assert_eq!(built.code, 0, "{}{}", built.stdout, built.stderr);
+    let guide = read(&out.join("guide/index.html"));
+    assert!(guide.contains("href=\"/guide/2026/a/\""), "{guide}");
+    assert!(read(&out.join("guide/2026/a/index.html")).contains("办事指南"), "the page names its section");
+    assert!(!out.join("events").exists());
+}
+
+#[test]
+fn two_pages_on_one_url_fail_the_build_naming_each_other() {
+    let (dir, site) = fixture();
+    let out = dir.path().join("public");
+    write(
+        &site.join("content/news/takeover.md"),
+        "+++\ntitle = \"冒名页面\"\ndate = 2026-11-21\ndepartment = \"办公室\"\nslug = \"a\"\n+++\n\n正文。\n",
+    );
+    sign_off(&site);
+    let failed = build(&site, &out, &["--format", "json", "--lang", "en"]);
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    let conflicts = findings(&failed.stdout, "build.output-conflict");
+    let files: Vec<_> = conflicts.iter().map(|(file, _)| file.as_str()).collect();
+    assert_eq!(files, ["content/news/a.md", "content/news/takeover.md"]);
+    assert!(failed.stdout.contains("content/news/takeover.md both publish /news/a/"), "{}", failed.stdout);
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn a_page_on_a_generated_file_is_a_finding_not_an_io_error() {
+    let (dir, site) = fixture();
+    let out = dir.path().join("public");
+    write(
+        &site.join("content/sitemap.xml.md"),
+        "+++\ntitle = \"站点地图\"\ndate = 2026-11-21\ndepartment = \"办公室\"\n+++\n\n正文。\n",
+    );
+    sign_off(&site);
+    let failed = build(&site, &out, &["--format", "json"]);
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    assert_eq!(findings(&failed.stdout, "build.output-conflict"), [("content/sitemap.xml.md".to_string(), 1)]);
+    let checked = run(govpress().arg("check").arg(&site).args(["--now", NOW, "--format", "json"]));
+    assert_eq!(findings(&checked.stdout, "build.output-conflict"), [("content/sitemap.xml.md".to_string(), 1)]);
+}

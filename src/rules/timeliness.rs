@@ -9,10 +9,11 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::checker::PageSummary;
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Position, Severity, Text};
+use crate::front_matter::FrontMatter;
 use crate::rules::{PageContext, RuleInfo};
+use crate::site::{Section, SiteModel};
 use crate::time::{china_offset, Timestamp};
 
 const fn rule(id: &'static str, summary_zh: &'static str, summary_en: &'static str) -> RuleInfo {
@@ -76,41 +77,42 @@ pub fn check_page(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Blank and stale sections, one warning on each such section's `_index.md`.
-pub fn check_sections(config: &SiteConfig, pages: &[PageSummary], now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
-    let mut sections: Vec<&PageSummary> = pages.iter().filter(|page| page.is_section_index).collect();
-    sections.sort_by(|left, right| left.path.cmp(&right.path));
+/// Blank and stale sections, one warning on each such section's `_index.md`. Sections are the site
+/// model's (a page belongs to the nearest enclosing `_index.md`), so the verdict is about the 栏目 as
+/// published: a section is blank when neither it nor any section inside it lists a published page.
+pub fn check_sections(config: &SiteConfig, model: &SiteModel, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+    let mut sections: Vec<&Section> = model.sections.iter().filter(|section| !section.key.is_empty()).collect();
+    sections.sort_by(|left, right| {
+        model.pages[left.index_page].source_path.cmp(&model.pages[right.index_page].source_path)
+    });
     let today = now.with_timezone(&china_offset()).date_naive();
     let mut out = Vec::new();
     for section in sections {
-        let Some(directory) = section.path.strip_suffix("/_index.md") else { continue };
-        if !directory.contains('/') {
-            continue; // the home page (content/_index.md) is not a 栏目
-        }
-        let prefix = format!("{directory}/");
-        let members: Vec<&PageSummary> = pages
-            .iter()
-            .filter(|page| !page.is_section_index && !page.draft && page.path.starts_with(&prefix))
-            .collect();
-        let name = section.title.clone().unwrap_or_else(|| directory.rsplit('/').next().unwrap_or(directory).into());
+        let index_page = &model.pages[section.index_page];
+        let directory = index_page.source_path.strip_suffix("/_index.md").unwrap_or(&index_page.source_path);
+        let members = model.pages_within(&section.key);
+        let front_matter = &index_page.front_matter;
+        let name =
+            front_matter.title.clone().unwrap_or_else(|| directory.rsplit('/').next().unwrap_or(directory).into());
         if members.is_empty() {
-            out.push(blank(&name, directory).in_file(&section.path));
+            out.push(blank(&name, directory).in_file(&index_page.source_path));
             continue;
         }
-        let Some(days) = freshness(config, section, directory).filter(|days| *days > 0) else { continue };
-        let Some(newest) = members.iter().filter_map(|page| page.date).max_by_key(Timestamp::instant) else {
+        let Some(days) = freshness(config, front_matter, directory).filter(|days| *days > 0) else { continue };
+        let Some(newest) = members.iter().filter_map(|&index| model.pages[index].date).max_by_key(Timestamp::instant)
+        else {
             continue; // undated pages carry their own warning
         };
         let age = (today - newest.china_date()).num_days();
         if age > i64::from(days) {
-            out.push(stale(&name, &newest, age, days).in_file(&section.path));
+            out.push(stale(&name, &newest, age, days).in_file(&index_page.source_path));
         }
     }
     out
 }
 
-/// The freshness of a section in days, if it has one.
-pub fn freshness(config: &SiteConfig, section: &PageSummary, directory: &str) -> Option<u32> {
+/// The freshness of a section in days, if it has one; `section` is its `_index.md`'s front matter.
+pub fn freshness(config: &SiteConfig, section: &FrontMatter, directory: &str) -> Option<u32> {
     if let Some(days) = section.freshness_days {
         return Some(days);
     }
@@ -172,25 +174,30 @@ fn stale(name: &str, newest: &Timestamp, age: i64, days: u32) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::PageHead;
 
-    fn summary(path: &str, title: &str, date: Option<&str>) -> PageSummary {
-        PageSummary {
-            path: path.into(),
-            title: Some(title.into()),
-            date: date.and_then(Timestamp::parse),
-            is_section_index: path.ends_with("/_index.md"),
-            draft: false,
-            freshness_days: None,
-            section_kind: None,
-        }
+    fn page(path: &str, title: &str, date: Option<&str>) -> (String, String) {
+        let date = date.map(|date| format!("date = {date}\n")).unwrap_or_default();
+        (path.to_string(), format!("+++\ntitle = \"{title}\"\n{date}+++\n"))
+    }
+
+    fn model(pages: &[(String, String)]) -> SiteModel {
+        let heads: Vec<_> = pages.iter().map(|(_, text)| PageHead::read(text)).collect();
+        SiteModel::new(
+            pages
+                .iter()
+                .zip(&heads)
+                .enumerate()
+                .map(|(index, ((path, _), head))| (index, path.as_str(), &head.front_matter)),
+        )
     }
 
     fn now() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2024-06-30T12:00:00+08:00").unwrap()
     }
 
-    fn rules(pages: &[PageSummary]) -> Vec<(&'static str, String)> {
-        check_sections(&SiteConfig::default(), pages, now())
+    fn rules(pages: &[(String, String)]) -> Vec<(&'static str, String)> {
+        check_sections(&SiteConfig::default(), &model(pages), now())
             .into_iter()
             .map(|diagnostic| (diagnostic.rule, diagnostic.file))
             .collect()
@@ -198,27 +205,53 @@ mod tests {
 
     #[test]
     fn blank_sections_count_subsections_but_not_drafts() {
-        let mut draft = summary("content/news/a.md", "草稿", Some("2024-06-29"));
-        draft.draft = true;
+        let draft = (
+            "content/news/a.md".to_string(),
+            "+++\ntitle = \"草稿\"\ndate = 2024-06-29\ndraft = true\n+++\n".to_string(),
+        );
         let pages = [
-            summary("content/_index.md", "首页", None),
-            summary("content/news/_index.md", "新闻动态", None),
+            page("content/_index.md", "首页", None),
+            page("content/news/_index.md", "新闻动态", None),
             draft,
-            summary("content/policy/_index.md", "政策文件", None),
-            summary("content/policy/2024/a.md", "文件", Some("2024-06-01")),
+            page("content/policy/_index.md", "政策文件", None),
+            page("content/policy/2024/a.md", "文件", Some("2024-06-01")),
+            page("content/guide/_index.md", "办事指南", None),
+            page("content/guide/local/_index.md", "本地", None),
+            page("content/guide/local/a.md", "指南", Some("2024-06-01")),
         ];
         assert_eq!(rules(&pages), [("timeliness.blank-section", "content/news/_index.md".to_string())]);
     }
 
     #[test]
+    fn sections_are_the_published_ones() {
+        // A page in a directory without `_index.md` is listed in the nearest section; a draft
+        // `_index.md` publishes no section, so it cannot be a blank one.
+        let draft_section =
+            ("content/events/_index.md".to_string(), "+++\ntitle = \"活动\"\ndraft = true\n+++\n".to_string());
+        let pages = [
+            page("content/notices/_index.md", "通知公告", None),
+            page("content/notices/old/_index.md", "历史通知", None),
+            page("content/notices/x/a.md", "旧通知", Some("2023-01-01")),
+            draft_section,
+        ];
+        assert_eq!(
+            rules(&pages),
+            [
+                ("timeliness.stale-section", "content/notices/_index.md".to_string()),
+                ("timeliness.blank-section", "content/notices/old/_index.md".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn staleness_follows_the_section_kind() {
         let pages = [
-            summary("content/news/_index.md", "新闻动态", None),
-            summary("content/news/a.md", "旧闻", Some("2024-06-01")),
-            summary("content/notices/_index.md", "通知公告", None),
-            summary("content/notices/a.md", "通知", Some("2024-06-01")),
-            summary("content/about/_index.md", "机构概况", None),
-            summary("content/about/a.md", "简介", Some("2001-01-01")),
+            page("content/news/_index.md", "新闻动态", None),
+            page("content/news/a.md", "旧闻", Some("2024-06-01")),
+            page("content/notices/_index.md", "通知公告", None),
+            page("content/notices/a.md", "通知", Some("2024-06-01")),
+            page("content/about/_index.md", "机构概况", None),
+            page("content/about/a.md", "简介", Some("2001-01-01")),
         ];
         assert_eq!(rules(&pages), [("timeliness.stale-section", "content/news/_index.md".to_string())]);
     }
@@ -227,12 +260,12 @@ mod tests {
     fn configured_freshness_wins() {
         let config = SiteConfig::parse("[checks.freshness]\n\"content/about\" = 30\nnews = 0\n").unwrap();
         let pages = [
-            summary("content/news/_index.md", "新闻动态", None),
-            summary("content/news/a.md", "旧闻", Some("2020-06-01")),
-            summary("content/about/_index.md", "机构概况", None),
-            summary("content/about/a.md", "简介", Some("2024-05-01")),
+            page("content/news/_index.md", "新闻动态", None),
+            page("content/news/a.md", "旧闻", Some("2020-06-01")),
+            page("content/about/_index.md", "机构概况", None),
+            page("content/about/a.md", "简介", Some("2024-05-01")),
         ];
-        let found: Vec<_> = check_sections(&config, &pages, now()).into_iter().map(|d| d.file).collect();
+        let found: Vec<_> = check_sections(&config, &model(&pages), now()).into_iter().map(|d| d.file).collect();
         assert_eq!(found, ["content/about/_index.md"]);
     }
 }

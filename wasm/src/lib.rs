@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use govpress::page::Page;
+use govpress::site::{check_site, SourceText};
 use govpress::{ConfigError, Lang, Report, SiteConfig};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -111,21 +112,16 @@ impl Checker {
             Ok(core) => core,
             Err(error) => return config_error_json(error, self.lang),
         };
-        let now = self.now();
-        let mut diagnostics = core.check_config(CONFIG_FILE);
-        let mut summaries = Vec::new();
-        for (path, bytes) in files {
-            match govpress::files::decode(path, bytes.clone()) {
-                Ok(text) => {
-                    let outcome = core.check_page(path, &text, now);
-                    diagnostics.extend(outcome.diagnostics);
-                    summaries.push(outcome.summary);
-                }
-                Err(diagnostic) => diagnostics.extend(core.apply_overrides(vec![diagnostic])),
-            }
-        }
-        diagnostics.extend(core.check_sections(&summaries, now));
-        Report::new(files.len(), diagnostics).to_json(self.lang)
+        // Files under `static/` are published as they are: links may lead to them, no rule reads them.
+        let (statics, pages): (Vec<_>, Vec<_>) = files.iter().partition(|(path, _)| path.starts_with("static/"));
+        let other_files: Vec<&str> = statics.iter().filter_map(|(path, _)| path.strip_prefix("static/")).collect();
+        let decoded: Vec<(&str, Result<String, govpress::Diagnostic>)> =
+            pages.iter().map(|(path, bytes)| (path.as_str(), govpress::files::decode(path, bytes.clone()))).collect();
+        let sources: Vec<SourceText<'_>> =
+            decoded.iter().map(|(path, text)| SourceText { path, text: text.as_ref().map(String::as_str) }).collect();
+        // The sign-off needs the roster and the log, which the page does not load: not checked here.
+        let diagnostics = check_site(core, CONFIG_FILE, &sources, None, &other_files, self.now());
+        Report::new(pages.len(), diagnostics).to_json(self.lang)
     }
 
     fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {

@@ -2,8 +2,8 @@
 
 use govpress::time::Timestamp;
 
-use super::model::{SiteModel, SitePage};
 use crate::xml::escape_attribute as escape;
+use govpress::site::{SiteModel, SitePage};
 
 /// How many entries a section feed carries.
 const FEED_ENTRIES: usize = 20;

@@ -1,16 +1,15 @@
-//! `govpress build` as a library function: check, render in parallel, rewrite every HTML file for
-//! leave-site warnings, audit every output file, then swap the output into place atomically.
+//! `govpress build` as a library function: one path from the files to the output.
 //!
-//! The pipeline in one screen:
-//! 1. `check_site` — any error and nothing is written;
-//! 2. model (URLs, sections) → pages rendered in parallel into a temporary directory beside the output;
-//! 3. leave pages for every destination found, static files, feeds, sitemap, robots.txt, 404;
-//! 4. broken internal links and anchors, located at their Markdown source;
-//! 5. any error found by the audit → the temporary directory is dropped; else manifest + rename.
+//! 1. read the files; the core reads every front matter once into the site model (URLs, sections);
+//! 2. each page once, in parallel: the core parses, checks and renders its body, then the page is
+//!    templated, goes through `Pipeline::finish` (the one HTML pass) and is written to a temporary
+//!    directory beside the output; section lists, the home page, 404, static files, leave pages, feeds;
+//! 3. site findings: sections, output paths, broken internal links and anchors (located at their
+//!    Markdown source), the sign-off;
+//! 4. any error → the temporary directory is dropped and the previous output stays; else manifest + swap.
 
 mod feeds;
 mod links;
-mod model;
 mod pages;
 mod templates;
 pub mod writer;
@@ -24,19 +23,29 @@ use govpress::audit::{Auditor, DocumentKind};
 use govpress::config::LinkMode;
 use govpress::leave_site::LeaveSite;
 use govpress::render::Renderer;
-use govpress::{Checker, Diagnostic, Report};
-use indicatif::{ProgressBar, ProgressStyle};
+use govpress::site::{PageResult, SiteRun};
+use govpress::{Checker, Report};
 use rayon::prelude::*;
 
 use crate::output::Sources;
+use crate::pipeline::{self, STATIC_DIR};
 use crate::site::Site;
-use model::SiteModel;
-use pages::{Pipeline, Written};
+use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
 use writer::Staging;
 
+/// Output paths of the theme's assets (the site's `static/` may override them).
+pub const THEME_ASSET_PATHS: [&str; THEME_ASSETS.len()] = {
+    let mut paths = [""; THEME_ASSETS.len()];
+    let mut index = 0;
+    while index < THEME_ASSETS.len() {
+        paths[index] = THEME_ASSETS[index].0;
+        index += 1;
+    }
+    paths
+};
+
 pub const DEFAULT_OUT: &str = "public";
-pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -62,19 +71,29 @@ pub struct BuildReport {
     pub leave_pages: usize,
 }
 
+/// What phase 2 kept of a page for the rest of the build.
+enum Kept {
+    Nothing,
+    Article(Written),
+    /// A section's or the home page's body: its list pages are rendered once the phase is done.
+    Index(String, SourceLinks),
+}
+
 /// Builds `site` into its output directory, or leaves the previous output untouched on any error.
 pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let started = std::time::Instant::now();
     let out = output_dir(site, options.out.as_deref())?;
-    let mut sources = Sources::new();
-    let checked = crate::commands::check::check_site_with_sources(site, options.now, &mut sources)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "checked");
-    let mut result = BuildReport { report: checked, sources, written: false, out, pages: 0, files: 0, leave_pages: 0 };
-    if result.report.errors() > 0 {
-        return Ok(result);
-    }
-    let model = SiteModel::new(result.sources.files().filter_map(|file| Some((file, result.sources.text(file)?))));
+    let files = site.content_files()?;
+    let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
+    let (run, jobs) = SiteRun::start(&checker, &sources);
+    let model = &run.model;
+    let other_files = pipeline::other_files(site)?;
+    let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
+    // Two owners of one output path: the build fails anyway, so nothing is rendered or written.
+    let conflicted = !govpress::site::paths::conflicts(model, &other).is_empty();
+    tracing::debug!(elapsed = ?started.elapsed(), pages = model.pages.len(), "model ready");
+
     let leave = LeaveSite::new(checker.config(), checker.hosts());
     let auditor = Auditor::new(checker.config(), &leave);
     let renderer = Renderer::new(checker.hosts());
@@ -83,98 +102,136 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         .top_sections()
         .map(|section| {
             let page = &model.pages[section.index_page];
-            NavItem {
-                key: section.key.clone(),
-                title: page.title().to_string(),
-                url: format!("{}{}", leave.base_path().trim_end_matches('/'), page.url),
-            }
+            NavItem { key: section.key.clone(), title: page.title().to_string(), url: run.href(&page.url) }
         })
         .collect();
     let templates = Templates::load(&site.root, &site_vars, &nav)?;
-    let staging = Staging::new(&result.out)?;
-    let out_label = crate::site::relative_path(&site.root, &result.out);
+    let staging = Staging::new(&out)?;
+    let out_label = crate::site::relative_path(&site.root, &out);
     let pipeline = Pipeline {
-        model: &model,
+        model,
         templates: &templates,
-        renderer: &renderer,
         leave: &leave,
         auditor: &auditor,
         staging: &staging,
         out_label: &out_label,
+        base_path: run.base_path(),
     };
+    tracing::debug!(elapsed = ?started.elapsed(), "templates ready");
 
-    tracing::debug!(elapsed = ?started.elapsed(), "model and templates ready");
-    let mut written = render_all(&pipeline, options.progress)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "pages written");
-    written.push(pipeline.not_found()?);
-    written.extend(copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
-    // One leave page per destination found in any file written above.
-    let targets: BTreeSet<_> = match leave.mode() {
-        LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
-        LinkMode::Confirm => BTreeSet::new(),
-    };
-    let leave_pages: Vec<Written> =
-        targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
-    result.leave_pages = leave_pages.len();
-    written.extend(leave_pages);
-    write_feeds(&pipeline, &site_vars)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "leave pages, static files and feeds written");
-
-    let mut diagnostics: Vec<Diagnostic> =
-        written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
-    if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
-        let exists = |path: &str| staging.contains(path);
-        diagnostics.extend(links::broken_links(&written, &exists, &base_url, leave.base_path(), &out_label));
+    let bar = pipeline::progress_bar(options.progress, jobs.len(), "生成页面");
+    let processed = pipeline::process_pages(&run, jobs, &sources, options.now, &renderer, &bar, |result| {
+        if conflicted {
+            return Ok(Kept::Nothing);
+        }
+        keep_page(&pipeline, result)
+    })?;
+    bar.finish_and_clear();
+    tracing::debug!(elapsed = ?started.elapsed(), "pages checked and written");
+    let mut results = Vec::with_capacity(processed.len());
+    let mut written = Vec::new();
+    let mut bodies = std::collections::HashMap::new();
+    for (result, kept) in processed {
+        match kept {
+            Kept::Nothing => {}
+            Kept::Article(file) => written.push(file),
+            Kept::Index(content, links) => {
+                bodies.insert(result.source_index, (content, links));
+            }
+        }
+        results.push(result);
     }
-    let diagnostics = checker.apply_overrides(diagnostics);
-    result.pages = model.pages.len();
-    result.files = staging.file_count();
-    result.report.merge(Report::new(0, diagnostics));
+    let results: Vec<&PageResult> = results.iter().collect();
+
+    let mut leave_pages = 0;
+    let mut audit_findings = Vec::new();
+    if !conflicted {
+        written.extend(render_lists(&pipeline, &mut bodies)?);
+        written.push(pipeline.not_found()?);
+        written.extend(copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
+        // One leave page per destination found in any file written above.
+        let targets: BTreeSet<_> = match leave.mode() {
+            LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
+            LinkMode::Confirm => BTreeSet::new(),
+        };
+        let leave_written: Vec<Written> =
+            targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
+        leave_pages = leave_written.len();
+        written.extend(leave_written);
+        write_feeds(&pipeline, &site_vars)?;
+        tracing::debug!(elapsed = ?started.elapsed(), "lists, leave pages, static files and feeds written");
+        audit_findings = written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
+        if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
+            audit_findings.extend(links::broken_links(&written, &staging, &base_url, leave.base_path(), &out_label));
+        }
+    }
+    let processed = pipeline::Processed { results: &results, sources: &sources, other_files: &other };
+    let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
+    let report = Report::new(sources.len(), diagnostics);
+    let mut kept_sources = Sources::new();
+    let pages = model.pages.len();
+    drop(results);
+    drop(sources);
+    pipeline::keep_sources(site, files, &report.diagnostics, &mut kept_sources);
+    let mut result = BuildReport {
+        report,
+        sources: kept_sources,
+        written: false,
+        out,
+        pages,
+        files: staging.file_count(),
+        leave_pages,
+    };
     if result.report.errors() > 0 {
         return Ok(result);
     }
-    tracing::debug!(elapsed = ?started.elapsed(), "links checked");
     staging.commit()?;
     result.written = true;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
 }
 
-/// Article pages, section pages and the home page, in parallel, with a progress bar.
-fn render_all(pipeline: &Pipeline<'_>, progress: bool) -> anyhow::Result<Vec<Written>> {
-    let model = pipeline.model;
-    let articles: Vec<usize> = (0..model.pages.len()).filter(|&index| !model.pages[index].is_section_index).collect();
-    let sections: Vec<usize> =
-        (0..model.sections.len()).filter(|&index| !model.sections[index].key.is_empty()).collect();
-    let bar = if progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let bar = ProgressBar::new((articles.len() + sections.len() + 1) as u64);
-        if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {elapsed}") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_prefix("生成页面");
-        bar
-    } else {
-        ProgressBar::hidden()
+/// A published page right after the core processed it: articles are templated and written now,
+/// section and home bodies are kept for their list pages.
+fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result<Kept> {
+    let (Some(body), Some(links)) = (result.body.take(), result.links.as_ref()) else { return Ok(Kept::Nothing) };
+    let Some(page) = pipeline.model.page_at(&links.url).filter(|page| page.source_index == result.source_index) else {
+        return Ok(Kept::Nothing);
     };
-    let mut written: Vec<Written> = articles
-        .par_iter()
-        .map(|&index| {
-            let result = pipeline.article(&model.pages[index]);
-            bar.inc(1);
-            result
+    let links = SourceLinks::of(page, links);
+    if page.is_section_index {
+        return Ok(Kept::Index(body.html, links));
+    }
+    Ok(Kept::Article(pipeline.article(page, body.html, links)?))
+}
+
+/// Section list pages and the home page, in parallel, from the bodies kept in phase 2.
+fn render_lists(
+    pipeline: &Pipeline<'_>,
+    bodies: &mut std::collections::HashMap<usize, (String, SourceLinks)>,
+) -> anyhow::Result<Vec<Written>> {
+    let model = pipeline.model;
+    let mut body_of = |section_index: usize| {
+        let page = &model.pages[model.sections[section_index].index_page];
+        bodies.remove(&page.source_index)
+    };
+    let jobs: Vec<(usize, Option<(String, SourceLinks)>)> = (0..model.sections.len())
+        .filter(|&index| !model.sections[index].key.is_empty())
+        .map(|index| (index, body_of(index)))
+        .collect();
+    let home = model.sections.iter().position(|section| section.key.is_empty()).and_then(&mut body_of);
+    let lists: Vec<Vec<Written>> = jobs
+        .into_par_iter()
+        .map(|(index, body)| {
+            let (content, links) = body.unwrap_or_default();
+            pipeline.section_pages(index, &content, Some(links))
         })
         .collect::<anyhow::Result<_>>()?;
-    let section_pages: Vec<Vec<Written>> = sections
-        .par_iter()
-        .map(|&index| {
-            let result = pipeline.section_pages(index);
-            bar.inc(1);
-            result
-        })
-        .collect::<anyhow::Result<_>>()?;
-    written.extend(section_pages.into_iter().flatten());
-    written.push(pipeline.home()?);
-    bar.finish_and_clear();
+    let mut written: Vec<Written> = lists.into_iter().flatten().collect();
+    written.push(match home {
+        Some((content, links)) => pipeline.home(&content, Some(links))?,
+        None => pipeline.home("", None)?,
+    });
     Ok(written)
 }
 

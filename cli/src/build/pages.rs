@@ -5,13 +5,11 @@
 use govpress::audit::{Auditor, DocumentAudit, DocumentKind};
 use govpress::diagnostic::Position;
 use govpress::leave_site::{LeaveSite, LeaveTarget};
-use govpress::page::{LinkKind, Page};
-use govpress::render::Renderer;
+use govpress::site::{LinkingFile, SiteModel, SitePage};
 use govpress::time::Timestamp;
 use serde::Serialize;
 use tera::Context;
 
-use super::model::{SiteModel, SitePage};
 use super::templates::{MetaVars, Templates};
 use super::writer::Staging;
 
@@ -31,22 +29,31 @@ pub struct Written {
     pub targets: Vec<LeaveTarget>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SourceLinks {
     pub path: String,
     pub links: Vec<(String, Position)>,
+}
+
+impl SourceLinks {
+    /// The links the core found in a page's Markdown, as the HTML carries them.
+    pub fn of(page: &SitePage, found: &LinkingFile) -> SourceLinks {
+        let links = found.links.iter().map(|link| (link.href.clone(), link.position)).collect();
+        SourceLinks { path: page.source_path.clone(), links }
+    }
 }
 
 /// Everything a page render needs, shared by the worker threads.
 pub struct Pipeline<'a> {
     pub model: &'a SiteModel,
     pub templates: &'a Templates,
-    pub renderer: &'a Renderer<'a>,
     pub leave: &'a LeaveSite<'a>,
     pub auditor: &'a Auditor<'a>,
     pub staging: &'a Staging,
     /// How diagnostics name the output directory (`public`).
     pub out_label: &'a str,
+    /// The path the site is published under (`/` or `/portal/`).
+    pub base_path: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -67,7 +74,7 @@ struct Reprint {
 impl Pipeline<'_> {
     /// Site-absolute URL with the base path (`/portal/news/a/` for a site under `/portal/`).
     pub fn href(&self, url: &str) -> String {
-        format!("{}{}", self.leave.base_path().trim_end_matches('/'), url)
+        format!("{}{}", self.base_path.trim_end_matches('/'), url)
     }
 
     /// Rewrites, audits and writes one HTML file.
@@ -101,20 +108,6 @@ impl Pipeline<'_> {
             .unwrap_or_default()
     }
 
-    /// Parses a page once and renders its body, with `*.md` links resolved; also its link positions.
-    fn body(&self, page: &SitePage) -> (String, SourceLinks) {
-        let (parsed, _) = Page::parse(&page.source_path, &page.text);
-        let resolve = |href: &str| self.model.resolve_markdown_link(&page.source_path, href).map(|url| self.href(&url));
-        let body = self.renderer.render_with(&parsed, Some(&resolve));
-        let links = parsed
-            .links
-            .iter()
-            .filter(|link| link.kind == LinkKind::Link)
-            .map(|link| (resolve(&link.url).unwrap_or_else(|| link.url.clone()), parsed.position(link.range.start)))
-            .collect();
-        (body.html, SourceLinks { path: page.source_path.clone(), links })
-    }
-
     fn meta(&self, page: &SitePage, column: &str) -> MetaVars {
         let front_matter = &page.front_matter;
         let source = front_matter
@@ -135,9 +128,8 @@ impl Pipeline<'_> {
         }
     }
 
-    /// An article page.
-    pub fn article(&self, page: &SitePage) -> anyhow::Result<Written> {
-        let (content, links) = self.body(page);
+    /// An article page around its rendered body.
+    pub fn article(&self, page: &SitePage, content: String, links: SourceLinks) -> anyhow::Result<Written> {
         let front_matter = &page.front_matter;
         let reprint = front_matter.reprint.as_ref().filter(|_| front_matter.is_reprint()).map(|reprint| Reprint {
             source_name: reprint.source_name.clone().unwrap_or_default(),
@@ -149,7 +141,8 @@ impl Pipeline<'_> {
                 .map(|at| at.display())
                 .unwrap_or_default(),
         });
-        let section = self.model.section(&page.section);
+        let section_key = page.section.clone().unwrap_or_default();
+        let section = self.model.section(&section_key);
         let mut context = Context::new();
         context.insert(
             "page",
@@ -160,21 +153,25 @@ impl Pipeline<'_> {
                 "department": front_matter.department,
                 "content": content,
                 "url": self.href(&page.url),
-                "section_title": self.section_title(&page.section),
+                "section_title": self.section_title(&section_key),
                 "section_url": section.map(|section| self.href(&self.model.pages[section.index_page].url)),
                 "reprint": reprint,
             }),
         );
-        context.insert("meta", &self.meta(page, &page.section));
+        context.insert("meta", &self.meta(page, &section_key));
         let html = self.templates.render("page.html", &context)?;
         self.finish(page.output_path(), page.url.clone(), &html, DocumentKind::Page, Some(links))
     }
 
     /// A section's list pages: `/news/`, `/news/page/2/`, ….
-    pub fn section_pages(&self, section_index: usize) -> anyhow::Result<Vec<Written>> {
+    pub fn section_pages(
+        &self,
+        section_index: usize,
+        content: &str,
+        links: Option<SourceLinks>,
+    ) -> anyhow::Result<Vec<Written>> {
         let section = &self.model.sections[section_index];
         let index_page = &self.model.pages[section.index_page];
-        let (content, links) = self.body(index_page);
         let chunks: Vec<&[usize]> = section.pages.chunks(section.paginate_by).collect();
         let total = chunks.len().max(1);
         let page_url = |number: usize| {
@@ -185,7 +182,7 @@ impl Pipeline<'_> {
             }
         };
         let mut written = Vec::with_capacity(total);
-        let mut links = Some(links);
+        let mut links = links;
         for number in 1..=total {
             let items: Vec<Item> = chunks
                 .get(number - 1)
@@ -224,15 +221,8 @@ impl Pipeline<'_> {
     }
 
     /// The home page: `content/_index.md` and the newest items of each top-level section.
-    pub fn home(&self) -> anyhow::Result<Written> {
+    pub fn home(&self, content: &str, links: Option<SourceLinks>) -> anyhow::Result<Written> {
         let home = self.model.section("").map(|section| &self.model.pages[section.index_page]);
-        let (content, links) = match home {
-            Some(page) => {
-                let (content, links) = self.body(page);
-                (content, Some(links))
-            }
-            None => (String::new(), None),
-        };
         let columns: Vec<_> = self
             .model
             .top_sections()

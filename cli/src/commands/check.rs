@@ -6,7 +6,6 @@ use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use govpress::{Checker, Report, SiteConfig};
-use rayon::prelude::*;
 
 use crate::output::{self, Format, Sources};
 use crate::site::{self, Site, SourceFile};
@@ -46,7 +45,7 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     let mut sources = Sources::new();
     for path in &paths {
         let part = if path.is_dir() {
-            check_site_with_sources(&Site::open(path)?, now, &mut sources)?
+            crate::pipeline::check_site(&Site::open(path)?, now, &mut sources)?
         } else if path.is_file() {
             check_file(path, args.config.as_deref(), now, &mut sources)?
         } else {
@@ -56,41 +55,6 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     }
     output::print(&report, args.format, &sources, globals.lang, args.deny_warnings)?;
     Ok(if report.fails(args.deny_warnings) { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// Checks a whole site: config, every page (in parallel), then sections; keeps the text of every file
-/// read in `sources` for the report's renderers (and the build's renderer: each page is read once).
-pub(crate) fn check_site_with_sources(
-    site: &Site,
-    now: DateTime<FixedOffset>,
-    sources: &mut Sources,
-) -> anyhow::Result<Report> {
-    let checker = Checker::new(site.config.clone());
-    let files = site.content_files()?;
-    let mut diagnostics = checker.check_config(site::CONFIG_FILE);
-    let outcomes: Vec<_> = files.par_iter().map(|file| check_source(&checker, file, now)).collect();
-    let mut summaries = Vec::new();
-    for (file_diagnostics, summary) in outcomes {
-        diagnostics.extend(file_diagnostics);
-        summaries.extend(summary);
-    }
-    diagnostics.extend(checker.check_sections(&summaries, now));
-    diagnostics.extend(checker.apply_overrides(super::review::check_reviews(site, &files)?));
-    tracing::debug!(files = files.len(), "site checked");
-    let files_checked = files.len();
-    // The config was parsed by `Site::open`; its text is kept only for quoting in reports.
-    let config_path = site.root.join(site::CONFIG_FILE);
-    sources.insert(site::CONFIG_FILE, std::fs::read_to_string(&config_path).ok(), &config_path);
-    for file in files {
-        sources.insert(&file.relative, file.text.ok(), &site.root.join(&file.relative));
-    }
-    // Files only diagnostics name (sections, for example) are located in the site too.
-    for diagnostic in &diagnostics {
-        if sources.path(&diagnostic.file) == diagnostic.file {
-            sources.insert(&diagnostic.file, None, &site.root.join(&diagnostic.file));
-        }
-    }
-    Ok(Report::new(files_checked, diagnostics))
 }
 
 fn check_source(

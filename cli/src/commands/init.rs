@@ -298,8 +298,7 @@ mod tests {
         let dir = parent.path().join("mysite");
         scaffold(&dir, now()).unwrap();
         let site = crate::site::Site::open(&dir).unwrap();
-        let report =
-            crate::commands::check::check_site_with_sources(&site, now(), &mut crate::output::Sources::new()).unwrap();
+        let report = crate::pipeline::check_site(&site, now(), &mut crate::output::Sources::new()).unwrap();
         assert_eq!(report.diagnostics, vec![], "{}", report.to_json(govpress::Lang::En));
     }
 }

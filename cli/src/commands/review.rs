@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
-use govpress::Diagnostic;
 use rayon::prelude::*;
 
 use crate::site::{self, Site, SourceFile};
@@ -135,10 +134,4 @@ pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<
         &texts,
         |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect(),
     ))
-}
-
-/// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
-pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
-    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    Ok(page_states(&files, pages)?.diagnostics())
 }

@@ -29,6 +29,8 @@ pub enum Format {
 pub struct Sources {
     texts: BTreeMap<String, String>,
     paths: BTreeMap<String, String>,
+    /// Every file the command read, whether or not its text is kept (only quoted files need it).
+    read: BTreeSet<String>,
     ambiguous: BTreeSet<String>,
 }
 
@@ -48,13 +50,23 @@ impl Sources {
         if self.paths.get(file).is_some_and(|known| *known != path) {
             self.texts.remove(file);
             self.paths.remove(file);
+            self.read.remove(file);
             self.ambiguous.insert(file.to_string());
             return;
         }
         if let Some(text) = text {
             self.texts.insert(file.to_string(), text);
+            self.read.insert(file.to_string());
         }
         self.paths.insert(file.to_string(), path);
+    }
+
+    /// Records a file that was read and checked without keeping its text (no finding quotes it).
+    pub fn insert_read(&mut self, file: &str, on_disk: &Path) {
+        self.insert(file, None, on_disk);
+        if !self.ambiguous.contains(file) {
+            self.read.insert(file.to_string());
+        }
     }
 
     pub fn text(&self, file: &str) -> Option<&str> {
@@ -68,7 +80,7 @@ impl Sources {
 
     /// Every file that was read, by report name, sorted.
     pub fn files(&self) -> impl Iterator<Item = &str> {
-        self.texts.keys().map(String::as_str)
+        self.read.iter().map(String::as_str)
     }
 }
 

@@ -1,23 +1,29 @@
-//! The site as the build sees it: pages with their URLs and output paths, sections (栏目) with their
-//! pages newest first, and the mapping of Markdown paths to URLs for `[…](other.md)` links.
+//! The site as it will be published: pages with their URLs and output paths, sections (栏目) with
+//! their pages newest first, and the mapping of Markdown paths to URLs for `[…](other.md)` links.
+//! Built once from every page's front matter; the checks (blank and stale sections, duplicate
+//! output paths, broken links) and the build read this one model.
 
 use std::collections::HashMap;
 
-use govpress::front_matter::{self, FrontMatter};
-use govpress::time::Timestamp;
+use crate::front_matter::FrontMatter;
+use crate::time::Timestamp;
 
-/// One Markdown page to publish.
+/// One Markdown page to publish (drafts are not in the model).
 #[derive(Debug)]
 pub struct SitePage {
     /// Site-relative source path, e.g. `content/news/a.md`.
     pub source_path: String,
-    pub text: String,
+    /// Index of the page in the sources the model was built from.
+    pub source_index: usize,
     pub front_matter: FrontMatter,
     pub date: Option<Timestamp>,
     /// Site-absolute URL path, e.g. `/news/a/` (without the base path).
     pub url: String,
-    /// Section key (`news`, `news/local`, or `` for the root) the page belongs to.
-    pub section: String,
+    /// The page's directory under `content/` (`news`, `news/local`, or `` for the root).
+    pub directory: String,
+    /// Key of the section the page is listed in: the nearest enclosing directory with an `_index.md`
+    /// (`None` when not even `content/_index.md` exists). For a section's own `_index.md`, its key.
+    pub section: Option<String>,
     pub is_section_index: bool,
 }
 
@@ -35,13 +41,23 @@ impl SitePage {
 /// A section (栏目): a directory of `content/` with an `_index.md`.
 #[derive(Debug)]
 pub struct Section {
+    /// The directory under `content/`: `news`, `news/local`, `` for the home page.
     pub key: String,
     /// Index into `SiteModel::pages` of its `_index.md`.
     pub index_page: usize,
     /// Indices of its (non-index) pages, newest first.
     pub pages: Vec<usize>,
+    /// Keys of the sections directly inside it.
+    pub children: Vec<String>,
     pub paginate_by: usize,
     pub weight: i64,
+}
+
+impl Section {
+    /// How many list pages the section has (`/news/`, `/news/page/2/`, …).
+    pub fn list_pages(&self) -> usize {
+        self.pages.len().div_ceil(self.paginate_by).max(1)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -49,41 +65,38 @@ pub struct SiteModel {
     pub pages: Vec<SitePage>,
     pub sections: Vec<Section>,
     /// `news/a.md` (relative to `content/`) → `/news/a/`.
-    by_source: HashMap<String, String>,
+    by_source: HashMap<String, usize>,
+    by_url: HashMap<String, usize>,
 }
 
 const DEFAULT_PAGINATE_BY: usize = 20;
 
 impl SiteModel {
-    /// Builds the model from the Markdown sources the check read: `(site-relative path, text)`.
-    /// Drafts are left out; unreadable files never get here (the check reported them).
-    pub fn new<'t>(files: impl IntoIterator<Item = (&'t str, &'t str)>) -> SiteModel {
+    /// Builds the model from `(source index, site-relative path, front matter)` of every readable page.
+    /// Drafts and files outside `content/` are left out.
+    pub fn new<'f>(pages: impl IntoIterator<Item = (usize, &'f str, &'f FrontMatter)>) -> SiteModel {
         let mut model = SiteModel::default();
-        for (relative, text) in files {
-            if !(relative.starts_with("content/") && relative.ends_with(".md")) {
+        for (source_index, relative, front_matter) in pages {
+            let Some(content_path) = relative.strip_prefix("content/").filter(|path| path.ends_with(".md")) else {
                 continue;
-            }
-            let text = text.to_string();
-            let front_matter = front_matter::split(&text)
-                .ok()
-                .and_then(|split| front_matter::parse(&text, &split).ok())
-                .map(|(front_matter, _)| front_matter)
-                .unwrap_or_default();
+            };
             if front_matter.draft {
                 continue;
             }
-            let content_path = relative.strip_prefix("content/").unwrap_or(relative).to_string();
             let is_section_index = content_path.rsplit('/').next() == Some("_index.md");
             let directory = content_path.rsplit_once('/').map_or("", |(directory, _)| directory).to_string();
-            let url = page_url(&content_path, &directory, is_section_index, &front_matter);
-            model.by_source.insert(content_path, url.clone());
+            let url = page_url(content_path, &directory, is_section_index, front_matter);
+            let index = model.pages.len();
+            model.by_source.insert(content_path.to_string(), index);
+            model.by_url.entry(url.clone()).or_insert(index);
             model.pages.push(SitePage {
                 source_path: relative.to_string(),
+                source_index,
                 date: front_matter.date(),
-                text,
-                front_matter,
+                front_matter: front_matter.clone(),
                 url,
-                section: directory,
+                directory,
+                section: None,
                 is_section_index,
             });
         }
@@ -98,26 +111,47 @@ impl SiteModel {
             .enumerate()
             .filter(|(_, page)| page.is_section_index)
             .map(|(index, page)| Section {
-                key: page.section.clone(),
+                key: page.directory.clone(),
                 index_page: index,
                 pages: Vec::new(),
+                children: Vec::new(),
                 paginate_by: page.front_matter.paginate_by.filter(|&by| by > 0).unwrap_or(DEFAULT_PAGINATE_BY),
                 weight: page.front_matter.weight.unwrap_or(0),
             })
             .collect();
-        for (index, page) in self.pages.iter().enumerate().filter(|(_, page)| !page.is_section_index) {
-            // A page belongs to the nearest enclosing directory that is a section.
-            let mut key = page.section.as_str();
+        // Two `_index.md` cannot share a directory, so keys are unique.
+        let positions: HashMap<String, usize> =
+            sections.iter().enumerate().map(|(position, section)| (section.key.clone(), position)).collect();
+        let nearest = |directory: &str| -> Option<usize> {
+            let mut key = directory;
             loop {
-                if let Some(section) = sections.iter_mut().find(|section| section.key == key) {
-                    section.pages.push(index);
-                    break;
+                if let Some(&position) = positions.get(key) {
+                    return Some(position);
                 }
                 match key.rsplit_once('/') {
                     Some((parent, _)) => key = parent,
                     None if !key.is_empty() => key = "",
-                    None => break,
+                    None => return None,
                 }
+            }
+        };
+        for (index, page) in self.pages.iter_mut().enumerate() {
+            if page.is_section_index {
+                page.section = Some(page.directory.clone());
+                // A section lies in the nearest section above its own directory.
+                if page.directory.is_empty() {
+                    continue;
+                }
+                let parent = page.directory.rsplit_once('/').map_or("", |(parent, _)| parent);
+                if let Some(position) = nearest(parent) {
+                    let key = page.directory.clone();
+                    sections[position].children.push(key);
+                }
+                continue;
+            }
+            if let Some(position) = nearest(&page.directory) {
+                sections[position].pages.push(index);
+                page.section = Some(sections[position].key.clone());
             }
         }
         for section in &mut sections {
@@ -126,6 +160,7 @@ impl SiteModel {
                 let date = |index: usize| pages[index].date.map(|date| date.instant());
                 date(b).cmp(&date(a)).then_with(|| pages[a].url.cmp(&pages[b].url))
             });
+            section.children.sort();
         }
         sections.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.key.cmp(&b.key)));
         self.sections = sections;
@@ -138,6 +173,30 @@ impl SiteModel {
     /// Top-level sections for the navigation, in weight order.
     pub fn top_sections(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|section| !section.key.is_empty() && !section.key.contains('/'))
+    }
+
+    /// The pages listed in a section or in any section inside it (what makes a 栏目 not blank).
+    pub fn pages_within(&self, key: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut pending = vec![key.to_string()];
+        while let Some(key) = pending.pop() {
+            if let Some(section) = self.section(&key) {
+                found.extend(section.pages.iter().copied());
+                pending.extend(section.children.iter().cloned());
+            }
+        }
+        found
+    }
+
+    /// The page published at a site-absolute URL path (`/news/a/`), if any.
+    pub fn page_at(&self, url: &str) -> Option<&SitePage> {
+        self.by_url.get(url).map(|&index| &self.pages[index])
+    }
+
+    /// The page rendered from a site-relative source path (`content/news/a.md`).
+    pub fn page_from(&self, source_path: &str) -> Option<&SitePage> {
+        let content_path = source_path.strip_prefix("content/")?;
+        self.by_source.get(content_path).map(|&index| &self.pages[index])
     }
 
     /// `[…](b.md#x)` written in `content/news/a.md` → `/news/b/#x`; `None` for anything else.
@@ -158,7 +217,7 @@ impl SiteModel {
         } else {
             format!("{directory}/{path}")
         };
-        let url = self.by_source.get(&normalise(&joined)?)?;
+        let url = &self.pages.get(*self.by_source.get(&normalise(&joined)?)?)?.url;
         Some(match fragment {
             Some(fragment) => format!("{url}#{fragment}"),
             None => url.clone(),
@@ -200,22 +259,26 @@ fn normalise(path: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::page::PageHead;
 
-    fn source<'t>(relative: &'t str, text: &'t str) -> (&'t str, &'t str) {
-        (relative, text)
+    pub(crate) fn model(files: &[(&str, &str)]) -> SiteModel {
+        let heads: Vec<_> = files.iter().map(|(_, text)| PageHead::read(text)).collect();
+        SiteModel::new(
+            files.iter().zip(&heads).enumerate().map(|(index, ((path, _), head))| (index, *path, &head.front_matter)),
+        )
     }
 
     #[test]
     fn urls_sections_and_markdown_links() {
-        let model = SiteModel::new(vec![
-            source("content/_index.md", "+++\ntitle = \"首页\"\n+++\n"),
-            source("content/about.md", "+++\ntitle = \"关于\"\n+++\n"),
-            source("content/news/_index.md", "+++\ntitle = \"要闻\"\npaginate_by = 2\n+++\n"),
-            source("content/news/a.md", "+++\ntitle = \"旧\"\ndate = 2024-01-01\n+++\n"),
-            source("content/news/b.md", "+++\ntitle = \"新\"\ndate = 2024-05-01\nslug = \"new\"\n+++\n"),
-            source("content/news/draft.md", "+++\ntitle = \"草稿\"\ndraft = true\n+++\n"),
+        let model = model(&[
+            ("content/_index.md", "+++\ntitle = \"首页\"\n+++\n"),
+            ("content/about.md", "+++\ntitle = \"关于\"\n+++\n"),
+            ("content/news/_index.md", "+++\ntitle = \"要闻\"\npaginate_by = 2\n+++\n"),
+            ("content/news/a.md", "+++\ntitle = \"旧\"\ndate = 2024-01-01\n+++\n"),
+            ("content/news/b.md", "+++\ntitle = \"新\"\ndate = 2024-05-01\nslug = \"new\"\n+++\n"),
+            ("content/news/draft.md", "+++\ntitle = \"草稿\"\ndraft = true\n+++\n"),
         ]);
         let urls: Vec<_> = model.pages.iter().map(|page| page.url.as_str()).collect();
         assert_eq!(urls, ["/", "/about/", "/news/", "/news/a/", "/news/new/"]);
@@ -224,11 +287,29 @@ mod tests {
         let titles: Vec<_> = news.pages.iter().map(|&index| model.pages[index].title()).collect();
         assert_eq!(titles, ["新", "旧"]);
         assert_eq!(model.section("").unwrap().pages.len(), 1);
+        assert_eq!(model.section("").unwrap().children, ["news"]);
         assert_eq!(model.resolve_markdown_link("content/news/a.md", "b.md#x").as_deref(), Some("/news/new/#x"));
         assert_eq!(model.resolve_markdown_link("content/news/a.md", "../about.md").as_deref(), Some("/about/"));
         assert_eq!(model.resolve_markdown_link("content/news/a.md", "/content/news/a.md").as_deref(), Some("/news/a/"));
         assert_eq!(model.resolve_markdown_link("content/news/a.md", "missing.md"), None);
         assert_eq!(model.resolve_markdown_link("content/news/a.md", "../../x.md"), None);
         assert_eq!(model.pages[3].output_path(), "news/a/index.html");
+        assert_eq!(model.page_at("/news/new/").map(SitePage::title), Some("新"));
+    }
+
+    #[test]
+    fn a_page_in_a_directory_without_index_belongs_to_the_nearest_section() {
+        let model = model(&[
+            ("content/policy/_index.md", "+++\ntitle = \"政策文件\"\n+++\n"),
+            ("content/policy/2024/a.md", "+++\ntitle = \"文件\"\n+++\n"),
+            ("content/policy/local/_index.md", "+++\ntitle = \"地方\"\n+++\n"),
+            ("content/policy/local/b.md", "+++\ntitle = \"地方文件\"\n+++\n"),
+        ]);
+        assert_eq!(model.pages[1].section.as_deref(), Some("policy"));
+        assert_eq!(model.section("policy").unwrap().pages, [1]);
+        assert_eq!(model.section("policy").unwrap().children, ["policy/local"]);
+        let mut within = model.pages_within("policy");
+        within.sort();
+        assert_eq!(within, [1, 3]);
     }
 }

@@ -1,0 +1,173 @@
+//! The core's site pipeline (`govpress::site`) on threads, shared by `check`, `build` and `serve`:
+//! read the files, read every front matter once (the model), process each page once in parallel
+//! (the caller decides what else happens to it: the build writes it), then the site-wide checks
+//! and the sign-off.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use chrono::{DateTime, FixedOffset};
+use govpress::render::Renderer;
+use govpress::review::log::signature_holds;
+use govpress::site::{PageJob, PageResult, ReviewTexts, SiteRun, SourceText};
+use govpress::{Checker, Diagnostic, Report};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::output::Sources;
+use crate::site::{self, Site, SourceFile};
+
+/// The site's `static/` directory.
+pub const STATIC_DIR: &str = "static";
+
+/// The sources as the core takes them.
+pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
+    files.iter().map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str) }).collect()
+}
+
+/// Step 2 on every page, in parallel. `each` sees every result first (the build takes the body and
+/// writes the page); the body is dropped after it, so no rendered page is held.
+pub fn process_pages<T: Send>(
+    run: &SiteRun<'_>,
+    jobs: Vec<PageJob>,
+    sources: &[SourceText<'_>],
+    now: DateTime<FixedOffset>,
+    renderer: &Renderer<'_>,
+    bar: &ProgressBar,
+    each: impl Fn(&mut PageResult) -> anyhow::Result<T> + Sync,
+) -> anyhow::Result<Vec<(PageResult, T)>> {
+    jobs.into_par_iter()
+        .map(|job| {
+            let source = sources.get(job.source_index).context("page without a source")?;
+            let text = source.text.map_err(|_| anyhow::anyhow!("{}: unreadable page has no job", source.path))?;
+            let mut result = run.page(job, source.path, text, now, renderer);
+            let kept = each(&mut result)?;
+            result.body = None;
+            bar.inc(1);
+            Ok((result, kept))
+        })
+        .collect()
+}
+
+/// What step 2 left, for step 3.
+pub struct Processed<'r, 's> {
+    pub results: &'r [&'r PageResult],
+    pub sources: &'r [SourceText<'s>],
+    /// Output files that are not pages (static files, theme assets).
+    pub other_files: &'r [&'r str],
+}
+
+/// Step 3 and the sign-off: every finding of the site with severity overrides applied, the config's
+/// first. `page_findings` are anything else the caller found (the build's audit); `check_links`
+/// judges the Markdown links (the build judges its HTML output instead).
+pub fn finish(
+    site: &Site,
+    run: &SiteRun<'_>,
+    processed: &Processed<'_, '_>,
+    now: DateTime<FixedOffset>,
+    check_links: bool,
+    mut page_findings: Vec<Diagnostic>,
+) -> anyhow::Result<Vec<Diagnostic>> {
+    let Processed { results, sources, other_files } = *processed;
+    for source in sources {
+        if let Err(diagnostic) = source.text {
+            page_findings.push(diagnostic.clone());
+        }
+    }
+    page_findings.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
+    page_findings.extend(run.site_diagnostics(results, other_files, now, check_links));
+    let review = &site.config.review;
+    let roster = read_optional(&site.root.join(&review.roster))?;
+    let log = read_optional(&site.root.join(&review.log))?;
+    let texts = ReviewTexts { roster: roster.as_deref(), log: log.as_deref() };
+    let pages: Vec<(&str, &str)> = sources.iter().filter_map(|source| Some((source.path, source.text.ok()?))).collect();
+    page_findings.extend(run.reviews(texts, &pages, |records, roster| {
+        records.par_iter().map(|record| signature_holds(record, roster)).collect()
+    }));
+    let mut all = run.checker.check_config(site::CONFIG_FILE);
+    all.extend(run.checker.apply_overrides(page_findings));
+    Ok(all)
+}
+
+/// Checks a whole site as `govpress check DIR` does; the texts of the files the findings name go
+/// into `sources` for the report's renderers.
+pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources) -> anyhow::Result<Report> {
+    let files = site.content_files()?;
+    let texts = source_texts(&files);
+    let checker = Checker::new(site.config.clone());
+    let renderer = Renderer::new(checker.hosts());
+    let (run, jobs) = SiteRun::start(&checker, &texts);
+    let results = process_pages(&run, jobs, &texts, now, &renderer, &ProgressBar::hidden(), |_| Ok(()))?;
+    let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
+    let other_files = other_files(site)?;
+    let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
+    let processed = Processed { results: &results, sources: &texts, other_files: &other };
+    let diagnostics = finish(site, &run, &processed, now, true, Vec::new())?;
+    tracing::debug!(files = files.len(), "site checked");
+    drop(texts);
+    let checked = files.len();
+    keep_sources(site, files, &diagnostics, sources);
+    Ok(Report::new(checked, diagnostics))
+}
+
+/// Files of the output that are not pages: the site's static files and the theme's assets.
+pub fn other_files(site: &Site) -> anyhow::Result<Vec<String>> {
+    let mut files: Vec<String> = crate::build::THEME_ASSET_PATHS.iter().map(|path| path.to_string()).collect();
+    let directory = site.root.join(STATIC_DIR);
+    if directory.is_dir() {
+        for entry in walkdir::WalkDir::new(&directory).follow_links(false) {
+            let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+            if entry.file_type().is_file() {
+                files.push(site::relative_path(&directory, entry.path()));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Keeps for the report the texts of the files its findings name (and the config), not every page.
+pub fn keep_sources(site: &Site, files: Vec<SourceFile>, diagnostics: &[Diagnostic], sources: &mut Sources) {
+    let named: std::collections::HashSet<&str> =
+        diagnostics.iter().map(|diagnostic| diagnostic.file.as_str()).collect();
+    let config_path = site.root.join(site::CONFIG_FILE);
+    if named.contains(site::CONFIG_FILE) {
+        sources.insert(site::CONFIG_FILE, std::fs::read_to_string(&config_path).ok(), &config_path);
+    } else {
+        sources.insert_read(site::CONFIG_FILE, &config_path);
+    }
+    for file in files {
+        let on_disk = site.root.join(&file.relative);
+        match file.text {
+            Ok(text) if named.contains(file.relative.as_str()) => sources.insert(&file.relative, Some(text), &on_disk),
+            Ok(_) => sources.insert_read(&file.relative, &on_disk),
+            Err(_) => sources.insert(&file.relative, None, &on_disk),
+        }
+    }
+    // Files only diagnostics name (sections, the review files) are located in the site too.
+    for diagnostic in diagnostics {
+        if sources.path(&diagnostic.file) == diagnostic.file {
+            sources.insert(&diagnostic.file, None, &site.root.join(&diagnostic.file));
+        }
+    }
+}
+
+/// A progress bar on a terminal only.
+pub fn progress_bar(enabled: bool, length: usize, prefix: &'static str) -> ProgressBar {
+    if !(enabled && std::io::IsTerminal::is_terminal(&std::io::stderr())) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(length as u64);
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(prefix);
+    bar
+}
+
+fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("无法读取 {} / cannot read it", path.display())),
+    }
+}
