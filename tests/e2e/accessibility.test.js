@@ -238,7 +238,7 @@ test("text follows the reader's own text-size setting (rem, no fixed px root)", 
 });
 
 for (const width of WIDTHS) {
-  test(`长辈版 at ${width} px: text ≥ ${ELDER_MIN_TEXT_PX}px, main controls ≥ ${ELDER_TARGET_PX} × ${ELDER_TARGET_PX}px`, async () => {
+  test(`长辈版 at ${width} px: text ≥ ${ELDER_MIN_TEXT_PX}px, main controls ≥ ${ELDER_TARGET_PX} × ${ELDER_TARGET_PX}px, extra-large pointer`, async () => {
     const { context, page } = await localPage({ viewport: { width, height: 900 } });
     await page.goto(`${env.base}/`, { waitUntil: "load" });
     const standardBody = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
@@ -269,7 +269,12 @@ for (const width of WIDTHS) {
       assert.ok(measured.controls.length > 0, `${path}: no controls measured`);
       const tooSmall = measured.controls.filter((c) => c.height < ELDER_TARGET_PX - 0.5 || c.width < ELDER_TARGET_PX - 0.5);
       assert.deepEqual(tooSmall, [], `${path}: controls below ${ELDER_TARGET_PX}px`);
+      const cursor = await page.evaluate(() => getComputedStyle(document.querySelector("main a") || document.body).cursor);
+      assert.match(cursor, /cursor-large\.svg/, `${path}: the extra-large pointer`);
     }
+    const cursorImage = await page.request.get(`${env.base}/assets/cursor-large.svg`);
+    assert.equal(cursorImage.status(), 200);
+    assert.match(cursorImage.headers()["content-type"], /image\/svg\+xml/);
     await context.close();
   });
 }
