@@ -17,9 +17,6 @@ use rayon::prelude::*;
 use crate::output::Sources;
 use crate::site::{self, Site, SourceFile};
 
-/// The site's `static/` directory.
-pub const STATIC_DIR: &str = "static";
-
 /// The sources as the core takes them.
 pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
     files.iter().map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str) }).collect()
@@ -113,7 +110,7 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources
 /// Files of the output that are not pages: the site's static files and the theme's assets.
 pub fn other_files(site: &Site) -> anyhow::Result<Vec<String>> {
     let mut files: Vec<String> = crate::build::THEME_ASSET_PATHS.iter().map(|path| path.to_string()).collect();
-    let directory = site.root.join(STATIC_DIR);
+    let directory = site.root.join(crate::build::STATIC_DIR);
     if directory.is_dir() {
         for entry in walkdir::WalkDir::new(&directory).follow_links(false) {
             let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;

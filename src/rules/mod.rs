@@ -78,6 +78,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         paths::RULES,
         crate::review::RULES,
         crate::site::paths::RULES,
+        crate::static_files::RULES,
     ]
     .into_iter()
     .flatten()

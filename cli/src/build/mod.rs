@@ -11,15 +11,15 @@
 mod feeds;
 mod links;
 mod pages;
+mod static_files;
 mod templates;
 pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
-use govpress::audit::{Auditor, DocumentKind};
+use govpress::audit::Auditor;
 use govpress::config::LinkMode;
 use govpress::leave_site::LeaveSite;
 use govpress::render::Renderer;
@@ -28,7 +28,7 @@ use govpress::{Checker, Report};
 use rayon::prelude::*;
 
 use crate::output::Sources;
-use crate::pipeline::{self, STATIC_DIR};
+use crate::pipeline;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
@@ -46,6 +46,7 @@ pub const THEME_ASSET_PATHS: [&str; THEME_ASSETS.len()] = {
 };
 
 pub const DEFAULT_OUT: &str = "public";
+pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -148,7 +149,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if !conflicted {
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
-        written.extend(copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
+        let copied = static_files::copy_static(&pipeline, &site.root)?;
+        written.extend(copied.written);
         // One leave page per destination found in any file written above.
         let targets: BTreeSet<_> = match leave.mode() {
             LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
@@ -164,6 +166,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
             audit_findings.extend(links::broken_links(&written, &staging, &base_url, leave.base_path(), &out_label));
         }
+        audit_findings.extend(copied.refused);
+        audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { results: &results, sources: &sources, other_files: &other };
     let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
@@ -232,36 +236,6 @@ fn render_lists(
         Some((content, links)) => pipeline.home(&content, Some(links))?,
         None => pipeline.home("", None)?,
     });
-    Ok(written)
-}
-
-/// The site's `static/` as is (HTML files rewritten and audited too), then the theme's assets it does not override.
-fn copy_static(pipeline: &Pipeline<'_>, directory: &Path) -> anyhow::Result<Vec<Written>> {
-    let mut written = Vec::new();
-    if directory.is_dir() {
-        for entry in walkdir::WalkDir::new(directory).follow_links(false).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = crate::site::relative_path(directory, entry.path());
-            let bytes = std::fs::read(entry.path()).with_context(|| format!("无法读取 {}", entry.path().display()))?;
-            let is_html = relative.ends_with(".html") || relative.ends_with(".htm");
-            match (is_html, String::from_utf8(bytes)) {
-                (true, Ok(html)) => {
-                    let url = format!("/{relative}");
-                    written.push(pipeline.finish(relative, url, &html, DocumentKind::Fragment, None)?);
-                }
-                (_, Ok(text)) => pipeline.staging.write(&relative, text.as_bytes())?,
-                (_, Err(error)) => pipeline.staging.write(&relative, error.as_bytes())?,
-            }
-        }
-    }
-    for (path, bytes) in THEME_ASSETS {
-        if !pipeline.staging.contains(path) {
-            pipeline.staging.write(path, bytes)?;
-        }
-    }
     Ok(written)
 }
 

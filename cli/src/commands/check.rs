@@ -7,9 +7,11 @@ use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use govpress::{Checker, Report, SiteConfig};
 
+use crate::clock::{now_in_china, parse_now};
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
 use crate::site::{self, Site, SourceFile};
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -27,15 +29,6 @@ pub struct CheckArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
-}
-
-pub fn parse_now(value: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(value).map_err(|error| format!("不是 RFC 3339 时间 / not an RFC 3339 time: {error}"))
-}
-
-/// The current time in China Standard Time; the core never reads a clock itself.
-pub fn now_in_china() -> DateTime<FixedOffset> {
-    chrono::Utc::now().with_timezone(&govpress::time::china_offset())
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
