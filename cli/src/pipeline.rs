@@ -72,7 +72,8 @@ pub fn finish(
         }
     }
     page_findings.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
-    page_findings.extend(run.site_diagnostics(results, other_files, now, check_links));
+    let theme: &[&str] = &crate::build::THEME_ASSET_PATHS;
+    page_findings.extend(run.site_diagnostics(results, theme, other_files, now, check_links));
     let review = &site.config.review;
     let roster = read_optional(&site.root.join(&review.roster))?;
     let log = read_optional(&site.root.join(&review.log))?;

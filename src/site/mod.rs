@@ -143,17 +143,20 @@ impl<'c> SiteRun<'c> {
     }
 
     /// Step 3: blank and stale sections, output paths with two owners, and (when `links` is given)
-    /// broken internal links and anchors of the pages' Markdown. `other_files` are the further
+    /// broken internal links and anchors of the pages' Markdown. `reserved` are files the build
+    /// generates besides pages, feeds and leave pages (theme assets): no page may take their place.
+    /// `other_files` are the further output files (static files, theme assets) links may lead to;
     /// output files (static files, theme assets) links may lead to; severity overrides not applied.
     pub fn site_diagnostics(
         &self,
         results: &[&PageResult],
+        reserved: &[&str],
         other_files: &[&str],
         now: DateTime<FixedOffset>,
         check_links: bool,
     ) -> Vec<Diagnostic> {
         let mut diagnostics = timeliness::check_sections(self.checker.config(), &self.model, now);
-        diagnostics.extend(paths::conflicts(&self.model, other_files));
+        diagnostics.extend(paths::conflicts(&self.model, reserved));
         if check_links {
             diagnostics.extend(self.markdown_links(results, other_files));
         }
@@ -257,7 +260,7 @@ pub fn check_site(
         .collect();
     let result_refs: Vec<&PageResult> = results.iter().collect();
     diagnostics.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
-    diagnostics.extend(run.site_diagnostics(&result_refs, other_files, now, true));
+    diagnostics.extend(run.site_diagnostics(&result_refs, &[], other_files, now, true));
     if let Some(texts) = reviews {
         let pages: Vec<(&str, &str)> =
             sources.iter().filter_map(|source| Some((source.path, source.text.ok()?))).collect();

@@ -22,8 +22,9 @@ pub const RULES: &[RuleInfo] = &[OUTPUT_CONFLICT];
 /// Files every build writes besides the pages (theme assets come from the caller).
 pub const GENERATED_FILES: [&str; 4] = ["sitemap.xml", "robots.txt", "404.html", ".govpress-manifest.json"];
 
-/// Every output path claimed twice. `reserved` are further files the build writes (theme assets,
-/// the site's static files).
+/// Every output path claimed twice. `reserved` are further files the build writes (theme assets).
+/// Static files are not judged here: the build's staging refuses a static file that takes a
+/// page's or a generated file's place (`output.collision`, reported on the static file).
 pub fn conflicts(model: &SiteModel, reserved: &[&str]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_output: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -100,10 +101,7 @@ fn duplicate(source: &str, url: &str, others: &str) -> Diagnostic {
 
 fn generated_conflict(source: &str, url: &str, path: &str, owner: &Owner) -> Diagnostic {
     let (zh, en) = match owner {
-        Owner::Build => (
-            "构建写出的文件（生成的文件、主题资源或 static/ 中的文件）".to_string(),
-            "a file the build writes (generated, a theme asset or from static/)".to_string(),
-        ),
+        Owner::Build => ("构建生成的文件".to_string(), "a file the build generates".to_string()),
         Owner::SectionList(section) => {
             (format!("栏目 {section} 的分页"), format!("a list page of the section {section}"))
         }

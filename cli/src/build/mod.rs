@@ -92,7 +92,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let other_files = pipeline::other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
     // Two owners of one output path: the build fails anyway, so nothing is rendered or written.
-    let conflicted = !govpress::site::paths::conflicts(model, &other).is_empty();
+    let conflicted = !govpress::site::paths::conflicts(model, &THEME_ASSET_PATHS).is_empty();
     tracing::debug!(elapsed = ?started.elapsed(), pages = model.pages.len(), "model ready");
 
     let leave = LeaveSite::new(checker.config(), checker.hosts());
