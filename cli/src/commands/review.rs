@@ -1,7 +1,9 @@
 //! `govpress review …`: sign pages, show their state, verify and export the archive (第十三条).
 //! The core decides; this module finds the site, reads the roster and the log, and appends under a lock.
 
+mod anchor;
 mod archive;
+mod certify;
 mod report;
 mod sign;
 
@@ -9,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
+use govpress::review::{self, log::signature_holds, Broken, ReviewInputs, ReviewLog, Roster, SiteReview};
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
@@ -29,11 +31,17 @@ enum ReviewCommand {
     /// 每个页面的签核状态：已签核、待签环节、内容已变更、已退回
     Status(report::StatusArgs),
     /// 校验整个审核记录档案的链条与每一个签名
-    Verify(report::SiteArg),
+    Verify(report::VerifyArgs),
     /// 导出审核记录档案（CSV 或 JSON），用于归档
     Export(report::ExportArgs),
     /// 输出一条记录的规范字节（签名所覆盖的内容）及签名，便于用 OpenSSL 独立验证
     Canonical(report::CanonicalArgs),
+    /// 单位管理员认证审核人员名册：写入 reviewers.toml.sig（配合 GOVPRESS_TRUST_ROOT 使用）
+    CertifyRoster(certify::CertifyRosterArgs),
+    /// 单位管理员认证一个文件（如发布者公钥）：写入 FILE.sig
+    Certify(certify::CertifyArgs),
+    /// 输出公钥（或私钥对应公钥）的 SM3 指纹，即信任根
+    Fingerprint(certify::FingerprintArgs),
 }
 
 pub fn run(args: ReviewArgs, globals: Globals) -> anyhow::Result<u8> {
@@ -43,6 +51,9 @@ pub fn run(args: ReviewArgs, globals: Globals) -> anyhow::Result<u8> {
         ReviewCommand::Verify(args) => report::verify(args, globals),
         ReviewCommand::Export(args) => report::export(args, globals),
         ReviewCommand::Canonical(args) => report::canonical(args, globals),
+        ReviewCommand::CertifyRoster(args) => certify::certify_roster(args, globals),
+        ReviewCommand::Certify(args) => certify::certify(args, globals),
+        ReviewCommand::Fingerprint(args) => certify::fingerprint(args, globals),
     }
 }
 
@@ -72,6 +83,11 @@ impl ReviewFiles {
 
     pub fn log_path(&self) -> PathBuf {
         self.site.root.join(&self.log_file)
+    }
+
+    /// `reviewers.toml.sig`: the administrator's certificate of the roster, beside it.
+    pub fn roster_certificate_path(&self) -> PathBuf {
+        certify::certificate_path(&self.roster_path())
     }
 
     pub fn stages(&self) -> &[String] {
@@ -122,23 +138,101 @@ pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::Ver
     log.verify_with(roster, |records| records.par_iter().map(|record| signature_holds(record, roster)).collect())
 }
 
+/// Where trust comes from outside the repository: the administrator's key fingerprint and the base
+/// revision whose log the current one must extend. Flags win; CI can set the environment instead.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrustArgs {
+    /// 信任根：单位管理员公钥的 SM3 指纹（默认取环境变量 GOVPRESS_TRUST_ROOT）
+    #[arg(long, value_name = "FPR")]
+    pub trust_root: Option<String>,
+    /// 基线：审核记录档案须延续该 git 版本（或文件）中的档案（默认取环境变量 GOVPRESS_REVIEW_BASE）
+    #[arg(long, value_name = "REV|FILE")]
+    pub base: Option<String>,
+}
+
+/// Environment variable naming the trust root (administrator key fingerprints).
+pub const TRUST_ROOT_ENV: &str = "GOVPRESS_TRUST_ROOT";
+/// Environment variable naming the base revision (or file) whose log the current log must extend.
+pub const REVIEW_BASE_ENV: &str = "GOVPRESS_REVIEW_BASE";
+
+impl TrustArgs {
+    /// Only the environment: what `check` and `build` use.
+    pub fn from_env() -> TrustArgs {
+        TrustArgs::default().or_env()
+    }
+
+    fn or_env(self) -> TrustArgs {
+        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+        TrustArgs {
+            trust_root: self.trust_root.or_else(|| env(TRUST_ROOT_ENV)),
+            base: self.base.or_else(|| env(REVIEW_BASE_ENV)),
+        }
+    }
+}
+
+/// Everything the core reads for a site's review, read once.
+pub struct ReviewTexts {
+    pub roster: Option<String>,
+    pub log: Option<String>,
+    pub roster_certificate: Option<String>,
+    pub trust_root: Option<Vec<String>>,
+    pub base_log: Option<String>,
+}
+
+impl ReviewTexts {
+    pub fn read(files: &ReviewFiles, trust: &TrustArgs) -> anyhow::Result<ReviewTexts> {
+        let trust = trust.clone().or_env();
+        let trust_root = match &trust.trust_root {
+            None => None,
+            Some(text) => Some(
+                review::parse_trust_root(text)
+                    .map_err(|reason| anyhow::anyhow!("{TRUST_ROOT_ENV}: {} / {}", reason.zh, reason.en))?,
+            ),
+        };
+        let roster = read_optional(&files.roster_path())?;
+        if roster.is_some() && trust_root.is_none() {
+            tracing::warn!(
+                "未指定信任根（--trust-root 或 {TRUST_ROOT_ENV}），审核人员名册 {} 按原文信任：能修改名册的人即可增加审核人（见 docs/security.md）/ no trust root: the roster is trusted as written",
+                files.roster_file
+            );
+        }
+        let base_log = match &trust.base {
+            None => None,
+            Some(base) => Some(anchor::base_log(files, base)?),
+        };
+        Ok(ReviewTexts {
+            roster,
+            log: read_optional(&files.log_path())?,
+            roster_certificate: read_optional(&files.roster_certificate_path())?,
+            trust_root,
+            base_log,
+        })
+    }
+
+    pub fn inputs(&self) -> ReviewInputs<'_> {
+        ReviewInputs {
+            roster: self.roster.as_deref(),
+            log: self.log.as_deref(),
+            roster_certificate: self.roster_certificate.as_deref(),
+            trust_root: self.trust_root.as_deref(),
+            base_log: self.base_log.as_deref(),
+        }
+    }
+}
+
 /// The sign-off of every page (drafts aside): the core decides, signatures are checked in parallel.
-pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteReview> {
-    let roster = read_optional(&files.roster_path())?;
-    let log = read_optional(&files.log_path())?;
-    let texts: Vec<(&str, &str)> =
+pub fn page_states(files: &ReviewFiles, pages: &[SourceFile], trust: &TrustArgs) -> anyhow::Result<SiteReview> {
+    let texts = ReviewTexts::read(files, trust)?;
+    let pages: Vec<(&str, &str)> =
         pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
-    Ok(SiteReview::evaluate_with(
-        &files.site.config.review,
-        roster.as_deref(),
-        log.as_deref(),
-        &texts,
-        |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect(),
-    ))
+    Ok(SiteReview::evaluate_inputs(&files.site.config.review, &texts.inputs(), &pages, |records, roster| {
+        records.par_iter().map(|record| signature_holds(record, roster)).collect()
+    }))
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
+/// The trust root and the base come from the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
 pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
     let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    Ok(page_states(&files, pages)?.diagnostics())
+    Ok(page_states(&files, pages, &TrustArgs::from_env())?.diagnostics())
 }
