@@ -8,9 +8,12 @@ use clap::{Args, ValueEnum};
 use govpress::review::{certify as certify_bytes, trust, PrivateKey, PublicKeyPem};
 use govpress::Lang;
 
-use super::{sign::read_key, ReviewFiles, TRUST_ROOT_ENV};
-use crate::commands::check::now_in_china;
-use crate::{Globals, EXIT_OK};
+use super::sign::read_key;
+use crate::clock::now_in_china;
+use crate::exit_code::EXIT_OK;
+use crate::globals::Globals;
+use crate::review_files::ReviewFiles;
+use crate::review_trust::{certificate_path, TRUST_ROOT_ENV};
 
 #[derive(Debug, Args)]
 pub struct CertifyRosterArgs {
@@ -51,18 +54,11 @@ pub struct FingerprintArgs {
     key: PathBuf,
 }
 
-/// Where the certificate of `file` lives: `FILE.sig` beside it.
-pub fn certificate_path(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_os_string();
-    name.push(".sig");
-    PathBuf::from(name)
-}
-
 pub fn certify_roster(args: CertifyRosterArgs, globals: Globals) -> anyhow::Result<u8> {
     let files = ReviewFiles::open(&args.dir)?;
     // Only a valid roster is certified: the administrator vouches for what check will read.
     files.require_roster()?;
-    let out = files.roster_certificate_path();
+    let out = certificate_path(&files.roster_path());
     write_certificate(&files.roster_path(), trust::ROSTER, &args.key, &out, globals)
 }
 
