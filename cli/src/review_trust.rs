@@ -49,6 +49,12 @@ pub fn certificate_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+fn untrusted_message(roster_file: &str) -> String {
+    format!(
+        "未指定信任根（--trust-root 或 {TRUST_ROOT_ENV}），审核人员名册 {roster_file} 按原文信任：能修改名册的人即可增加审核人（见 docs/security.md）/ no trust root: the roster is trusted as written"
+    )
+}
+
 /// Everything the core reads for a site's review, read once.
 pub struct ReviewTexts {
     pub roster: Option<String>,
@@ -70,10 +76,9 @@ impl ReviewTexts {
         };
         let roster = read_optional(&files.roster_path())?;
         if roster.is_some() && trust_root.is_none() {
-            tracing::warn!(
-                "未指定信任根（--trust-root 或 {TRUST_ROOT_ENV}），审核人员名册 {} 按原文信任：能修改名册的人即可增加审核人（见 docs/security.md）/ no trust root: the roster is trusted as written",
-                files.roster_file
-            );
+            // `check` and `build` say it at info level: every local check would repeat it. The CI audit,
+            // `review verify`, says it as a warning (`warn_untrusted`).
+            tracing::info!("{}", untrusted_message(&files.roster_file));
         }
         let base_log = match &trust.base {
             None => None,
@@ -86,6 +91,13 @@ impl ReviewTexts {
             trust_root,
             base_log,
         })
+    }
+
+    /// Warns when the roster is trusted as written (no trust root given).
+    pub fn warn_untrusted(&self, files: &ReviewFiles) {
+        if self.roster.is_some() && self.trust_root.is_none() {
+            tracing::warn!("{}", untrusted_message(&files.roster_file));
+        }
     }
 
     pub fn inputs(&self) -> ReviewInputs<'_> {

@@ -172,6 +172,7 @@ pub fn verify(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
     let files = ReviewFiles::open(&args.site.dir)?;
     let roster = files.require_roster()?;
     let texts = ReviewTexts::read(&files, &args.trust)?;
+    texts.warn_untrusted(&files);
     if let (Some(roots), Some(roster_text)) = (&texts.trust_root, &texts.roster) {
         let certificate = texts.roster_certificate.as_deref();
         if let Err(reason) = govpress::review::verify_certified(
