@@ -81,6 +81,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         crate::audit::RULES,
         paths::RULES,
         crate::review::RULES,
+        crate::static_files::RULES,
     ]
     .into_iter()
     .flatten()
