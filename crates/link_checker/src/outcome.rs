@@ -76,7 +76,7 @@ impl Outcome {
     /// Where a working link landed, for the core's abnormal-link judgment (`None` unless it worked);
     /// `previous` is the content class the last run recorded.
     pub fn landing(&self, previous: Option<ContentClass>) -> Option<Landing<'_>> {
-        (self.verdict == Verdict::Ok).then(|| Landing {
+        (self.verdict == Verdict::Ok).then_some(Landing {
             url: &self.url,
             final_url: self.final_url.as_ref(),
             content_class: self.content_class,
