@@ -13,6 +13,7 @@ pub mod hosts;
 pub mod html_scan;
 pub mod leave_site;
 pub mod page;
+pub mod redaction;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -9,6 +9,7 @@ mod keys;
 mod output;
 mod pipeline;
 mod review_files;
+mod review_trust;
 mod site;
 mod xml;
 

@@ -3,13 +3,10 @@
 //! (the caller decides what else happens to it: the build writes it), then the site-wide checks
 //! and the sign-off.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
 use govpress::render::Renderer;
-use govpress::review::log::signature_holds;
-use govpress::site::{PageJob, PageResult, ReviewTexts, SiteRun, SourceText};
+use govpress::site::{PageJob, PageResult, SiteRun, SourceText};
 use govpress::{Checker, Diagnostic, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -48,6 +45,8 @@ pub fn process_pages<T: Send>(
 
 /// What step 2 left, for step 3.
 pub struct Processed<'r, 's> {
+    /// The files as read (the sign-off reads the review files beside them).
+    pub files: &'r [SourceFile],
     pub results: &'r [&'r PageResult],
     pub sources: &'r [SourceText<'s>],
     /// Output files that are not pages (static files, theme assets).
@@ -65,7 +64,7 @@ pub fn finish(
     check_links: bool,
     mut page_findings: Vec<Diagnostic>,
 ) -> anyhow::Result<Vec<Diagnostic>> {
-    let Processed { results, sources, other_files } = *processed;
+    let Processed { files, results, sources, other_files } = *processed;
     for source in sources {
         if let Err(diagnostic) = source.text {
             page_findings.push(diagnostic.clone());
@@ -74,14 +73,8 @@ pub fn finish(
     page_findings.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
     let theme: &[&str] = &crate::build::THEME_ASSET_PATHS;
     page_findings.extend(run.site_diagnostics(results, theme, other_files, now, check_links));
-    let review = &site.config.review;
-    let roster = read_optional(&site.root.join(&review.roster))?;
-    let log = read_optional(&site.root.join(&review.log))?;
-    let texts = ReviewTexts { roster: roster.as_deref(), log: log.as_deref() };
-    let pages: Vec<(&str, &str)> = sources.iter().filter_map(|source| Some((source.path, source.text.ok()?))).collect();
-    page_findings.extend(run.reviews(texts, &pages, |records, roster| {
-        records.par_iter().map(|record| signature_holds(record, roster)).collect()
-    }));
+    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
+    page_findings.extend(crate::review_files::check_reviews(site, files)?);
     let mut all = run.checker.check_config(site::CONFIG_FILE);
     all.extend(run.checker.apply_overrides(page_findings));
     Ok(all)
@@ -99,7 +92,7 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources
     let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
-    let processed = Processed { results: &results, sources: &texts, other_files: &other };
+    let processed = Processed { files: &files, results: &results, sources: &texts, other_files: &other };
     let diagnostics = finish(site, &run, &processed, now, true, Vec::new())?;
     tracing::debug!(files = files.len(), "site checked");
     drop(texts);
@@ -160,12 +153,4 @@ pub fn progress_bar(enabled: bool, length: usize, prefix: &'static str) -> Progr
     }
     bar.set_prefix(prefix);
     bar
-}
-
-fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error).with_context(|| format!("无法读取 {} / cannot read it", path.display())),
-    }
 }

@@ -169,7 +169,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(copied.refused);
         audit_findings.extend(staging.collisions());
     }
-    let processed = pipeline::Processed { results: &results, sources: &sources, other_files: &other };
+    let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
     let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
     let report = Report::new(sources.len(), diagnostics);
     let mut kept_sources = Sources::new();
