@@ -12,6 +12,7 @@ pub mod compatibility;
 pub mod domain;
 pub mod identity;
 pub mod insecure;
+pub mod limits;
 pub mod links;
 pub mod paths;
 pub mod personal_data;
@@ -58,6 +59,7 @@ pub const PAGE_RULES: &[PageRule] = &[
     personal_data::check,
     timeliness::check_page,
     paths::check,
+    limits::check,
 ];
 
 /// Every rule govpress knows, for `govpress rules` and severity overrides.
@@ -76,6 +78,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         timeliness::RULES,
         crate::audit::RULES,
         paths::RULES,
+        limits::RULES,
         crate::review::RULES,
     ]
     .into_iter()
