@@ -19,6 +19,7 @@ pub mod report;
 pub mod review;
 pub mod rules;
 pub mod source;
+pub mod static_files;
 pub mod text_scan;
 pub mod time;
 

@@ -80,6 +80,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         paths::RULES,
         limits::RULES,
         crate::review::RULES,
+        crate::static_files::RULES,
     ]
     .into_iter()
     .flatten()
