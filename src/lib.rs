@@ -14,6 +14,7 @@ pub mod html_depth;
 pub mod html_scan;
 pub mod leave_site;
 pub mod page;
+pub mod redaction;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -10,9 +10,11 @@ use crate::page::Page;
 
 pub mod compatibility;
 pub mod domain;
+pub mod front_matter;
 pub mod identity;
 pub mod insecure;
 pub mod limits;
+pub mod link_health;
 pub mod links;
 pub mod paths;
 pub mod personal_data;
@@ -66,10 +68,12 @@ pub const PAGE_RULES: &[PageRule] = &[
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     [
         crate::files::RULES,
+        front_matter::RULES,
         domain::RULES,
         identity::RULES,
         reprint::RULES,
         links::RULES,
+        link_health::RULES,
         insecure::RULES,
         subresources::RULES,
         compatibility::RULES,
