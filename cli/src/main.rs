@@ -11,6 +11,7 @@ mod pipeline;
 mod review_files;
 mod review_trust;
 mod site;
+mod user_error;
 mod xml;
 
 use std::process::ExitCode;
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
     match commands::run(cli.command, globals) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("{}: {error:#}", output::error_label(globals.lang));
+            eprintln!("{}: {}", output::error_label(globals.lang), user_error::describe(&error, globals.lang));
             ExitCode::from(EXIT_FAILURE)
         }
     }
