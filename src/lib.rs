@@ -20,6 +20,7 @@ pub mod rules;
 pub mod source;
 pub mod text_scan;
 pub mod time;
+pub mod url_judge;
 
 pub use checker::{Checker, PageOutcome, PageSummary};
 pub use config::{ConfigError, SiteConfig};

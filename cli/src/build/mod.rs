@@ -193,9 +193,20 @@ fn copy_static(pipeline: &Pipeline<'_>, directory: &Path) -> anyhow::Result<Vec<
             match (is_html, String::from_utf8(bytes)) {
                 (true, Ok(html)) => {
                     let url = format!("/{relative}");
-                    written.push(pipeline.finish(relative, url, &html, DocumentKind::Fragment, None)?);
+                    written.push(pipeline.finish(relative, url, &html, DocumentKind::Static, None)?);
                 }
-                (_, Ok(text)) => pipeline.staging.write(&relative, text.as_bytes())?,
+                (_, Ok(text)) => {
+                    let svg = relative.to_ascii_lowercase().ends_with(".svg");
+                    let file = format!("{}/{relative}", pipeline.out_label);
+                    let diagnostics = if svg { govpress::audit::judge_svg(&file, &text) } else { Vec::new() };
+                    // Carried as a written file only for its diagnostics (an SVG has no ids to link to).
+                    if !diagnostics.is_empty() {
+                        let audit = govpress::audit::DocumentAudit { diagnostics, ..Default::default() };
+                        let url = format!("/{relative}");
+                        written.push(Written { path: relative.clone(), url, source: None, audit, targets: Vec::new() });
+                    }
+                    pipeline.staging.write(&relative, text.as_bytes())?
+                }
                 (_, Err(error)) => pipeline.staging.write(&relative, error.as_bytes())?,
             }
         }
