@@ -1,8 +1,13 @@
 //! The `govpress` command: wires flags to the core and to the file system. No rules live here.
 
 mod build;
+mod clock;
 mod commands;
+mod exit_code;
+mod globals;
+mod keys;
 mod output;
+mod review_files;
 mod site;
 mod xml;
 
@@ -11,10 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use govpress::Lang;
 
-/// Exit codes (SPEC §5): 0 no errors, 1 rule errors, 2 usage, config or I/O error.
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_FAILURE: u8 = 2;
+use exit_code::{EXIT_FAILURE, EXIT_OK};
+use globals::Globals;
 
 #[derive(Debug, Parser)]
 #[command(name = "govpress", version, about = "政务网站发布与合规检查工具（《互联网政务应用安全管理规定》）", long_about = None)]
@@ -34,13 +37,6 @@ struct Cli {
 
 fn parse_lang(value: &str) -> Result<Lang, String> {
     Lang::parse(value).ok_or_else(|| format!("未知语言 / unknown language: {value} (zh, en)"))
-}
-
-/// Settings every command may read.
-#[derive(Debug, Clone, Copy)]
-pub struct Globals {
-    pub lang: Lang,
-    pub quiet: bool,
 }
 
 fn main() -> ExitCode {

@@ -12,15 +12,15 @@ mod feeds;
 mod links;
 mod model;
 mod pages;
+mod static_files;
 mod templates;
 pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
-use govpress::audit::{Auditor, DocumentKind};
+use govpress::audit::Auditor;
 use govpress::config::LinkMode;
 use govpress::leave_site::LeaveSite;
 use govpress::render::Renderer;
@@ -32,7 +32,7 @@ use crate::output::Sources;
 use crate::site::Site;
 use model::SiteModel;
 use pages::{Pipeline, Written};
-use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
+use templates::{NavItem, SiteVars, Templates};
 use writer::Staging;
 
 pub const DEFAULT_OUT: &str = "public";
@@ -107,7 +107,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let mut written = render_all(&pipeline, options.progress)?;
     tracing::debug!(elapsed = ?started.elapsed(), "pages written");
     written.push(pipeline.not_found()?);
-    written.extend(copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
+    written.extend(static_files::copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
     // One leave page per destination found in any file written above.
     let targets: BTreeSet<_> = match leave.mode() {
         LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
@@ -175,47 +175,6 @@ fn render_all(pipeline: &Pipeline<'_>, progress: bool) -> anyhow::Result<Vec<Wri
     written.extend(section_pages.into_iter().flatten());
     written.push(pipeline.home()?);
     bar.finish_and_clear();
-    Ok(written)
-}
-
-/// The site's `static/` as is (HTML files rewritten and audited too), then the theme's assets it does not override.
-fn copy_static(pipeline: &Pipeline<'_>, directory: &Path) -> anyhow::Result<Vec<Written>> {
-    let mut written = Vec::new();
-    if directory.is_dir() {
-        for entry in walkdir::WalkDir::new(directory).follow_links(false).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = crate::site::relative_path(directory, entry.path());
-            let bytes = std::fs::read(entry.path()).with_context(|| format!("无法读取 {}", entry.path().display()))?;
-            let is_html = relative.ends_with(".html") || relative.ends_with(".htm");
-            match (is_html, String::from_utf8(bytes)) {
-                (true, Ok(html)) => {
-                    let url = format!("/{relative}");
-                    written.push(pipeline.finish(relative, url, &html, DocumentKind::Static, None)?);
-                }
-                (_, Ok(text)) => {
-                    let svg = relative.to_ascii_lowercase().ends_with(".svg");
-                    let file = format!("{}/{relative}", pipeline.out_label);
-                    let diagnostics = if svg { govpress::audit::judge_svg(&file, &text) } else { Vec::new() };
-                    // Carried as a written file only for its diagnostics (an SVG has no ids to link to).
-                    if !diagnostics.is_empty() {
-                        let audit = govpress::audit::DocumentAudit { diagnostics, ..Default::default() };
-                        let url = format!("/{relative}");
-                        written.push(Written { path: relative.clone(), url, source: None, audit, targets: Vec::new() });
-                    }
-                    pipeline.staging.write(&relative, text.as_bytes())?
-                }
-                (_, Err(error)) => pipeline.staging.write(&relative, error.as_bytes())?,
-            }
-        }
-    }
-    for (path, bytes) in THEME_ASSETS {
-        if !pipeline.staging.contains(path) {
-            pipeline.staging.write(path, bytes)?;
-        }
-    }
     Ok(written)
 }
 

@@ -7,10 +7,11 @@ use clap::Args;
 use govpress::Lang;
 
 use crate::build::{build_site, BuildOptions};
-use crate::commands::check::{now_in_china, parse_now};
+use crate::clock::{now_in_china, parse_now};
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
 use crate::output::{self, Format};
 use crate::site::Site;
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {

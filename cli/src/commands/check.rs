@@ -8,9 +8,12 @@ use clap::Args;
 use govpress::{Checker, Report, SiteConfig};
 use rayon::prelude::*;
 
+use crate::clock::{now_in_china, parse_now};
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
+use crate::review_files::check_reviews;
 use crate::site::{self, Site, SourceFile};
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -28,15 +31,6 @@ pub struct CheckArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
-}
-
-pub fn parse_now(value: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(value).map_err(|error| format!("不是 RFC 3339 时间 / not an RFC 3339 time: {error}"))
-}
-
-/// The current time in China Standard Time; the core never reads a clock itself.
-pub fn now_in_china() -> DateTime<FixedOffset> {
-    chrono::Utc::now().with_timezone(&govpress::time::china_offset())
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
@@ -75,7 +69,7 @@ pub(crate) fn check_site_with_sources(
         summaries.extend(summary);
     }
     diagnostics.extend(checker.check_sections(&summaries, now));
-    diagnostics.extend(checker.apply_overrides(super::review::check_reviews(site, &files)?));
+    diagnostics.extend(checker.apply_overrides(check_reviews(site, &files)?));
     tracing::debug!(files = files.len(), "site checked");
     let files_checked = files.len();
     // The config was parsed by `Site::open`; its text is kept only for quoting in reports.

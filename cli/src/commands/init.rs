@@ -10,10 +10,11 @@ use clap::Args;
 
 use govpress::review::{ChainTip, Decision, Draft, PageDigest, PrivateKey, Record};
 
-use crate::commands::check::now_in_china;
-use crate::commands::keygen;
+use crate::clock::now_in_china;
+use crate::exit_code::EXIT_OK;
+use crate::globals::Globals;
+use crate::keys;
 use crate::site::Site;
-use crate::Globals;
 
 /// Where the demo reviewers' private keys go: inside the site, outside `content/`, git-ignored.
 pub const DEMO_KEYS_DIR: &str = ".govpress/demo-keys";
@@ -42,7 +43,7 @@ pub fn run(args: InitArgs, globals: Globals) -> anyhow::Result<u8> {
             ),
         }
     }
-    Ok(crate::EXIT_OK)
+    Ok(EXIT_OK)
 }
 
 /// Writes the site into `dir`, which must not exist or be empty. The site is assembled in a temporary
@@ -115,8 +116,8 @@ fn demo_reviewers(dir: &Path, now: DateTime<FixedOffset>) -> anyhow::Result<Vec<
     let mut roster = String::from(ROSTER_HEADER);
     let mut reviewers = Vec::new();
     for (id, name, stage, comment) in DEMO_REVIEWERS {
-        let (private_pem, public_pem) = keygen::generate()?;
-        keygen::write_private(&keys_dir.join(format!("{id}.pem")), private_pem.as_bytes())?;
+        let (private_pem, public_pem) = keys::generate()?;
+        keys::write_private(&keys_dir.join(format!("{id}.pem")), private_pem.as_bytes())?;
         let key = PrivateKey::parse(&private_pem).map_err(|error| anyhow::anyhow!("{error}"))?;
         roster.push_str(&format!(
             "\n[[reviewer]]\nid = \"{id}\"\nname = \"{name}\"\ndepartment = \"示例市人民政府办公室\"\nstaff = true\n\

@@ -19,9 +19,10 @@ use link_checker::cache::Cache;
 use link_checker::{Job, Outcome, Settings, Verdict};
 use regex::RegexSet;
 
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
 use crate::site::{self, Site};
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
 use report::{Finding, HostTally};
 

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use crate::Globals;
+use crate::globals::Globals;
 
 pub mod build;
 pub mod check;

@@ -3,8 +3,9 @@
 use clap::{Args, ValueEnum};
 use govpress::rules::all_rules;
 
+use crate::exit_code::EXIT_OK;
+use crate::globals::Globals;
 use crate::output::rule_listing;
-use crate::{Globals, EXIT_OK};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {

@@ -18,10 +18,11 @@ use govpress::config::SeverityOverride;
 use notify::Watcher;
 
 use crate::build::{build_site, BuildOptions};
-use crate::commands::check::{now_in_china, parse_now};
+use crate::clock::{now_in_china, parse_now};
+use crate::exit_code::EXIT_OK;
+use crate::globals::Globals;
 use crate::output::{self, Format, RenderOptions};
 use crate::site::{self, Site};
-use crate::Globals;
 use http::{Roots, Shared};
 
 const DEFAULT_PORT: u16 = 1313;
@@ -115,7 +116,7 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     }
     drop(output_parent);
     drop(demo_copy);
-    Ok(crate::EXIT_OK)
+    Ok(EXIT_OK)
 }
 
 /// The site to serve: DIR, else the site around the current directory, else a copy of the demo portal.

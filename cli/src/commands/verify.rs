@@ -9,8 +9,9 @@ use govpress::audit::manifest::{Manifest, MANIFEST_FILE};
 use govpress::{Lang, Report};
 
 use crate::build::writer::digest_tree;
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {

@@ -9,8 +9,9 @@ use govpress::review::{PageReview, ReviewLog, Roster, SiteReview};
 use govpress::Lang;
 use serde_json::json;
 
-use super::{page_states, verify_log, ReviewFiles};
-use crate::{Globals, EXIT_FINDINGS, EXIT_OK};
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::globals::Globals;
+use crate::review_files::{page_states, verify_log, ReviewFiles};
 
 #[derive(Debug, Args)]
 pub struct SiteArg {

@@ -8,10 +8,12 @@ use clap::Args;
 use govpress::review::{Decision, Draft, PageDigest, PageFacts, PrivateKey, Record, ReviewLog};
 use govpress::Lang;
 
-use super::{archive, ReviewFiles};
-use crate::commands::check::now_in_china;
+use super::archive;
+use crate::clock::now_in_china;
+use crate::exit_code::EXIT_OK;
+use crate::globals::Globals;
+use crate::review_files::ReviewFiles;
 use crate::site;
-use crate::{Globals, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct SignArgs {

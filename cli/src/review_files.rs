@@ -1,0 +1,108 @@
+//! A site's review files (roster and log): where they are, what they hold, and the sign-off of its pages.
+//! Shared by `govpress check` (article 13) and `govpress review`; the core decides.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
+use govpress::Diagnostic;
+use rayon::prelude::*;
+
+use crate::site::{self, Site, SourceFile};
+
+/// A site's review files: where they are and what they hold.
+pub struct ReviewFiles {
+    pub site: Site,
+    pub roster_file: String,
+    pub log_file: String,
+}
+
+impl ReviewFiles {
+    pub fn of(site: Site) -> ReviewFiles {
+        let roster_file = site.config.review.roster.clone();
+        let log_file = site.config.review.log.clone();
+        ReviewFiles { site, roster_file, log_file }
+    }
+
+    /// Opens the site at `dir` or the nearest ancestor holding `govpress.toml`.
+    pub fn open(dir: &Path) -> anyhow::Result<ReviewFiles> {
+        let root = site::find_site_root(dir).unwrap_or_else(|| dir.to_path_buf());
+        Ok(ReviewFiles::of(Site::open(&root)?))
+    }
+
+    pub fn roster_path(&self) -> PathBuf {
+        self.site.root.join(&self.roster_file)
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.site.root.join(&self.log_file)
+    }
+
+    pub fn stages(&self) -> &[String] {
+        &self.site.config.review.stages
+    }
+
+    /// The roster; `Ok(None)` when the file does not exist, `Err` (file:line) when it is invalid.
+    pub fn roster(&self) -> anyhow::Result<Option<Result<Roster, review::RosterError>>> {
+        let Some(text) = read_optional(&self.roster_path())? else { return Ok(None) };
+        Ok(Some(Roster::parse(&text, self.stages())))
+    }
+
+    /// The roster, required, with file:line in the error.
+    pub fn require_roster(&self) -> anyhow::Result<Roster> {
+        match self.roster()? {
+            None => anyhow::bail!(
+                "缺少审核人员名册 {} / no roster: 见 docs/review.md（govpress keygen 生成密钥后登记审核人）",
+                self.roster_path().display()
+            ),
+            Some(Err(error)) => anyhow::bail!(
+                "{}:{}:{}: {} / {}",
+                self.roster_file,
+                error.position.line,
+                error.position.column,
+                error.message.zh,
+                error.message.en
+            ),
+            Some(Ok(roster)) => Ok(roster),
+        }
+    }
+
+    /// The log text; empty when the file does not exist yet.
+    pub fn log_text(&self) -> anyhow::Result<String> {
+        Ok(read_optional(&self.log_path())?.unwrap_or_default())
+    }
+}
+
+fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("无法读取 {} / cannot read it", path.display())),
+    }
+}
+
+/// Verifies the log against the roster, the signatures checked in parallel (each once).
+pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::VerifiedLog<'l>, Broken> {
+    log.verify_with(roster, |records| records.par_iter().map(|record| signature_holds(record, roster)).collect())
+}
+
+/// The sign-off of every page (drafts aside): the core decides, signatures are checked in parallel.
+pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteReview> {
+    let roster = read_optional(&files.roster_path())?;
+    let log = read_optional(&files.log_path())?;
+    let texts: Vec<(&str, &str)> =
+        pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
+    Ok(SiteReview::evaluate_with(
+        &files.site.config.review,
+        roster.as_deref(),
+        log.as_deref(),
+        &texts,
+        |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect(),
+    ))
+}
+
+/// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
+pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
+    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
+    Ok(page_states(&files, pages)?.diagnostics())
+}
