@@ -23,7 +23,7 @@ pub(super) fn handlers<'h>(auditor: &'h Auditor<'h>, state: &Rc<RefCell<State>>)
             if !state.base_seen {
                 state.base_seen = true;
                 let href = element.get_attribute("href").unwrap_or_default();
-                if let Some(base) = state.base.join(&decode_attribute(&href)).ok() {
+                if let Ok(base) = state.base.join(&decode_attribute(&href)) {
                     state.base = base;
                 }
             }
