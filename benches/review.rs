@@ -51,7 +51,7 @@ fn draft(stage: usize, pages: Vec<PageDigest>) -> Draft {
 }
 
 fn append(log: &mut String, tip: &mut ChainTip, stage: usize, pages: Vec<PageDigest>) {
-    let record = Record::sign(draft(stage, pages), tip, &key(stage as u8 + 1));
+    let record = Record::sign(draft(stage, pages), tip, &key(stage as u8 + 1)).expect("sign");
     *tip = ChainTip { seq: record.seq, hash: record.hash.clone() };
     log.push_str(&record.to_line());
     log.push('\n');
@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("sign 10,000 pages in one record (SM3 digests + one SM2 signature)", |b| {
         b.iter(|| {
             let digests = pages.iter().map(|(path, text)| PageDigest::of(path.clone(), text.as_bytes())).collect();
-            black_box(Record::sign(draft(0, digests), &ChainTip::GENESIS, &signer).to_line())
+            black_box(Record::sign(draft(0, digests), &ChainTip::GENESIS, &signer).expect("sign").to_line())
         })
     });
 

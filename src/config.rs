@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Position, Severity};
+use crate::diagnostic::{Position, Severity, Text};
 use crate::source::LineIndex;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -223,10 +223,11 @@ impl SeverityOverride {
 
 /// A config file that cannot be read as TOML of the expected shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{position_line}:{position_column}: {message}", position_line = position.line, position_column = position.column)]
+#[error("{position_line}:{position_column}: {message}", position_line = position.line, position_column = position.column, message = message.en)]
 pub struct ConfigError {
     pub position: Position,
-    pub message: String,
+    /// TOML's own messages exist in English only; they are given in both fields.
+    pub message: Text,
 }
 
 impl SiteConfig {
@@ -234,10 +235,35 @@ impl SiteConfig {
         let mut config: SiteConfig = toml::from_str(text).map_err(|error| {
             let index = LineIndex::new(text);
             let position = error.span().map_or(Position::START, |span| index.position(text, span.start));
-            ConfigError { position, message: error.message().trim().to_string() }
+            let message = error.message().trim();
+            ConfigError { position, message: Text::new(message, message) }
         })?;
         config.key_positions = key_positions(text);
+        config.check_rule_ids()?;
         Ok(config)
+    }
+
+    /// `[checks.severity]` may name only rules that exist: a misspelt id would silently change nothing.
+    fn check_rule_ids(&self) -> Result<(), ConfigError> {
+        let known: Vec<&str> = crate::rules::all_rules().iter().map(|rule| rule.id).collect();
+        let Some(unknown) = self.checks.severity.keys().find(|id| !known.contains(&id.as_str())) else {
+            return Ok(());
+        };
+        let nearest = known.iter().min_by_key(|id| strsim::levenshtein(unknown, id)).copied().unwrap_or_default();
+        let position = ["checks.severity.", "checks.severity", "checks"]
+            .iter()
+            .find_map(|prefix| {
+                let key = if prefix.ends_with('.') { format!("{prefix}{unknown}") } else { (*prefix).to_string() };
+                self.key_positions.get(&key).copied()
+            })
+            .unwrap_or(Position::START);
+        Err(ConfigError {
+            position,
+            message: Text::new(
+                format!("[checks.severity] 中的规则 \"{unknown}\" 不存在；是否指 \"{nearest}\"？（govpress rules 列出全部规则）"),
+                format!("[checks.severity] names no rule \"{unknown}\"; did you mean \"{nearest}\"? (govpress rules lists them all)"),
+            ),
+        })
     }
 
     /// The line a `table.key` was written on, or the table header, or the file start.
@@ -320,12 +346,29 @@ mod tests {
     fn bad_link_settings_are_errors_with_a_line() {
         let error = SiteConfig::parse("[links]\ntimeout = \"soon\"\n").unwrap_err();
         assert_eq!(error.position.line, 2);
-        assert!(error.message.contains("soon"), "{}", error.message);
+        assert!(error.message.en.contains("soon"), "{}", error.message.en);
         let error = SiteConfig::parse("[links]\n\naccept = [\"404..=400\"]\n").unwrap_err();
         assert_eq!(error.position.line, 3);
         assert_eq!(ConfigDuration::parse("250ms").unwrap().0.as_millis(), 250);
         assert_eq!(ConfigDuration::parse("2w").unwrap().0.as_secs(), 14 * 86_400);
         assert!(ConfigDuration::parse("1y").is_none());
+    }
+
+    #[test]
+    fn an_unknown_rule_id_is_an_error_at_its_line_that_suggests_the_nearest() {
+        let text = "[site]\nname = \"x\"\n\n[checks.severity]\n\"personal-data.mobile\" = \"warning\"\n\"links.brokn\" = \"off\"\n";
+        let error = SiteConfig::parse(text).unwrap_err();
+        assert_eq!(error.position.line, 6);
+        assert!(
+            error.message.en.contains("\"links.brokn\"") && error.message.en.contains("\"links.broken\""),
+            "{}",
+            error.message.en
+        );
+        assert!(error.message.zh.contains("是否指 \"links.broken\""), "{}", error.message.zh);
+        let inline = SiteConfig::parse("[checks]\nseverity = { \"front-matter.sintax\" = \"off\" }\n").unwrap_err();
+        assert_eq!(inline.position.line, 2);
+        assert!(inline.message.en.contains("front-matter.syntax"), "{}", inline.message.en);
+        assert!(SiteConfig::parse("[checks.severity]\n\"links.broken\" = \"off\"\n").is_ok());
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub struct Diagnostic {
     pub message: Text,
     pub help: Text,
     pub extra: Extra,
+    /// The personal data (第二十二条) this diagnostic points at, in clear, so that every output format
+    /// can mask it wherever it would show it (see [`crate::redaction`]). Never serialised.
+    pub redacted: Option<String>,
 }
 
 impl Diagnostic {
@@ -103,6 +106,7 @@ impl Diagnostic {
             message,
             help,
             extra: Extra::default(),
+            redacted: None,
         }
     }
 
@@ -114,6 +118,12 @@ impl Diagnostic {
 
     pub fn in_file(mut self, file: impl Into<String>) -> Diagnostic {
         self.file = file.into();
+        self
+    }
+
+    /// Marks the span as personal data: no output shows `clear` (or the quoted span) unmasked.
+    pub fn redacting(mut self, clear: impl Into<String>) -> Diagnostic {
+        self.redacted = Some(clear.into());
         self
     }
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::diagnostic::{Diagnostic, Position, Severity, Text};
+use crate::diagnostic::{Diagnostic, Position, Text};
 use crate::front_matter::{self, FrontMatter, FrontMatterError, KeyLines};
 use crate::html_scan;
 use crate::source::LineIndex;
@@ -159,25 +159,25 @@ impl<'a> Page<'a> {
 fn front_matter_diagnostic(error: &FrontMatterError) -> Diagnostic {
     let (rule, message, help, position) = match error {
         FrontMatterError::Missing => (
-            "front-matter.missing",
+            &crate::rules::front_matter::MISSING,
             Text::new("页面缺少前置元数据（+++ 包围的 TOML 或 --- 包围的 YAML），无法审核与发布（第十三条）", "The page has no front matter (TOML between +++ or YAML between ---), so it cannot be reviewed or published (article 13)"),
             Text::new("在文件开头加入 +++ 包围的 title、date、department 等字段", "Start the file with a +++ block holding title, date, department"),
             Position::START,
         ),
         FrontMatterError::Unterminated { fence } => (
-            "front-matter.unterminated",
+            &crate::rules::front_matter::UNTERMINATED,
             Text::new(format!("前置元数据没有结束行 {fence}（第十三条）"), format!("The front matter is never closed with {fence} (article 13)")),
             Text::new(format!("在元数据结束处加一行 {fence}"), format!("Add a line {fence} where the front matter ends")),
             Position::START,
         ),
         FrontMatterError::Syntax { position, message } => (
-            "front-matter.syntax",
+            &crate::rules::front_matter::SYNTAX,
             Text::new(format!("前置元数据格式错误：{message}（第十三条）"), format!("Malformed front matter: {message} (article 13)")),
             Text::new("按 TOML（+++）或 YAML（---）语法修正该行", "Fix this line according to TOML (+++) or YAML (---) syntax"),
             *position,
         ),
     };
-    Diagnostic::new(rule, 13, Severity::Error, message, help).at(position, position)
+    rule.diagnostic(message, help).at(position, position)
 }
 
 fn collect_links_and_text(source: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<LinkRef>, Vec<TextRun>) {

@@ -1,8 +1,11 @@
 //! The report every output format renders: SPEC §6, version 1.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::redaction::Redactor;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -30,12 +33,12 @@ pub struct JsonDiagnostic<'a> {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub message: &'a str,
-    pub help: &'a str,
+    pub message: Cow<'a, str>,
+    pub help: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<&'a str>,
+    pub url: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub final_url: Option<&'a str>,
+    pub final_url: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
 }
@@ -69,7 +72,13 @@ impl Report {
         self.errors() > 0 || (deny_warnings && self.warnings() > 0)
     }
 
+    /// Masks, in any text an output prints, the personal data the diagnostics point at (第二十二条).
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(self.diagnostics.iter().filter_map(|diagnostic| diagnostic.redacted.as_deref()))
+    }
+
     pub fn to_json_value(&self, lang: Lang) -> JsonReport<'_> {
+        let redactor = self.redactor();
         JsonReport {
             version: 1,
             files_checked: self.files_checked,
@@ -87,10 +96,10 @@ impl Report {
                     column: diagnostic.start.column,
                     end_line: diagnostic.end.line,
                     end_column: diagnostic.end.column,
-                    message: diagnostic.message.get(lang),
-                    help: diagnostic.help.get(lang),
-                    url: diagnostic.extra.url.as_deref(),
-                    final_url: diagnostic.extra.final_url.as_deref(),
+                    message: redactor.apply(diagnostic.message.get(lang)),
+                    help: redactor.apply(diagnostic.help.get(lang)),
+                    url: redactor.apply_option(diagnostic.extra.url.as_deref()),
+                    final_url: redactor.apply_option(diagnostic.extra.final_url.as_deref()),
                     status: diagnostic.extra.status,
                 })
                 .collect(),

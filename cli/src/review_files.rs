@@ -8,6 +8,7 @@ use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, Si
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
+use crate::review_trust::{ReviewTexts, TrustArgs};
 use crate::site::{self, Site, SourceFile};
 
 /// A site's review files: where they are and what they hold.
@@ -73,7 +74,7 @@ impl ReviewFiles {
     }
 }
 
-fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -87,22 +88,18 @@ pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::Ver
 }
 
 /// The sign-off of every page (drafts aside): the core decides, signatures are checked in parallel.
-pub fn page_states(files: &ReviewFiles, pages: &[SourceFile]) -> anyhow::Result<SiteReview> {
-    let roster = read_optional(&files.roster_path())?;
-    let log = read_optional(&files.log_path())?;
-    let texts: Vec<(&str, &str)> =
+pub fn page_states(files: &ReviewFiles, pages: &[SourceFile], trust: &TrustArgs) -> anyhow::Result<SiteReview> {
+    let texts = ReviewTexts::read(files, trust)?;
+    let pages: Vec<(&str, &str)> =
         pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
-    Ok(SiteReview::evaluate_with(
-        &files.site.config.review,
-        roster.as_deref(),
-        log.as_deref(),
-        &texts,
-        |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect(),
-    ))
+    Ok(SiteReview::evaluate_inputs(&files.site.config.review, &texts.inputs(), &pages, |records, roster| {
+        records.par_iter().map(|record| signature_holds(record, roster)).collect()
+    }))
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
+/// The trust root and the base come from the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
 pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
     let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    Ok(page_states(&files, pages)?.diagnostics())
+    Ok(page_states(&files, pages, &TrustArgs::from_env())?.diagnostics())
 }

@@ -87,7 +87,7 @@ pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
             path.display(),
             error.position.line,
             error.position.column,
-            error.message
+            error.message.en
         )
     })
 }

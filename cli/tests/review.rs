@@ -434,3 +434,7 @@ fn export_lists_every_page_of_every_record_with_chinese_columns() {
     assert_eq!(json["verified"], true);
     assert_eq!(json["records"].as_array().unwrap().len(), 2);
 }
+
+/// The log's end anchored against a base, `review sign` not trusting the tail, the trust root.
+#[path = "review/anchor_and_trust.rs"]
+mod anchor_and_trust;

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Benchmark: build a generated 10,000-page site with `govpress build` (release) and with Hugo
-# (Debian's hugo, a minimal theme, the same Markdown) into fresh output directories; report wall
-# time, peak RSS (/usr/bin/time -v) and the ratios. Not a test: nothing here asserts a time.
+# Benchmark: a generated site (default 10,000 pages) built side by side in one run:
+#   - govpress fresh build (empty output) vs Hugo (Debian's hugo, a minimal theme, the same Markdown);
+#   - govpress rebuild over its existing output, nothing changed;
+#   - govpress rebuild with one page changed (edited and signed again);
+#   - Hugo rebuild over its existing output, for reference.
+# Each is run RUNS times; medians of wall time, CPU time and peak RSS (/usr/bin/time -v), and ratios
+# (to Hugo for the fresh build, to govpress's fresh build for the rebuilds). Not a test: nothing here
+# asserts a time.
 #
-#   scripts/bench/build.sh [PAGES]        (default 10000; GOVPRESS_BENCH_DIR to keep the site)
+#   scripts/bench/build.sh [PAGES] [RUNS]   (defaults 10000 and 5; try 100000 3 for the large site;
+#                                            GOVPRESS_BENCH_DIR to keep the site)
 #
-# References measured elsewhere on this machine kind: Hugo 0.111 ~3.6 s / ~1 GB; Zola ~1.65 s / 150 MB.
-# Goal: govpress <= 0.7x Zola's time and <= 150 MB.
+# Targets (issue 9): fresh <= 0.45x Hugo, peak RSS <= 150 MB; rebuilds <= 0.5x the fresh build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 
 pages="${1:-10000}"
+runs="${2:-5}"
 sections=10
 ensure_apt hugo time
 
@@ -73,9 +79,10 @@ awk -v pages="$pages" -v sections="$sections" -v root="$site/content" 'BEGIN {
   }
 }'
 
+keys="$work/keys"
 if "$govpress" --help | grep -q "review"; then
   log "signing all pages (three stages, one record each)"
-  keys="$work/keys" && rm -rf "$keys" && mkdir -p "$keys"
+  rm -rf "$keys" && mkdir -p "$keys"
   : >"$site/reviewers.toml"
   for stage in 初审 复审 终审; do
     id="bench-$stage"
@@ -125,33 +132,74 @@ cat >"$hugo_site/layouts/_default/list.html" <<'EOF'
 {{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 EOF
 
-# measure NAME COMMAND... : runs once into a fresh output, prints "NAME seconds megabytes exit".
+# measure NAME COMMAND... : runs once, appends "seconds megabytes cpu" to $work/NAME.runs; fails loudly.
 measure() {
   local name="$1" stats="$work/$1.time"
   shift
   local status=0
   /usr/bin/time -v -o "$stats" "$@" >"$work/$name.log" 2>&1 || status=$?
-  local seconds kilobytes cpu
-  seconds="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$stats")"
-  kilobytes="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$stats")"
-  cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$stats")"
-  echo "$name $seconds $((kilobytes / 1024)) $cpu $status"
+  if [ "$status" != 0 ]; then
+    echo "$name failed ($status):" >&2
+    tail -20 "$work/$name.log" >&2
+    exit 1
+  fi
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+    /Maximum resident set size/ { rss = $2 / 1024 }
+    /User time|System time/ { cpu += $2 }
+    END { printf "%.3f %.1f %.2f\n", wall, rss, cpu }' "$stats" >>"$work/$name.runs"
 }
 
-# Warm the page cache for both, then measure each on a fresh output directory.
-cat "$site"/content/*/*.md >/dev/null
-rm -rf "$work/out-govpress" "$work/out-hugo"
-read -r _ gp_seconds gp_mb gp_cpu gp_status < <(measure govpress "$govpress" --quiet build "$site" --out "$work/out-govpress")
-read -r _ hugo_seconds hugo_mb hugo_cpu hugo_status < <(measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo")
-[ "$gp_status" = 0 ] || { echo "govpress build failed ($gp_status):" >&2; tail -20 "$work/govpress.log" >&2; exit 1; }
-[ "$hugo_status" = 0 ] || { echo "hugo failed ($hugo_status):" >&2; tail -20 "$work/hugo.log" >&2; exit 1; }
+# The previous output is removed in the background after a govpress build; wait until it is gone so
+# that one run does not pay for the last one's removal (the wait is reported, not hidden).
+settle() {
+  local parent="$1" name="$2" waited=0
+  while compgen -G "$parent/.$name.*" >/dev/null; do
+    sleep 0.05
+    waited=$((waited + 1))
+  done
+  echo "$waited" >>"$work/settle.runs"
+}
 
-gp_files="$(find "$work/out-govpress" -name '*.html' | wc -l)"
-hugo_files="$(find "$work/out-hugo" -name '*.html' | wc -l)"
-printf '\n%-10s %10s %10s %10s %12s\n' tool "wall (s)" "CPU (s)" "RSS (MB)" "HTML files"
-printf '%-10s %10s %10s %10s %12s\n' govpress "$gp_seconds" "$gp_cpu" "$gp_mb" "$gp_files" hugo "$hugo_seconds" "$hugo_cpu" "$hugo_mb" "$hugo_files"
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column_median() { awk -v c="$2" '{ print $c }' "$work/$1.runs" | median; }
+
+changed_page="$site/content/section-00/page-00000.md"
+edit_one_page() {
+  printf '\n本页于第 %s 次修改。\n' "$1" >>"$changed_page"
+  for stage in 初审 复审 终审; do
+    (cd "$site" && "$govpress" --quiet review sign "$changed_page" --stage "$stage" --reviewer "bench-$stage" --key "$keys/bench-$stage.pem" >/dev/null)
+  done
+}
+
+# Warm the page cache for both.
+cat "$site"/content/*/*.md >/dev/null
+rm -f "$work"/*.runs
+for run in $(seq "$runs"); do
+  log "run $run of $runs"
+  rm -rf "$work/out-govpress" "$work/out-hugo"
+  measure fresh "$govpress" --quiet build "$site" --out "$work/out-govpress"
+  settle "$work" out-govpress
+  measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo"
+  measure unchanged "$govpress" --quiet build "$site" --out "$work/out-govpress"
+  settle "$work" out-govpress
+  edit_one_page "$run"
+  measure one-changed "$govpress" --quiet build "$site" --out "$work/out-govpress"
+  settle "$work" out-govpress
+  measure hugo-rebuild hugo --quiet -s "$hugo_site" -d "$work/out-hugo"
+done
+
+gp_files="$(find "$work/out-govpress" -type f | wc -l)"
+hugo_files="$(find "$work/out-hugo" -type f | wc -l)"
+fresh="$(column_median fresh 1)"
+hugo="$(column_median hugo 1)"
+printf '\n%s pages, %s runs each, medians; govpress wrote %s files, Hugo %s\n' "$pages" "$runs" "$gp_files" "$hugo_files"
+printf '%-26s %9s %9s %9s %12s %12s\n' case "wall (s)" "CPU (s)" "RSS (MB)" "/ hugo" "/ gp fresh"
+for name in fresh unchanged one-changed hugo hugo-rebuild; do
+  wall="$(column_median "$name" 1)"
+  awk -v n="$name" -v w="$wall" -v r="$(column_median "$name" 2)" -v c="$(column_median "$name" 3)" -v h="$hugo" -v f="$fresh" \
+    'BEGIN { printf "%-26s %9.3f %9.2f %9.1f %11.2fx %11.2fx\n", n, w, c, r, w / h, w / f }'
+done
+echo "background removal of the previous output, waited after each govpress run (median, 50 ms steps): $(median <"$work/settle.runs")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times grow with load; CPU times less so)"
-awk -v g="$gp_seconds" -v h="$hugo_seconds" -v gc="$gp_cpu" -v hc="$hugo_cpu" -v gm="$gp_mb" -v hm="$hugo_mb" 'BEGIN {
-  printf "\ngovpress / hugo: wall %.2fx, CPU %.2fx, memory %.2fx\n", g / h, gc / hc, gm / hm
-  printf "govpress / zola (reference 1.65 s, 150 MB): time %.2fx, memory %.2fx (goal <= 0.70x, <= 150 MB)\n", g / 1.65, gm / 150
-}'
+echo "targets: fresh <= 0.45x hugo, RSS <= 150 MB (10,000 pages); rebuilds <= 0.50x govpress fresh"

@@ -1,11 +1,16 @@
 //! A whole site's sign-off from the texts of its roster, its log and its pages: what `govpress check`
 //! reports for article 13, and what any other host (the browser, given the files) can report the same way.
 
+use std::collections::BTreeSet;
+
 use super::log::{signature_holds, Broken, ReviewLog};
-use super::record::Record;
+use super::record::{ChainTip, Record};
 use super::roster::Roster;
-use super::site::{log_diagnostic, page_diagnostic, roster_diagnostic, PageFacts};
+use super::site::{
+    log_diagnostic, page_diagnostic, rollback_diagnostic, roster_diagnostic, uncertified_diagnostic, PageFacts,
+};
 use super::state::PageState;
+use super::trust;
 use crate::config::ReviewSection;
 use crate::diagnostic::{Diagnostic, Text};
 
@@ -24,6 +29,26 @@ pub struct SiteReview {
     pub problems: Vec<Diagnostic>,
     pub roster: Option<Roster>,
     pub stages: Vec<String>,
+    /// The head of the verified log (record count and last hash) the states were read from: what a build
+    /// manifest records so a later rollback of the log shows. `None` when the log could not be trusted.
+    pub log_head: Option<ChainTip>,
+}
+
+/// What the review of a site reads besides its pages. The texts are `None` when the file is missing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReviewInputs<'a> {
+    /// `[review].roster` (`reviewers.toml`).
+    pub roster: Option<&'a str>,
+    /// `[review].log` (`reviews/log.jsonl`).
+    pub log: Option<&'a str>,
+    /// The administrator's certificate of the roster (`reviewers.toml.sig`).
+    pub roster_certificate: Option<&'a str>,
+    /// Fingerprints of the administrator keys CI trusts (`GOVPRESS_TRUST_ROOT`), from outside the
+    /// repository. `None`: the roster is trusted as written.
+    pub trust_root: Option<&'a [String]>,
+    /// The log as the base revision had it (CI: the base commit's), `Some("")` when the base had none.
+    /// The current log must extend it. `None`: the log's end is not anchored.
+    pub base_log: Option<&'a str>,
 }
 
 impl SiteReview {
@@ -40,7 +65,7 @@ impl SiteReview {
         })
     }
 
-    /// Like `evaluate`, with the signature checks (one bool per record) left to the caller, who may
+    /// Like `evaluate`, with the signature checks (one bool per record given) left to the caller, who may
     /// spread them over threads. Each signature is checked once.
     pub fn evaluate_with(
         review: &ReviewSection,
@@ -49,8 +74,22 @@ impl SiteReview {
         pages: &[(&str, &str)],
         check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
     ) -> SiteReview {
+        let inputs = ReviewInputs { roster, log, ..ReviewInputs::default() };
+        SiteReview::evaluate_inputs(review, &inputs, pages, check_signatures)
+    }
+
+    /// The whole review of a site. The log's chain (SM3) is verified record by record, but only the SM2
+    /// signatures that decide the current pages' states are checked (at most pages × stages, plus the
+    /// head, whose signature pins every earlier record through the chain): a build does not pay for every
+    /// signature in history. `govpress review verify` still audits them all.
+    pub fn evaluate_inputs(
+        review: &ReviewSection,
+        inputs: &ReviewInputs<'_>,
+        pages: &[(&str, &str)],
+        check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
+    ) -> SiteReview {
         let stages = review.stages.clone();
-        let roster = match roster.map(|text| Roster::parse(text, &stages)) {
+        let roster = match inputs.roster.map(|text| Roster::parse(text, &stages)) {
             None => None,
             Some(Ok(roster)) => Some(roster),
             Some(Err(error)) => {
@@ -59,31 +98,67 @@ impl SiteReview {
                     format!("the roster {} is invalid", review.roster),
                 );
                 let problems = vec![roster_diagnostic(&review.roster, &error)];
-                return SiteReview { pages: all_invalid(pages, &reason), problems, roster: None, stages };
+                return SiteReview {
+                    pages: all_invalid(pages, &reason),
+                    problems,
+                    roster: None,
+                    stages,
+                    log_head: None,
+                };
             }
         };
+        if let (Some(roots), Some(text)) = (inputs.trust_root, inputs.roster) {
+            let certificate = inputs.roster_certificate;
+            if let Err(why) = trust::verify_certified(roots, certificate, trust::ROSTER, text.as_bytes()) {
+                let reason = Text::new(
+                    format!("审核人员名册 {} 未经单位管理员认证", review.roster),
+                    format!("the roster {} is not certified by the unit administrator", review.roster),
+                );
+                let problems = vec![uncertified_diagnostic(&review.roster, &why)];
+                return SiteReview { pages: all_invalid(pages, &reason), problems, roster, stages, log_head: None };
+            }
+        }
         let empty = Roster::default();
         let roster_ref = roster.as_ref().unwrap_or(&empty);
-        let parsed = ReviewLog::parse(log.unwrap_or_default());
-        let verified = match &parsed {
-            Ok(log) => log.verify_with(roster_ref, |records| check_signatures(records, roster_ref)),
-            Err(broken) => Err(broken.clone()),
-        };
-        let verified = match verified {
-            Ok(verified) => verified,
+        let log = match ReviewLog::parse(inputs.log.unwrap_or_default()) {
+            Ok(log) => log,
             Err(broken) => return SiteReview::broken(review, pages, roster, stages, &broken),
         };
-        let pages = pages
+        if let Err(broken) = log.verify_chain(roster_ref) {
+            return SiteReview::broken(review, pages, roster, stages, &broken);
+        }
+        if let Some(base) = inputs.base_log {
+            let extends = ReviewLog::parse(base).and_then(|base| log.extends(&base));
+            if let Err(broken) = extends {
+                let reason = Text::new(
+                    format!("审核记录档案 {} 没有延续基线档案", review.log),
+                    format!("the review archive {} does not extend its base", review.log),
+                );
+                let problems = vec![rollback_diagnostic(&review.log, &broken)];
+                return SiteReview { pages: all_invalid(pages, &reason), problems, roster, stages, log_head: None };
+            }
+        }
+        // States are read from the chain-checked log first; they stand once their deciding signatures hold.
+        let chained = log.unverified();
+        let pages: Vec<PageReview> = pages
             .iter()
             .filter_map(|(path, text)| {
                 let facts = PageFacts::read(text);
                 (!facts.draft).then(|| {
-                    let state = verified.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
+                    let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
                     PageReview { path: path.to_string(), author: facts.author, state }
                 })
             })
             .collect();
-        SiteReview { pages, problems: Vec::new(), roster, stages }
+        let deciding: BTreeSet<usize> = pages
+            .iter()
+            .flat_map(|page| page.state.deciding_seqs())
+            .filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok())
+            .collect();
+        match log.verify_selected(roster_ref, &deciding, |records| check_signatures(records, roster_ref)) {
+            Ok(_) => SiteReview { pages, problems: Vec::new(), roster, stages, log_head: Some(log.tip()) },
+            Err(broken) => SiteReview::broken_pages(review, pages, roster, stages, &broken),
+        }
     }
 
     fn broken(
@@ -93,16 +168,29 @@ impl SiteReview {
         stages: Vec<String>,
         broken: &Broken,
     ) -> SiteReview {
-        let reason = Text::new(
-            format!("审核记录档案 {} 第 {} 行校验失败", review.log, broken.line),
-            format!("the review archive {} fails at line {}", review.log, broken.line),
-        );
         SiteReview {
-            pages: all_invalid(pages, &reason),
+            pages: all_invalid(pages, &broken_reason(review, broken)),
             problems: vec![log_diagnostic(&review.log, broken)],
             roster,
             stages,
+            log_head: None,
         }
+    }
+
+    /// Like `broken`, for pages already read.
+    fn broken_pages(
+        review: &ReviewSection,
+        pages: Vec<PageReview>,
+        roster: Option<Roster>,
+        stages: Vec<String>,
+        broken: &Broken,
+    ) -> SiteReview {
+        let reason = broken_reason(review, broken);
+        let pages = pages
+            .into_iter()
+            .map(|page| PageReview { state: PageState::Invalid { reason: reason.clone() }, ..page })
+            .collect();
+        SiteReview { pages, problems: vec![log_diagnostic(&review.log, broken)], roster, stages, log_head: None }
     }
 
     /// Article 13 diagnostics: roster and log problems, then one for every page not signed off.
@@ -117,6 +205,13 @@ impl SiteReview {
     pub fn signed_off(&self) -> usize {
         self.pages.iter().filter(|page| page.state.is_signed_off()).count()
     }
+}
+
+fn broken_reason(review: &ReviewSection, broken: &Broken) -> Text {
+    Text::new(
+        format!("审核记录档案 {} 第 {} 行校验失败", review.log, broken.line),
+        format!("the review archive {} fails at line {}", review.log, broken.line),
+    )
 }
 
 fn all_invalid(pages: &[(&str, &str)], reason: &Text) -> Vec<PageReview> {

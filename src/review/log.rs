@@ -84,7 +84,7 @@ impl ReviewLog {
         self.by_path.get(path).map_or(&[], Vec::as_slice)
     }
 
-    /// Verifies the whole chain and every signature, one after another.
+    /// Verifies the whole chain and every signature, one after another (`review verify`: the full audit).
     pub fn verify(&self, roster: &Roster) -> Result<VerifiedLog<'_>, Broken> {
         self.verify_with(roster, |records| records.iter().map(|record| signature_holds(record, roster)).collect())
     }
@@ -96,21 +96,11 @@ impl ReviewLog {
         roster: &Roster,
         check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
     ) -> Result<VerifiedLog<'_>, Broken> {
-        let chain = self.verify_chain(roster);
+        let chain = self.check_chain(roster);
         let checked_until = chain.as_ref().err().map_or(self.records.len(), |(index, _)| *index);
         let signatures = check_signatures(&self.records[..checked_until]);
         if let Some(index) = (0..checked_until).find(|&index| !signatures.get(index).copied().unwrap_or(false)) {
-            let record = &self.records[index];
-            return Err(Broken {
-                line: self.line_of(index),
-                reason: Text::new(
-                    format!("审核人 {} 的签名无效：记录内容被改动，或名册中的公钥已被更换", record.reviewer),
-                    format!(
-                        "The signature of reviewer {} does not verify: the record was altered, or the roster's key was replaced",
-                        record.reviewer
-                    ),
-                ),
-            });
+            return Err(self.bad_signature(index));
         }
         match chain {
             Ok(()) => Ok(VerifiedLog { log: self }),
@@ -118,8 +108,100 @@ impl ReviewLog {
         }
     }
 
+    /// Sequence, chain links, record hashes and each signer's entitlement, for every record: SM3 only,
+    /// no signature. With the head's signature (see `verify_selected`) this pins every earlier record:
+    /// changing one changes its hash, so either the next `prev` no longer matches or the hashes were
+    /// recomputed up to the head, whose signed bytes then changed.
+    pub fn verify_chain(&self, roster: &Roster) -> Result<(), Broken> {
+        self.check_chain(roster).map_err(|(index, reason)| Broken { line: self.line_of(index), reason })
+    }
+
+    /// The chain of every record, the signature of the head and of the records at `indices` (0-based):
+    /// what `check` and `build` verify, the records that decide the current pages' states, not every
+    /// signature in history. `review verify` still audits them all.
+    pub fn verify_selected(
+        &self,
+        roster: &Roster,
+        indices: &std::collections::BTreeSet<usize>,
+        check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
+    ) -> Result<VerifiedLog<'_>, Broken> {
+        self.verify_chain(roster)?;
+        let mut selected: Vec<usize> = indices.iter().copied().filter(|&index| index < self.records.len()).collect();
+        if let Some(head) = self.records.len().checked_sub(1) {
+            if selected.last() != Some(&head) {
+                selected.push(head);
+            }
+        }
+        let records: Vec<Record> = selected.iter().filter_map(|&index| self.records.get(index).cloned()).collect();
+        let signatures = check_signatures(&records);
+        match selected.iter().enumerate().find(|&(position, _)| !signatures.get(position).copied().unwrap_or(false)) {
+            Some((_, &index)) => Err(self.bad_signature(index)),
+            None => Ok(VerifiedLog { log: self }),
+        }
+    }
+
+    /// What `review sign` checks before appending: the whole chain and the head's signature, so it
+    /// never chains on a forged or rewritten tail, and a sequence number that can still grow.
+    pub fn verify_tip(&self, roster: &Roster) -> Result<ChainTip, Broken> {
+        self.verify_selected(roster, &std::collections::BTreeSet::new(), |records| {
+            records.iter().map(|record| signature_holds(record, roster)).collect()
+        })?;
+        let tip = self.tip();
+        tip.next_seq().map_err(|overflow| Broken {
+            line: self.line_of(self.records.len().saturating_sub(1)),
+            reason: Text::new(overflow.to_string(), overflow.to_string()),
+        })?;
+        Ok(tip)
+    }
+
+    /// Whether this log extends `base`, an earlier copy of it (the base commit's log in CI): every record of
+    /// the base is here, unchanged and in place. Anchors the end of the chain, which the chain itself cannot:
+    /// deleting the last records (undoing a `--reject`) or emptying the log leaves a valid chain.
+    pub fn extends(&self, base: &ReviewLog) -> Result<(), Broken> {
+        if let Some(index) = base.records.iter().zip(&self.records).position(|(old, new)| old.hash != new.hash) {
+            return Err(Broken {
+                line: self.line_of(index),
+                reason: Text::new(
+                    format!("第 {} 条记录与基线档案中的不同：已有记录被改写", index + 1),
+                    format!("Record {} differs from the base archive's: a recorded review was rewritten", index + 1),
+                ),
+            });
+        }
+        if self.records.len() < base.records.len() {
+            return Err(Broken {
+                line: self.records.len() + 1,
+                reason: Text::new(
+                    format!(
+                        "档案只有 {} 条记录，基线档案有 {} 条：末尾的记录被删除（签核或退回被撤销）",
+                        self.records.len(),
+                        base.records.len()
+                    ),
+                    format!(
+                        "The archive holds {} records but the base holds {}: the last records were deleted (a sign-off or rejection undone)",
+                        self.records.len(),
+                        base.records.len()
+                    ),
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn bad_signature(&self, index: usize) -> Broken {
+        let reviewer = self.records.get(index).map_or("", |record| record.reviewer.as_str());
+        Broken {
+            line: self.line_of(index),
+            reason: Text::new(
+                format!("审核人 {reviewer} 的签名无效：记录内容被改动，或名册中的公钥已被更换"),
+                format!(
+                    "The signature of reviewer {reviewer} does not verify: the record was altered, or the roster's key was replaced"
+                ),
+            ),
+        }
+    }
+
     /// Sequence, chain links, record hashes and the signer's entitlement; the first failing record.
-    fn verify_chain(&self, roster: &Roster) -> Result<(), (usize, Text)> {
+    fn check_chain(&self, roster: &Roster) -> Result<(), (usize, Text)> {
         let mut prev = GENESIS;
         for (index, record) in self.records.iter().enumerate() {
             let expected_seq = index as u64 + 1;

@@ -11,17 +11,19 @@ pub mod record;
 pub mod roster;
 pub mod site;
 pub mod state;
+pub mod trust;
 
 #[cfg(test)]
 mod tamper_tests;
 
 pub use crypto::{sm3_hex, KeyError, PrivateKey, PublicKeyPem, DISTID};
-pub use evaluate::{PageReview, SiteReview};
+pub use evaluate::{PageReview, ReviewInputs, SiteReview};
 pub use log::{Broken, ReviewLog, VerifiedLog};
-pub use record::{ChainTip, Decision, Draft, PageDigest, Record, GENESIS};
+pub use record::{ChainTip, Decision, Draft, PageDigest, Record, SequenceOverflow, GENESIS};
 pub use roster::{Refusal, Reviewer, Roster, RosterError};
-pub use site::{PageFacts, RULES};
+pub use site::{PageFacts, INTEGRITY_RULES, RULES};
 pub use state::{Approval, PageState};
+pub use trust::{certify, parse_trust_root, verify_certified, Certificate};
 
 /// A page's sign-off, as the suggested API names it.
 pub type SignOff = PageState;

@@ -110,8 +110,18 @@ pub struct ChainTip {
     pub hash: String,
 }
 
+/// The tip's sequence number cannot grow (a forged `seq` near `u64::MAX`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("审核记录档案最后一条记录的序号 {0} 已到上限，拒绝追加：运行 govpress review verify / the last record's sequence number {0} cannot grow; refusing to append")]
+pub struct SequenceOverflow(pub u64);
+
 impl ChainTip {
     pub const GENESIS: ChainTip = ChainTip { seq: 0, hash: String::new() };
+
+    /// The next record's sequence number; an error instead of wrapping past `u64::MAX`.
+    pub fn next_seq(&self) -> Result<u64, SequenceOverflow> {
+        self.seq.checked_add(1).ok_or(SequenceOverflow(self.seq))
+    }
 
     pub fn prev_hash(&self) -> &str {
         if self.seq == 0 {
@@ -124,13 +134,14 @@ impl ChainTip {
 
 impl Record {
     /// Chains a draft after `tip` and signs it. Pages are sorted by path and must be distinct.
-    pub fn sign(draft: Draft, tip: &ChainTip, key: &PrivateKey) -> Record {
+    pub fn sign(draft: Draft, tip: &ChainTip, key: &PrivateKey) -> Result<Record, SequenceOverflow> {
+        let seq = tip.next_seq()?;
         let mut pages = draft.pages;
         pages.sort_by(|left, right| left.path.cmp(&right.path));
         pages.dedup_by(|left, right| left.path == right.path);
         let mut record = Record {
             v: FORMAT_VERSION,
-            seq: tip.seq + 1,
+            seq,
             time: draft.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             stage: draft.stage,
             decision: draft.decision,
@@ -143,7 +154,7 @@ impl Record {
         };
         record.signature = base64::engine::general_purpose::STANDARD.encode(key.sign(&record.signed_bytes()));
         record.hash = record.computed_hash();
-        record
+        Ok(record)
     }
 
     fn canonical(&self, with_signature: bool) -> Vec<u8> {
@@ -262,7 +273,8 @@ mod tests {
     #[test]
     fn canonical_form_sorts_keys_and_omits_signature_and_hash() {
         let record =
-            Record::sign(draft(&[("content/b.md", "b"), ("content/a.md", "a")]), &ChainTip::GENESIS, &test_key(1));
+            Record::sign(draft(&[("content/b.md", "b"), ("content/a.md", "a")]), &ChainTip::GENESIS, &test_key(1))
+                .unwrap();
         let signed = String::from_utf8(record.signed_bytes()).unwrap();
         assert!(
             signed.starts_with(
@@ -276,8 +288,18 @@ mod tests {
     }
 
     #[test]
+    fn a_tip_at_the_largest_sequence_number_is_an_error_not_a_wrap() {
+        let tip = ChainTip { seq: u64::MAX, hash: "ab".repeat(32) };
+        let error = Record::sign(draft(&[("content/a.md", "a")]), &tip, &test_key(1)).unwrap_err();
+        assert_eq!(error, SequenceOverflow(u64::MAX));
+        assert!(error.to_string().contains("上限"), "{error}");
+        let tip = ChainTip { seq: u64::MAX - 1, hash: "ab".repeat(32) };
+        assert_eq!(Record::sign(draft(&[("content/a.md", "a")]), &tip, &test_key(1)).unwrap().seq, u64::MAX);
+    }
+
+    #[test]
     fn stored_lines_round_trip_and_bad_shapes_are_refused() {
-        let record = Record::sign(draft(&[("content/a.md", "a")]), &ChainTip::GENESIS, &test_key(1));
+        let record = Record::sign(draft(&[("content/a.md", "a")]), &ChainTip::GENESIS, &test_key(1)).unwrap();
         let line = record.to_line();
         assert!(!line.contains('\n'));
         assert_eq!(Record::parse_line(&line).unwrap(), record);

@@ -47,7 +47,29 @@ pub const ROSTER_INVALID: RuleInfo = RuleInfo {
     summary_en: "The reviewer roster is invalid",
 };
 
-pub const RULES: &[RuleInfo] = &[UNSIGNED, STALE, REJECTED, LOG_INVALID, ROSTER_INVALID];
+pub const ROSTER_UNCERTIFIED: RuleInfo = RuleInfo {
+    id: "review.roster-uncertified",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "审核人员名册未经单位管理员（信任根）认证，或认证后被修改",
+    summary_en: "The reviewer roster is not certified by the unit administrator (the trust root), or changed since",
+};
+
+pub const LOG_ROLLBACK: RuleInfo = RuleInfo {
+    id: "review.log-rollback",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "审核记录档案没有延续基线档案：记录被删除或改写（如撤销退回）",
+    summary_en:
+        "The review archive does not extend its base: records were deleted or rewritten (e.g. a rejection undone)",
+};
+
+pub const RULES: &[RuleInfo] =
+    &[UNSIGNED, STALE, REJECTED, LOG_INVALID, ROSTER_INVALID, ROSTER_UNCERTIFIED, LOG_ROLLBACK];
+
+/// Rules that say the roster or the archive cannot be trusted: a preview may soften sign-off findings,
+/// never these.
+pub const INTEGRITY_RULES: [&str; 4] = [LOG_INVALID.id, ROSTER_INVALID.id, ROSTER_UNCERTIFIED.id, LOG_ROLLBACK.id];
 
 /// What review needs from a page's front matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +97,40 @@ pub fn roster_diagnostic(file: &str, error: &RosterError) -> Diagnostic {
             Text::new("按 docs/review.md 修正审核人员名册", "Fix the roster as docs/review.md describes"),
         )
         .at(error.position, error.position)
+        .in_file(file)
+}
+
+/// The roster not certified by the trust root, at the roster file.
+pub fn uncertified_diagnostic(file: &str, reason: &Text) -> Diagnostic {
+    ROSTER_UNCERTIFIED
+        .diagnostic(
+            Text::new(
+                format!("审核人员名册未通过信任根校验：{}（第十三条）", reason.zh),
+                format!("The roster fails the trust root: {} (article 13)", reason.en),
+            ),
+            Text::new(
+                "由单位管理员核对名册后运行 govpress review certify-roster --key 管理员私钥.pem，并提交生成的 .sig 文件",
+                "The unit administrator reviews the roster, runs govpress review certify-roster --key ADMIN.pem and commits the .sig file",
+            ),
+        )
+        .in_file(file)
+}
+
+/// The log that does not extend its base (a rollback), at `file:line`.
+pub fn rollback_diagnostic(file: &str, broken: &Broken) -> Diagnostic {
+    let position = crate::diagnostic::Position { line: broken.line, column: 1 };
+    LOG_ROLLBACK
+        .diagnostic(
+            Text::new(
+                format!("审核记录档案第 {} 行：{}（第十三条）", broken.line, broken.reason.zh),
+                format!("The review archive at line {}: {} (article 13)", broken.line, broken.reason.en),
+            ),
+            Text::new(
+                "审核记录只能追加：从基线版本恢复被删除或改写的记录（git checkout <基线> -- 档案文件），再追加新的签核",
+                "Reviews are only appended: restore the deleted or rewritten records from the base (git checkout <base> -- the archive), then sign again",
+            ),
+        )
+        .at(position, position)
         .in_file(file)
 }
 

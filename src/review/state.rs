@@ -86,6 +86,18 @@ impl PageState {
         }
     }
 
+    /// Sequence numbers of the records this state rests on: the approvals that count, the standing
+    /// rejection, the outdated approval. Their signatures are what `check` verifies for the page.
+    pub fn deciding_seqs(&self) -> Vec<u64> {
+        let mut seqs: Vec<u64> = self.approvals().iter().map(|approval| approval.seq).collect();
+        match self {
+            PageState::Rejected { rejection } => seqs.push(rejection.seq),
+            PageState::Stale { outdated, .. } => seqs.push(outdated.seq),
+            _ => {}
+        }
+        seqs
+    }
+
     /// Stages still to sign, in configured order.
     pub fn missing(&self) -> &[String] {
         match self {

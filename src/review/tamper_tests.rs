@@ -53,7 +53,7 @@ fn sign(log: &mut String, reviewer: &str, stage: &str, decision: Decision, pages
         comment: String::new(),
         pages: pages.iter().map(|(path, text)| PageDigest::of(*path, text.as_bytes())).collect(),
     };
-    let record = Record::sign(draft, &parsed.tip(), &test_key(seed_of(reviewer)));
+    let record = Record::sign(draft, &parsed.tip(), &test_key(seed_of(reviewer))).unwrap();
     log.push_str(&record.to_line());
     log.push('\n');
 }
@@ -317,3 +317,6 @@ fn site_diagnostics_name_the_fixing_command() {
     let none = site::page_diagnostic(A.0, &PageState::Unsigned, None, &stages(), None).unwrap();
     assert!(none.help.zh.contains("govpress keygen"), "{}", none.help.zh);
 }
+
+/// Long histories (only deciding signatures are checked by `check`), the log's end, the trust root.
+mod history;

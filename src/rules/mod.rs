@@ -10,8 +10,10 @@ use crate::page::Page;
 
 pub mod compatibility;
 pub mod domain;
+pub mod front_matter;
 pub mod identity;
 pub mod insecure;
+pub mod link_health;
 pub mod links;
 pub mod paths;
 pub mod personal_data;
@@ -64,10 +66,12 @@ pub const PAGE_RULES: &[PageRule] = &[
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     [
         crate::files::RULES,
+        front_matter::RULES,
         domain::RULES,
         identity::RULES,
         reprint::RULES,
         links::RULES,
+        link_health::RULES,
         insecure::RULES,
         subresources::RULES,
         compatibility::RULES,
@@ -77,6 +81,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         crate::audit::RULES,
         paths::RULES,
         crate::review::RULES,
+        crate::static_files::RULES,
     ]
     .into_iter()
     .flatten()

@@ -64,7 +64,8 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     let page = context.page;
     for span in text_spans(page) {
         for finding in find_in(page.source, span) {
-            out.push(page.diagnostic_at(finding.range.clone(), diagnostic(&finding)));
+            let clear = &page.source[finding.range.clone()];
+            out.push(page.diagnostic_at(finding.range.clone(), diagnostic(&finding)).redacting(clear));
         }
     }
 }

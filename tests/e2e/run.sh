@@ -3,7 +3,8 @@
 # (a user process with its own config on a free port), and runs the node tests (node --test) that
 # fetch it and drive headless Chromium against it. Everything listens on 127.0.0.1 only.
 #
-#   tests/e2e/run.sh [--update-screenshot]   (GOVPRESS_BIN to test another binary)
+#   tests/e2e/run.sh [--update-screenshot]   (GOVPRESS_BIN to test another binary,
+#                                             GOVPRESS_E2E_TESTS to run only some test files)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -59,6 +60,8 @@ http {
     root $work/public;
     index index.html;
     error_page 404 /404.html;
+    # Same-origin scripts only, no inline script: the theme must work under it (accessibility.test.js).
+    add_header Content-Security-Policy "script-src 'self'; object-src 'none'; base-uri 'self'" always;
     location / { try_files \$uri \$uri/ =404; }
   }
 }
@@ -76,11 +79,19 @@ export GOVPRESS_E2E_SITE="$work/site"
 export GOVPRESS_E2E_PUBLIC="$work/public"
 export GOVPRESS_E2E_WORK="$work"
 export GOVPRESS_E2E_SCREENSHOT="$work/screenshot-portal.png"
+mkdir -p "$work/screenshots"
+export GOVPRESS_E2E_SCREENSHOT_DIR="$work/screenshots"
 status=0
-(cd "$here" && node --test --test-concurrency=1 ./*.test.js) || status=$?
+# GOVPRESS_E2E_TESTS="accessibility.test.js" runs only some test files.
+(cd "$here" && node --test --test-concurrency=1 ${GOVPRESS_E2E_TESTS:-./*.test.js}) || status=$?
 if [ "$update_screenshot" = 1 ] && [ -f "$work/screenshot-portal.png" ]; then
   mkdir -p "$repo/docs"
   cp "$work/screenshot-portal.png" "$repo/docs/screenshot-portal.png"
   echo "updated docs/screenshot-portal.png"
+fi
+if [ "$update_screenshot" = 1 ]; then
+  for shot in "$work"/screenshots/*.png; do
+    [ -f "$shot" ] && cp "$shot" "$repo/docs/" && echo "updated docs/$(basename "$shot")"
+  done
 fi
 exit "$status"

@@ -200,10 +200,13 @@ fn config_error_json(error: &ConfigError, lang: Lang) -> String {
     let message = match lang {
         Lang::Zh => format!(
             "{CONFIG_FILE} 第 {} 行第 {} 列：配置错误：{}",
-            error.position.line, error.position.column, error.message
+            error.position.line, error.position.column, error.message.zh
         ),
         Lang::En => {
-            format!("{CONFIG_FILE}:{}:{}: config error: {}", error.position.line, error.position.column, error.message)
+            format!(
+                "{CONFIG_FILE}:{}:{}: config error: {}",
+                error.position.line, error.position.column, error.message.en
+            )
         }
     };
     let report = ErrorReport {
@@ -214,7 +217,7 @@ fn config_error_json(error: &ConfigError, lang: Lang) -> String {
             line: error.position.line,
             column: error.position.column,
             message,
-            detail: &error.message,
+            detail: error.message.get(lang),
         },
     };
     serde_json::to_string_pretty(&report).unwrap_or_default()

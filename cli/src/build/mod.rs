@@ -107,7 +107,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let mut written = render_all(&pipeline, options.progress)?;
     tracing::debug!(elapsed = ?started.elapsed(), "pages written");
     written.push(pipeline.not_found()?);
-    written.extend(static_files::copy_static(&pipeline, &site.root.join(STATIC_DIR))?);
+    let copied = static_files::copy_static(&pipeline, &site.root)?;
+    written.extend(copied.written);
     // One leave page per destination found in any file written above.
     let targets: BTreeSet<_> = match leave.mode() {
         LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
@@ -126,6 +127,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         let exists = |path: &str| staging.contains(path);
         diagnostics.extend(links::broken_links(&written, &exists, &base_url, leave.base_path(), &out_label));
     }
+    diagnostics.extend(copied.refused);
+    diagnostics.extend(staging.collisions());
     let diagnostics = checker.apply_overrides(diagnostics);
     result.pages = model.pages.len();
     result.files = staging.file_count();

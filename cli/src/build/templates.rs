@@ -22,8 +22,10 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 7] = [
 ];
 
 /// Theme assets, written under the output root unless the site's `static/` has the same file.
-pub const THEME_ASSETS: [(&str, &[u8]); 4] = [
+pub const THEME_ASSETS: [(&str, &[u8]); 6] = [
     ("assets/govpress.css", include_bytes!("../../../site-template/static/assets/govpress.css")),
+    ("assets/govpress-reading.js", include_bytes!("../../../site-template/static/assets/govpress-reading.js")),
+    ("assets/cursor-large.svg", include_bytes!("../../../site-template/static/assets/cursor-large.svg")),
     ("govpress-leave.js", include_bytes!("../../../site-template/static/govpress-leave.js")),
     (
         "assets/marks/party-government.svg",

@@ -1,53 +1,111 @@
-//! Atomic output: everything is written into a sibling temporary directory (`.public.tmp-XXXX`
-//! beside the output), digested with SM3 as it is written, and swapped into place by rename only
-//! when the whole build passed. A failed build drops the temporary directory and leaves the previous
-//! output exactly as it was.
+//! Atomic, incremental output: everything is written into a sibling temporary directory
+//! (`.public.tmp-XXXX` beside the output), digested with SM3 as it is written, and swapped into place
+//! in one atomic exchange only when the whole build passed. A failed build drops the temporary
+//! directory and leaves the previous output exactly as it was.
+//!
+//! Incremental: a file whose bytes did not change is hard-linked from the previous output instead of
+//! written again. The previous output is deployed and may have been tampered with, and its manifest
+//! is unsigned, so nothing is reused on the manifest's word: the linked file is read back through the
+//! staging directory (private to this build) and its bytes compared with the new bytes; any
+//! difference, any file that is not a plain file of ours, and it is written afresh. Once compared,
+//! the inode can only change by a write to it, which is tampering with the new output itself, caught
+//! by `govpress verify` exactly as it would be after a full write.
+
+mod claims;
+mod swap;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context};
 use govpress::audit::manifest::{sm3_hex, Manifest, MANIFEST_FILE};
+use govpress::Diagnostic;
+
+use claims::Claims;
+pub use claims::Owner;
 
 pub struct Staging {
     out: PathBuf,
     directory: tempfile::TempDir,
-    digests: Mutex<BTreeMap<String, String>>,
+    _lock: swap::StagingLock,
+    /// The previous output, when there is one govpress wrote: files are reused from it.
+    previous: Option<PathBuf>,
+    claims: Mutex<Claims>,
+    reused: AtomicUsize,
 }
 
 impl Staging {
     /// Prepares a temporary directory beside `out`; refuses to replace a directory govpress did not write.
     pub fn new(out: &Path) -> anyhow::Result<Staging> {
-        check_replaceable(out)?;
+        let previous = check_replaceable(out)?.then(|| out.to_path_buf());
         let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
         let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
+        swap::sweep_leftovers(parent, &name);
         let directory =
             tempfile::Builder::new().prefix(&format!(".{name}.tmp-")).tempdir_in(parent).with_context(|| {
                 format!("无法在 {} 创建临时目录 / cannot create a temporary directory", parent.display())
             })?;
-        Ok(Staging { out: out.to_path_buf(), directory, digests: Mutex::new(BTreeMap::new()) })
+        let lock = swap::StagingLock::acquire(directory.path());
+        Ok(Staging {
+            out: out.to_path_buf(),
+            directory,
+            _lock: lock,
+            previous,
+            claims: Mutex::new(Claims::default()),
+            reused: AtomicUsize::new(0),
+        })
     }
 
-    /// Writes one output file (`/`-separated path relative to the output root) and records its digest.
+    /// Writes one generated output file (`/`-separated path relative to the output root) and records its digest.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write_as(relative, bytes, Owner::Generated)
+    }
+
+    /// Writes one output file for `owner`. A path another owner holds is not written: the collision
+    /// becomes a diagnostic (see [`Staging::collisions`]) and the build fails before anything is published.
+    pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<()> {
         let path = self.path_of(relative)?;
+        if !self.lock_claims()?.take(relative, owner) {
+            return Ok(());
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, bytes)) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        } else {
+            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        }
         let digest = sm3_hex(bytes);
-        self.digests.lock().map_err(|_| anyhow::anyhow!("digest table poisoned"))?.insert(relative.to_string(), digest);
+        self.lock_claims()?.set_digest(relative, digest);
         Ok(())
     }
 
+    /// Reserves an output path for `owner` before its content is ready (a static HTML file, which goes
+    /// through the HTML pass and is then written with [`Staging::write`]). False when it is taken.
+    pub fn claim(&self, relative: &str, owner: Owner) -> anyhow::Result<bool> {
+        self.path_of(relative)?;
+        Ok(self.lock_claims()?.reserve(relative, owner))
+    }
+
     pub fn contains(&self, relative: &str) -> bool {
-        self.digests.lock().is_ok_and(|digests| digests.contains_key(relative))
+        self.claims.lock().is_ok_and(|claims| claims.contains(relative))
     }
 
     pub fn file_count(&self) -> usize {
-        self.digests.lock().map_or(0, |digests| digests.len())
+        self.claims.lock().map_or(0, |claims| claims.written())
+    }
+
+    /// Output paths two sources wanted (`output.collision`); the build must fail on any.
+    pub fn collisions(&self) -> Vec<Diagnostic> {
+        self.claims.lock().map_or_else(|_| Vec::new(), |claims| claims.collisions().to_vec())
+    }
+
+    fn lock_claims(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Claims>> {
+        self.claims.lock().map_err(|_| anyhow::anyhow!("output claims poisoned"))
     }
 
     fn path_of(&self, relative: &str) -> anyhow::Result<PathBuf> {
@@ -59,58 +117,114 @@ impl Staging {
         Ok(self.directory.path().join(path))
     }
 
-    /// Writes the manifest and swaps the new output into place.
+    /// Writes the manifest and swaps the new output into place; the previous one is removed in the background.
     pub fn commit(self) -> anyhow::Result<()> {
+        let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
+        if let Some(collision) = claims.collisions().first() {
+            bail!("{}", collision.message.get(govpress::Lang::Zh));
+        }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = self.digests.into_inner().map_err(|_| anyhow::anyhow!("digest table poisoned"))?;
-        let staged = self.directory.keep();
+        manifest.files = claims.into_digests();
+        let staged = self.directory.path().to_path_buf();
         std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
             .with_context(|| format!("无法写入 {}", staged.join(MANIFEST_FILE).display()))?;
-        swap_into_place(&staged, &self.out).inspect_err(|_| {
+        publishable(&staged)?;
+        // From here the directory is ours to remove: on success it is the output, on failure `swap` cleans up.
+        let staged = self.directory.keep();
+        let previous = swap::swap_into_place(&staged, &self.out).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&staged);
-        })
+        })?;
+        tracing::debug!(
+            reused = self.reused.load(Ordering::Relaxed),
+            files = manifest.files.len(),
+            "files reused from the previous output"
+        );
+        if let Some(previous) = previous {
+            let lock = std::fs::File::open(&previous).ok();
+            swap::remove_in_background(previous, lock);
+        }
+        Ok(())
     }
 }
 
-/// Replaces `out` by `staged`: the previous output is moved aside first and removed only once the new
-/// one is in place; if the second rename fails the previous output is put back.
-fn swap_into_place(staged: &Path, out: &Path) -> anyhow::Result<()> {
-    if !out.exists() {
-        return std::fs::rename(staged, out).with_context(|| format!("无法把输出移到 {}", out.display()));
-    }
-    let previous = staged.with_file_name(
-        staged
-            .file_name()
-            .map_or_else(|| ".public.old".into(), |name| name.to_string_lossy().replace(".tmp-", ".old-")),
-    );
-    std::fs::rename(out, &previous).with_context(|| format!("无法移开旧的输出 {}", out.display()))?;
-    if let Err(error) = std::fs::rename(staged, out) {
-        let _ = std::fs::rename(&previous, out);
-        return Err(error).with_context(|| format!("无法把输出移到 {}", out.display()));
-    }
-    if let Err(error) = std::fs::remove_dir_all(&previous) {
-        tracing::warn!(path = %previous.display(), %error, "could not remove the previous output");
+/// The staging directory is private (0700) while the build writes, so nobody can slip a file in;
+/// the published root gets the usual 0755 so that the web server can read it.
+fn publishable(staged: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staged, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("无法设置 {} 的权限", staged.display()))?;
     }
     Ok(())
 }
 
-/// An existing output may be replaced only when it is empty or was written by govpress (has a manifest).
-fn check_replaceable(out: &Path) -> anyhow::Result<()> {
+/// Hard-links `old` to `staged` when it holds exactly `bytes`, checked on the linked inode itself.
+#[cfg(unix)]
+fn reuse(old: &Path, staged: &Path, bytes: &[u8]) -> bool {
+    // Cheap refusals first: most changed files change length.
+    let Ok(metadata) = std::fs::symlink_metadata(old) else { return false };
+    if !metadata.file_type().is_file() || metadata.len() != bytes.len() as u64 {
+        return false;
+    }
+    // `link` does not follow a symlink at `old`; one there becomes a symlink in staging, refused below.
+    if std::fs::hard_link(old, staged).is_err() {
+        return false;
+    }
+    if same_bytes_and_ours(staged, bytes).unwrap_or(false) {
+        return true;
+    }
+    let _ = std::fs::remove_file(staged);
+    false
+}
+
+#[cfg(not(unix))]
+fn reuse(_old: &Path, _staged: &Path, _bytes: &[u8]) -> bool {
+    false
+}
+
+/// The staged link is a plain file owned by this user, writable by nobody else, with no other name
+/// than the previous output's and ours, and holds exactly `bytes`.
+#[cfg(unix)]
+fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let owner = staged.parent().map(std::fs::metadata).transpose()?.map(|metadata| metadata.uid());
+    let mut file =
+        std::fs::OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32).open(staged)?;
+    let metadata = file.metadata()?;
+    let plain = metadata.file_type().is_file()
+        && metadata.nlink() == 2
+        && Some(metadata.uid()) == owner
+        && metadata.mode() & 0o7022 == 0
+        && metadata.len() == bytes.len() as u64;
+    if !plain {
+        return Ok(false);
+    }
+    let mut found = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut found)?;
+    Ok(found == bytes)
+}
+
+/// An existing output may be replaced only when it is empty or was written by govpress (has a
+/// manifest). True when it has one, so its files may be reused.
+fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
     if !out.exists() {
-        return Ok(());
+        return Ok(false);
     }
     if !out.is_dir() {
         bail!("{} 已存在且不是目录 / exists and is not a directory", out.display());
     }
     let empty = std::fs::read_dir(out).with_context(|| format!("无法读取 {}", out.display()))?.next().is_none();
-    if !empty && !out.join(MANIFEST_FILE).is_file() {
+    let ours = out.join(MANIFEST_FILE).is_file();
+    if !empty && !ours {
         bail!(
             "{} 不是 govpress 的构建输出（没有 {MANIFEST_FILE}），为防误删拒绝覆盖；请换一个 --out 目录 / \
              is not a govpress output (no {MANIFEST_FILE}); refusing to replace it, choose another --out",
             out.display()
         );
     }
-    Ok(())
+    Ok(ours)
 }
 
 /// SM3 digests of every file under `root` (except the manifest), keyed by `/`-separated relative path.

@@ -149,7 +149,7 @@ fn sign_samples(dir: &Path, reviewers: &[DemoReviewer], now: DateTime<FixedOffse
             comment: reviewer.comment.to_string(),
             pages: pages.clone(),
         };
-        let record = Record::sign(draft, &tip, &reviewer.key);
+        let record = Record::sign(draft, &tip, &reviewer.key)?;
         tip = ChainTip { seq: record.seq, hash: record.hash.clone() };
         log.push_str(&record.to_line());
         log.push('\n');

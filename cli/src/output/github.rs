@@ -8,6 +8,7 @@ use govpress::{Lang, Report, Severity};
 use super::{article_text, counts_text, Sources};
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
+    let redactor = report.redactor();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let command = match diagnostic.severity {
@@ -25,6 +26,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
             Lang::En => "Help: ",
         };
         let message = format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang));
+        let message = redactor.apply(&message);
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={end_line},endColumn={end_column},title={}::{}",

@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use govpress::source::LineIndex;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
+use govpress::redaction::{self, Redactor};
+use govpress::source::LineIndex;
 use govpress::{Diagnostic, Lang, Position, Report, Severity};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -33,41 +34,90 @@ const COLOURED: Palette = Palette {
 const PLAIN: Palette = Palette { error: "", warning: "", emphasis: "", gutter: "", help: "", reset: "" };
 
 const TAB_WIDTH: usize = 4;
-/// 第二十二条: personal information.
-const PERSONAL_DATA_ARTICLE: u8 = 22;
 /// Lines wider than this (in terminal columns) are cut around the span.
 const MAX_LINE_WIDTH: usize = 100;
 /// How much of a cut line to keep before the span.
 const CONTEXT_WIDTH: usize = 24;
+/// At most this many characters are quoted, however narrow (zero-width characters take no columns).
+const MAX_QUOTED_CHARS: usize = 4 * MAX_LINE_WIDTH;
 
-/// A file as the snippets quote it: its text, line index, and the spans never to quote in clear.
-struct Quoted<'a> {
-    text: &'a str,
-    index: LineIndex,
-    /// 第二十二条 spans: personal data that a quote in a CI log would publish again.
-    sensitive: Vec<(Position, Position)>,
+/// One source line as the snippets quote it, laid out once for all the diagnostics on it: each
+/// character as shown (personal data already masked) with its terminal width, and the running widths.
+struct QuotedLine {
+    cells: Vec<(char, usize)>,
+    /// `widths[i]` is the width of the first `i` cells.
+    widths: Vec<usize>,
+}
+
+impl QuotedLine {
+    /// Lays out `line`, masking the redacted spans that start on it (their first three and last four
+    /// letters or digits stay, as in the messages).
+    fn new(line: &str, line_number: usize, redacted: &[(Position, Position)]) -> QuotedLine {
+        let mut cells: Vec<(char, usize)> = Vec::with_capacity(line.len());
+        let mut widths = Vec::with_capacity(line.len() + 1);
+        let mut line_width = 0;
+        widths.push(0);
+        for character in line.chars() {
+            let width = match character {
+                '\t' => TAB_WIDTH - line_width % TAB_WIDTH,
+                control if control.is_control() => 0,
+                other => other.width().unwrap_or(0),
+            };
+            line_width += width;
+            cells.push((character, width));
+            widths.push(line_width);
+        }
+        for (from, to) in redacted.iter().filter(|(from, _)| from.line == line_number) {
+            let first = (from.column.max(1) - 1).min(cells.len());
+            let last =
+                if to.line == from.line { (to.column.max(1) - 1).clamp(first, cells.len()) } else { cells.len() };
+            let span = &mut cells[first..last];
+            let mut characters: Vec<char> = span.iter().map(|cell| cell.0).collect();
+            redaction::mask_chars(&mut characters);
+            for (cell, character) in span.iter_mut().zip(characters) {
+                cell.0 = character;
+            }
+        }
+        QuotedLine { cells, widths }
+    }
+
+    fn width(&self, range: std::ops::Range<usize>) -> usize {
+        self.widths[range.end] - self.widths[range.start]
+    }
 }
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang, colour: bool) -> String {
     let palette = if colour { &COLOURED } else { &PLAIN };
-    // Only the files that have something to show.
-    let mut quoted: BTreeMap<&str, Quoted<'_>> = BTreeMap::new();
-    for diagnostic in &report.diagnostics {
-        let file = diagnostic.file.as_str();
-        if !quoted.contains_key(file) {
-            let Some(text) = sources.text(file) else { continue };
-            quoted.insert(file, Quoted { text, index: LineIndex::new(text), sensitive: Vec::new() });
-        }
-        if diagnostic.article == PERSONAL_DATA_ARTICLE {
-            if let Some(file) = quoted.get_mut(file) {
-                file.sensitive.push((diagnostic.start, diagnostic.end));
-            }
-        }
+    let redactor = report.redactor();
+    // Redacted spans by file: a quote of any line never shows them in clear, whoever's diagnostic quotes it.
+    let mut redacted: HashMap<&str, Vec<(Position, Position)>> = HashMap::new();
+    for diagnostic in report.diagnostics.iter().filter(|diagnostic| diagnostic.redacted.is_some()) {
+        redacted.entry(diagnostic.file.as_str()).or_default().push((diagnostic.start, diagnostic.end));
     }
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    // Diagnostics come sorted by file and position, so those on one line follow each other: each line
+    // is laid out once, not once per diagnostic (a long line with many findings stays linear).
+    let mut current: Option<(&str, usize, QuotedLine)> = None;
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        let source = quoted.get(diagnostic.file.as_str());
-        render_diagnostic(&mut out, diagnostic, sources.path(&diagnostic.file), source, lang, palette);
+        let file = diagnostic.file.as_str();
+        let line_number = diagnostic.start.line;
+        let quoted = match sources.text(file) {
+            Some(text) if line_number >= 1 => {
+                let stale = current.as_ref().is_none_or(|(known, line, _)| (*known, *line) != (file, line_number));
+                if stale {
+                    let index = indexes.entry(file).or_insert_with(|| LineIndex::new(text));
+                    let line = (line_number <= index.line_count()).then(|| {
+                        let spans = redacted.get(file).map_or(&[][..], Vec::as_slice);
+                        QuotedLine::new(index.line_text(text, line_number), line_number, spans)
+                    });
+                    current = line.map(|line| (file, line_number, line));
+                }
+                current.as_ref().map(|(_, _, line)| line)
+            }
+            _ => None,
+        };
+        render_diagnostic(&mut out, diagnostic, sources.path(file), quoted, &redactor, lang, palette);
         out.push('\n');
     }
     out.push_str(&summary(report, lang, palette));
@@ -78,7 +128,8 @@ fn render_diagnostic(
     out: &mut String,
     diagnostic: &Diagnostic,
     path: &str,
-    source: Option<&Quoted<'_>>,
+    line: Option<&QuotedLine>,
+    redactor: &Redactor,
     lang: Lang,
     palette: &Palette,
 ) {
@@ -98,10 +149,10 @@ fn render_diagnostic(
         "{severity_style}{}[{}]{reset}{emphasis}{colon}{}{reset}",
         severity_word(diagnostic.severity, lang),
         diagnostic.rule,
-        diagnostic.message.get(lang)
+        redactor.apply(diagnostic.message.get(lang))
     );
     let _ = writeln!(out, "{pad}{gutter}-->{reset} {}:{}:{}", path, diagnostic.start.line, diagnostic.start.column);
-    if let Some((line_text, underline)) = source.and_then(|source| snippet(diagnostic, source)) {
+    if let Some((line_text, underline)) = line.and_then(|line| snippet(diagnostic, line)) {
         let _ = writeln!(out, "{pad} {gutter}|{reset}");
         let _ = writeln!(out, "{gutter}{line_number} |{reset} {line_text}");
         let _ = writeln!(out, "{pad} {gutter}|{reset} {severity_style}{underline}{reset}");
@@ -124,41 +175,29 @@ fn render_diagnostic(
             Lang::Zh => ("链接", "状态", "（空）"),
             Lang::En => ("link", "status", "(empty)"),
         };
-        let shown = if url.trim().is_empty() { empty } else { url.as_str() };
+        let shown = if url.trim().is_empty() { empty.into() } else { redactor.apply(url) };
         let _ = write!(out, "{pad} {gutter}={reset} {label}{colon}{shown}");
         if let Some(final_url) = diagnostic.extra.final_url.as_deref().filter(|final_url| *final_url != url) {
-            let _ = write!(out, " → {final_url}");
+            let _ = write!(out, " → {}", redactor.apply(final_url));
         }
         if let Some(code) = diagnostic.extra.status {
             let _ = write!(out, "（{status} {code}）");
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "{pad} {gutter}={reset} {help}{help_word}{reset}{colon}{}", diagnostic.help.get(lang));
+    let _ = writeln!(
+        out,
+        "{pad} {gutter}={reset} {help}{help_word}{reset}{colon}{}",
+        redactor.apply(diagnostic.help.get(lang))
+    );
 }
 
 /// The source line (tabs expanded) and the marker line under the span; `None` when the position is
-/// outside the text (for example a file that could not be read). A long line (a Chinese paragraph is often
-/// one line) is cut to a window around the span, with `…` where text was left out.
-fn snippet(diagnostic: &Diagnostic, source: &Quoted<'_>) -> Option<(String, String)> {
-    let Quoted { text, index, sensitive } = source;
+/// outside the line. A long line (a Chinese paragraph is often one line) is cut to a window around the
+/// span, with `…` where text was left out. Costs the window, not the line.
+fn snippet(diagnostic: &Diagnostic, line: &QuotedLine) -> Option<(String, String)> {
     let start = diagnostic.start;
-    if start.line == 0 || start.line > index.line_count() {
-        return None;
-    }
-    let line = index.line_text(text, start.line);
-    // Each character as shown and its terminal width.
-    let mut cells: Vec<(char, usize)> = Vec::with_capacity(line.len());
-    let mut line_width = 0;
-    for character in line.chars() {
-        let width = match character {
-            '\t' => TAB_WIDTH - line_width % TAB_WIDTH,
-            control if control.is_control() => 0,
-            other => other.width().unwrap_or(0),
-        };
-        line_width += width;
-        cells.push((character, width));
-    }
+    let cells = &line.cells;
     if start.column == 0 || start.column > cells.len() + 1 {
         return None;
     }
@@ -170,22 +209,15 @@ fn snippet(diagnostic: &Diagnostic, source: &Quoted<'_>) -> Option<(String, Stri
     } else {
         span_start
     };
-    let width_of = |range: std::ops::Range<usize>| cells[range].iter().map(|cell| cell.1).sum::<usize>();
     let (mut from, mut to) = (0, cells.len());
-    if line_width > MAX_LINE_WIDTH {
-        from = span_start;
-        while from > 0 && width_of(from - 1..span_start) <= CONTEXT_WIDTH {
-            from -= 1;
-        }
-        to = from;
-        while to < cells.len() && width_of(from..to + 1) <= MAX_LINE_WIDTH {
-            to += 1;
-        }
-    }
-    for (from, to) in sensitive.iter().filter(|(from, _)| from.line == start.line) {
-        let first = (from.column.max(1) - 1).min(cells.len());
-        let last = if to.line == from.line { (to.column.max(1) - 1).clamp(first, cells.len()) } else { cells.len() };
-        mask_span(&mut cells[first..last]);
+    if line.width(0..cells.len()) > MAX_LINE_WIDTH || cells.len() > MAX_QUOTED_CHARS {
+        // The widest context before the span that fits, then as much after it as the line allows.
+        let context_floor = line.widths[span_start].saturating_sub(CONTEXT_WIDTH);
+        from = line.widths[..=span_start].partition_point(|&width| width < context_floor);
+        from = from.max(span_start.saturating_sub(MAX_QUOTED_CHARS / 4));
+        let limit = line.widths[from] + MAX_LINE_WIDTH;
+        to = from + line.widths[from..].partition_point(|&width| width <= limit) - 1;
+        to = to.min(from + MAX_QUOTED_CHARS);
     }
     let (prefix, suffix) = (if from > 0 { "…" } else { "" }, if to < cells.len() { "…" } else { "" });
     let mut shown = String::from(prefix);
@@ -208,18 +240,6 @@ fn snippet(diagnostic: &Diagnostic, source: &Quoted<'_>) -> Option<(String, Stri
         marker.push('^');
     }
     Some((shown, marker.trim_end().to_string()))
-}
-
-/// Keeps the first three and last four letters or digits of personal data (as the messages do), masks the rest.
-fn mask_span(cells: &mut [(char, usize)]) {
-    let alphanumeric = cells.iter().filter(|(character, _)| character.is_ascii_alphanumeric()).count();
-    for (seen, (character, _)) in
-        cells.iter_mut().filter(|(character, _)| character.is_ascii_alphanumeric()).enumerate()
-    {
-        if seen >= 3 && seen + 4 < alphanumeric {
-            *character = '*';
-        }
-    }
 }
 
 fn summary(report: &Report, lang: Lang, palette: &Palette) -> String {
@@ -260,10 +280,13 @@ mod tests {
         .in_file("content/a.md")
     }
 
+    fn quoted(text: &str, line: usize, redacted: &[(Position, Position)]) -> QuotedLine {
+        QuotedLine::new(LineIndex::new(text).line_text(text, line), line, redacted)
+    }
+
     fn snippet_of(text: &str, start: (usize, usize), end: (usize, usize)) -> Option<(String, String)> {
         let diagnostic = diagnostic(start, end);
-        let sensitive = vec![(diagnostic.start, diagnostic.end)];
-        snippet(&diagnostic, &Quoted { text, index: LineIndex::new(text), sensitive })
+        snippet(&diagnostic, &quoted(text, start.0, &[(diagnostic.start, diagnostic.end)]))
     }
 
     #[test]
@@ -283,8 +306,8 @@ mod tests {
         assert_eq!(marker.trim_start().len(), 13, "the span keeps its width");
         let mut other = diagnostic((1, 6), (1, 19));
         other.article = 16;
-        let (line, _) = snippet(&other, &Quoted { text, index: LineIndex::new(text), sensitive: Vec::new() }).unwrap();
-        assert!(line.contains("138 1234 5678"), "other articles quote the text as it is");
+        let (line, _) = snippet(&other, &quoted(text, 1, &[])).unwrap();
+        assert!(line.contains("138 1234 5678"), "text nobody redacts is quoted as it is");
     }
 
     #[test]
@@ -298,7 +321,6 @@ mod tests {
         assert_eq!(marker, "   ^", "a caret just past the end of the line");
         let (_, marker) = snippet_of("abc\ndef\n", (1, 2), (2, 2)).unwrap();
         assert_eq!(marker, " ^^", "a multi-line span underlines to the end of its first line");
-        assert!(snippet_of("abc\n", (9, 1), (9, 1)).is_none());
         assert!(snippet_of("abc\n", (1, 9), (1, 9)).is_none());
     }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use govpress::redaction::Redactor;
 use govpress::{Diagnostic, Lang, Report, Severity};
 
 use super::{article_text, severity_word, Sources};
@@ -35,6 +36,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: boo
     let total_tests: usize = files.values().map(|cases| cases.len().max(1)).sum();
     let total_failures: usize = files.values().flatten().filter(|case| fails(case)).count();
 
+    let redactor = report.redactor();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -57,7 +59,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: boo
             let _ = writeln!(out, "    <testcase name=\"{name}\" classname=\"{}\" file=\"{0}\"/>", escape(file));
         }
         for case in cases {
-            render_case(&mut out, file, case, fails(case), lang);
+            render_case(&mut out, file, case, fails(case), &redactor, lang);
         }
         out.push_str("  </testsuite>\n");
     }
@@ -65,7 +67,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: boo
     out
 }
 
-fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, lang: Lang) {
+fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, redactor: &Redactor, lang: Lang) {
     let first = case.diagnostics[0];
     let _ = writeln!(
         out,
@@ -96,12 +98,12 @@ fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, lang:
         let _ = writeln!(
             out,
             "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-            escape(first.message.get(lang)),
+            escape(&redactor.apply(first.message.get(lang))),
             first.severity.as_str(),
-            escape_content(&body)
+            escape_content(&redactor.apply(&body))
         );
     } else {
-        let _ = writeln!(out, "      <system-out>{}</system-out>", escape_content(&body));
+        let _ = writeln!(out, "      <system-out>{}</system-out>", escape_content(&redactor.apply(&body)));
     }
     out.push_str("    </testcase>\n");
 }

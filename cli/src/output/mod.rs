@@ -218,6 +218,46 @@ mod tests {
     }
 
     #[test]
+    fn no_format_shows_redacted_personal_data() {
+        use govpress::{Diagnostic, Position, Severity, Text};
+        let number = "13812345678";
+        let text = format!("“必须下载某某 App 并致电 {number}”办理\n");
+        let at = |column| Position { line: 1, column };
+        let personal = Diagnostic::new(
+            "personal-data.mobile",
+            22,
+            Severity::Error,
+            Text::new("手机号 138****5678", "mobile 138****5678"),
+            Text::new("脱敏", "mask it"),
+        )
+        .at(at(17), at(28))
+        .in_file("content/a.md")
+        .redacting(number);
+        // Another rule quoting the same words, number and all, in its message, help and link.
+        let quoting = Diagnostic::new(
+            "compatibility.platform",
+            11,
+            Severity::Warning,
+            Text::new(format!("“必须下载某某 App 并致电 {number}”"), format!("\"… call {number}\"")),
+            Text::new(format!("改写 {number}"), format!("rewrite {number}")),
+        )
+        .at(at(1), at(30))
+        .in_file("content/a.md")
+        .with_url(format!("tel:{number}"));
+        let report = Report::new(1, vec![personal, quoting]);
+        let mut sources = Sources::new();
+        sources.insert("content/a.md", Some(text), Path::new("content/a.md"));
+        for format in Format::value_variants() {
+            for lang in [Lang::Zh, Lang::En] {
+                let options = RenderOptions { lang, colour: false, deny_warnings: false };
+                let shown = render(&report, *format, &sources, options);
+                assert!(!shown.contains(number), "{format:?} shows {number}:\n{shown}");
+                assert!(shown.contains("138****5678"), "{format:?} keeps the masked form:\n{shown}");
+            }
+        }
+    }
+
+    #[test]
     fn counts_read_naturally() {
         let report = Report::default();
         assert_eq!(counts_text(&report, Lang::Zh), "0 个错误，0 个警告");

@@ -1,8 +1,10 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it: one run, every rule in `tool.driver.rules`, results with
 //! `%SRCROOT%`-relative locations. Columns count Unicode code points, as govpress's do.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use govpress::redaction::Redactor;
 use govpress::rules::{all_rules, RuleInfo};
 use govpress::{Diagnostic, Lang, Report, Severity};
 use serde::Serialize;
@@ -82,11 +84,11 @@ struct Region {
 #[derive(Serialize)]
 struct ResultProperties<'a> {
     article: u8,
-    help: &'a str,
+    help: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
+    url: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    final_url: Option<&'a str>,
+    final_url: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
 }
@@ -94,10 +96,11 @@ struct ResultProperties<'a> {
 pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
     let rules = all_rules();
     let rule_indexes: HashMap<&str, usize> = rules.iter().enumerate().map(|(index, rule)| (rule.id, index)).collect();
+    let redactor = report.redactor();
     let results = report
         .diagnostics
         .iter()
-        .map(|diagnostic| result(diagnostic, sources.path(&diagnostic.file), &rule_indexes, lang))
+        .map(|diagnostic| result(diagnostic, sources.path(&diagnostic.file), &rule_indexes, &redactor, lang))
         .collect();
     let mut driver = json!({
         "name": "govpress",
@@ -184,6 +187,7 @@ fn result<'a>(
     diagnostic: &'a Diagnostic,
     path: &str,
     rule_indexes: &HashMap<&str, usize>,
+    redactor: &Redactor,
     lang: Lang,
 ) -> SarifResult<'a> {
     let start = diagnostic.start;
@@ -203,7 +207,9 @@ fn result<'a>(
         rule_index: rule_indexes.get(diagnostic.rule).copied(),
         level: level(diagnostic.severity),
         message: Message {
-            text: format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)),
+            text: redactor
+                .apply(&format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)))
+                .into_owned(),
         },
         locations: [Location {
             physical_location: PhysicalLocation {
@@ -218,9 +224,9 @@ fn result<'a>(
         }],
         properties: ResultProperties {
             article: diagnostic.article,
-            help: diagnostic.help.get(lang),
-            url: diagnostic.extra.url.as_deref(),
-            final_url: diagnostic.extra.final_url.as_deref(),
+            help: redactor.apply(diagnostic.help.get(lang)),
+            url: redactor.apply_option(diagnostic.extra.url.as_deref()),
+            final_url: redactor.apply_option(diagnostic.extra.final_url.as_deref()),
             status: diagnostic.extra.status,
         },
     }

@@ -6,7 +6,6 @@
 //! by hand with true loop detection, and a deadline for the whole run. It knows URLs, not sites:
 //! the CLI collects links and turns outcomes into diagnostics.
 
-pub mod abnormal;
 pub mod cache;
 pub mod client;
 pub mod engine;
@@ -17,7 +16,6 @@ pub mod settings;
 #[cfg(feature = "fault-server")]
 pub mod fault_server;
 
-pub use abnormal::Abnormality;
 pub use engine::{check_all, check_blocking, EngineError, Job, OnDone};
 pub use outcome::{ContentClass, Failure, Outcome, RateLimitEnd, Verdict};
 pub use settings::{HostLimits, Settings};

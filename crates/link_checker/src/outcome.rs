@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use govpress::Text;
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// The result of checking one URL (without its fragment).
@@ -69,44 +68,20 @@ pub enum Failure {
     Other(String),
 }
 
-/// What kind of thing a response is, from its headers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContentClass {
-    Page,
-    /// Served to be saved: `Content-Disposition: attachment`, executables, archives, octet streams.
-    Download,
-    /// Documents, images, media, text: linked resources.
-    Resource,
-    Unknown,
-}
+/// What kind of thing a response is: decided in the core, which judges abnormal links.
+pub use govpress::rules::link_health::ContentClass;
+use govpress::rules::link_health::Landing;
 
-impl ContentClass {
-    pub fn from_headers(content_type: Option<&str>, disposition: Option<&str>) -> ContentClass {
-        if disposition.is_some_and(|value| value.trim().to_ascii_lowercase().starts_with("attachment")) {
-            return ContentClass::Download;
-        }
-        let Some(content_type) = content_type else { return ContentClass::Unknown };
-        let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        match mime.as_str() {
-            "" => ContentClass::Unknown,
-            "text/html" | "application/xhtml+xml" => ContentClass::Page,
-            "application/octet-stream"
-            | "application/x-msdownload"
-            | "application/x-msdos-program"
-            | "application/vnd.microsoft.portable-executable"
-            | "application/x-executable"
-            | "application/x-sh"
-            | "application/zip"
-            | "application/x-zip-compressed"
-            | "application/vnd.rar"
-            | "application/x-rar-compressed"
-            | "application/x-7z-compressed"
-            | "application/java-archive"
-            | "application/vnd.android.package-archive"
-            | "application/x-apple-diskimage" => ContentClass::Download,
-            _ => ContentClass::Resource,
-        }
+impl Outcome {
+    /// Where a working link landed, for the core's abnormal-link judgment (`None` unless it worked);
+    /// `previous` is the content class the last run recorded.
+    pub fn landing(&self, previous: Option<ContentClass>) -> Option<Landing<'_>> {
+        (self.verdict == Verdict::Ok).then_some(Landing {
+            url: &self.url,
+            final_url: self.final_url.as_ref(),
+            content_class: self.content_class,
+            previous,
+        })
     }
 }
 

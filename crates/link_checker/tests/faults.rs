@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use govpress::hosts::HostClassifier;
-use link_checker::abnormal::{self, Abnormality};
+use govpress::rules::link_health::{self, Abnormality};
 use link_checker::fault_server::{FaultServer, Options};
 use link_checker::{check_all, ContentClass, Failure, Job, Outcome, RateLimitEnd, Settings, Verdict};
 use url::Url;
@@ -144,17 +144,15 @@ async fn every_fault_is_classified_precisely_within_bounds() {
     assert!(matches!(broken("gone.example.com"), Failure::Dns(_)));
 
     let hosts = HostClassifier::new(&govpress::SiteConfig::default());
+    let judge = |outcome: &Outcome| link_health::judge(outcome.landing(None)?, &hosts);
     let taken_over = get("old.example.gov.cn");
     assert_eq!(taken_over.verdict, Verdict::Ok);
     assert_eq!(taken_over.final_url.as_ref().unwrap().host_str(), Some("taken-over.example.com"));
-    assert_eq!(
-        abnormal::judge(taken_over, None, &hosts),
-        Some(Abnormality::LeftGovernment { final_host: "taken-over.example.com".into() })
-    );
-    assert!(matches!(abnormal::judge(get("/offsite"), None, &hosts), Some(Abnormality::OtherDomain { .. })));
+    assert_eq!(judge(taken_over), Some(Abnormality::LeftGovernment { final_host: "taken-over.example.com".into() }));
+    assert!(matches!(judge(get("/offsite")), Some(Abnormality::OtherDomain { .. })));
     assert_eq!(get("/download.html").content_class, Some(ContentClass::Download));
-    assert!(matches!(abnormal::judge(get("/download.html"), None, &hosts), Some(Abnormality::BecameDownload { .. })));
-    assert_eq!(abnormal::judge(get("/redirect/x"), None, &hosts), None);
+    assert!(matches!(judge(get("/download.html")), Some(Abnormality::BecameDownload { .. })));
+    assert_eq!(judge(get("/redirect/x")), None);
 
     let ids = get("/anchors").fragment_ids.as_ref().expect("ids were read");
     assert!(ids.contains("intro") && ids.contains("section-2") && ids.contains("legacy"));

@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::review_files::{page_states, verify_log, ReviewFiles};
+use crate::review_trust::{ReviewTexts, TrustArgs};
 
 #[derive(Debug, Args)]
 pub struct SiteArg {
@@ -33,6 +34,16 @@ pub struct StatusArgs {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
     format: StatusFormat,
+    #[command(flatten)]
+    trust: TrustArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    site: SiteArg,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,7 +81,7 @@ pub struct CanonicalArgs {
 pub fn status(args: StatusArgs, globals: Globals) -> anyhow::Result<u8> {
     let files = ReviewFiles::open(&args.site.dir)?;
     let pages = files.site.content_files()?;
-    let states = page_states(&files, &pages)?;
+    let states = page_states(&files, &pages, &args.trust)?;
     let lang = globals.lang;
     let name_of =
         |id: &str| states.roster.as_ref().and_then(|roster| roster.get(id)).map_or(id.to_string(), |r| r.name.clone());
@@ -155,38 +166,82 @@ fn short_time(time: &str) -> String {
     time.get(..16).unwrap_or(time).replace('T', " ")
 }
 
-pub fn verify(args: SiteArg, globals: Globals) -> anyhow::Result<u8> {
-    let files = ReviewFiles::open(&args.dir)?;
+/// The full audit: the roster against the trust root, every record's chain and signature, and the
+/// log against its base. Exit 1 at the first failure, with its file and line.
+pub fn verify(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
+    let files = ReviewFiles::open(&args.site.dir)?;
     let roster = files.require_roster()?;
-    let log = match ReviewLog::parse(&files.log_text()?) {
+    let texts = ReviewTexts::read(&files, &args.trust)?;
+    texts.warn_untrusted(&files);
+    if let (Some(roots), Some(roster_text)) = (&texts.trust_root, &texts.roster) {
+        let certificate = texts.roster_certificate.as_deref();
+        if let Err(reason) = govpress::review::verify_certified(
+            roots,
+            certificate,
+            govpress::review::trust::ROSTER,
+            roster_text.as_bytes(),
+        ) {
+            eprintln!(
+                "{}: {}: {}",
+                files.roster_file,
+                match globals.lang {
+                    Lang::Zh => "审核人员名册未通过信任根校验（第十三条）",
+                    Lang::En => "the roster fails the trust root (article 13)",
+                },
+                reason.get(globals.lang)
+            );
+            return Ok(EXIT_FINDINGS);
+        }
+    }
+    let log = match ReviewLog::parse(texts.log.as_deref().unwrap_or_default()) {
         Ok(log) => log,
         Err(broken) => return Ok(report_broken(&files, &broken, globals)),
     };
-    match verify_log(&log, &roster) {
-        Ok(_) => {
-            if !globals.quiet {
-                println!(
-                    "{}",
-                    match globals.lang {
-                        Lang::Zh => format!(
-                            "审核记录档案 {} 完好：{} 条记录，链条与签名均有效（名册 {} 人）",
-                            files.log_file,
-                            log.len(),
-                            roster.reviewers().len()
-                        ),
-                        Lang::En => format!(
-                            "The archive {} holds: {} records, chain and signatures valid ({} reviewers)",
-                            files.log_file,
-                            log.len(),
-                            roster.reviewers().len()
-                        ),
-                    }
-                );
-            }
-            Ok(EXIT_OK)
-        }
-        Err(broken) => Ok(report_broken(&files, &broken, globals)),
+    if let Err(broken) = verify_log(&log, &roster) {
+        return Ok(report_broken(&files, &broken, globals));
     }
+    if let Some(base) = &texts.base_log {
+        let extends = ReviewLog::parse(base).and_then(|base| log.extends(&base));
+        if let Err(broken) = extends {
+            let label = match globals.lang {
+                Lang::Zh => "审核记录档案没有延续基线档案（第十三条）",
+                Lang::En => "the review archive does not extend its base (article 13)",
+            };
+            eprintln!("{}:{}: {label}: {}", files.log_file, broken.line, broken.reason.get(globals.lang));
+            return Ok(EXIT_FINDINGS);
+        }
+    }
+    if !globals.quiet {
+        let tip = log.tip();
+        let anchored = texts.base_log.is_some();
+        let trusted = texts.trust_root.is_some();
+        println!(
+            "{}",
+            match globals.lang {
+                Lang::Zh => format!(
+                    "审核记录档案 {} 完好：{} 条记录，链条与签名均有效（名册 {} 人{}）{}\n档案头：{} {}",
+                    files.log_file,
+                    log.len(),
+                    roster.reviewers().len(),
+                    if trusted { "，经信任根认证" } else { "，名册按原文信任" },
+                    if anchored { "，延续了基线档案" } else { "" },
+                    tip.seq,
+                    tip.prev_hash()
+                ),
+                Lang::En => format!(
+                    "The archive {} holds: {} records, chain and signatures valid ({} reviewers{}){}\nArchive head: {} {}",
+                    files.log_file,
+                    log.len(),
+                    roster.reviewers().len(),
+                    if trusted { ", certified by the trust root" } else { ", roster trusted as written" },
+                    if anchored { ", extends its base" } else { "" },
+                    tip.seq,
+                    tip.prev_hash()
+                ),
+            }
+        );
+    }
+    Ok(EXIT_OK)
 }
 
 fn report_broken(files: &ReviewFiles, broken: &govpress::review::Broken, globals: Globals) -> u8 {

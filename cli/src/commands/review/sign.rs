@@ -97,28 +97,45 @@ pub fn run(args: SignArgs, globals: Globals) -> anyhow::Result<u8> {
         comment: args.comment.clone(),
         pages: digests,
     };
-    let record = archive::append(&files.log_path(), |tip| Record::sign(draft, tip, &key))?;
+    // Never trust the last line's `seq` or hash as written: the chain is checked (SM3) and the head's
+    // signature verified under the lock, so a forged or rewritten tail is refused, not extended.
+    let record = archive::append(&files.log_path(), |text| {
+        let tip = ReviewLog::parse(text).and_then(|log| log.verify_tip(&roster)).map_err(|broken| {
+            anyhow::anyhow!(
+                "{}:{}: {} — 拒绝追加：运行 govpress review verify 查明原因，从版本库恢复档案 / {}; refusing to append",
+                files.log_file,
+                broken.line,
+                broken.reason.zh,
+                broken.reason.en
+            )
+        })?;
+        Ok(Record::sign(draft, &tip, &key)?)
+    })?;
     tracing::debug!(seq = record.seq, pages = record.pages.len(), "review record appended");
     if !globals.quiet {
         let decision = record.decision.text();
         let message = match globals.lang {
             Lang::Zh => format!(
-                "已签核 {} 个页面（{}，{}，{}），记录 #{} 已写入 {}",
+                "已签核 {} 个页面（{}，{}，{}），记录 #{} 已写入 {}\n档案头：{} {}",
                 record.pages.len(),
                 record.stage,
                 decision.zh,
                 reviewer.name,
                 record.seq,
-                files.log_file
+                files.log_file,
+                record.seq,
+                record.hash
             ),
             Lang::En => format!(
-                "Signed {} page(s) ({}, {}, {}); record #{} appended to {}",
+                "Signed {} page(s) ({}, {}, {}); record #{} appended to {}\nArchive head: {} {}",
                 record.pages.len(),
                 record.stage,
                 decision.en,
                 reviewer.name,
                 record.seq,
-                files.log_file
+                files.log_file,
+                record.seq,
+                record.hash
             ),
         };
         println!("{message}");
@@ -126,7 +143,7 @@ pub fn run(args: SignArgs, globals: Globals) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
+pub(super) fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
     let text = std::fs::read_to_string(path).with_context(|| format!("无法读取私钥 {}", path.display()))?;
     #[cfg(unix)]
     if let Ok(metadata) = std::fs::metadata(path) {

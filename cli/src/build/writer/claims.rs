@@ -1,0 +1,159 @@
+//! One output path, one owner: every path the build writes is claimed first, and a second claim on
+//! the same path, on a directory that holds claimed files or under a path claimed as a file, is a
+//! diagnostic (`output.collision`) instead of a silent overwrite or a raw I/O error.
+
+use std::collections::{BTreeMap, HashSet};
+
+use govpress::Diagnostic;
+
+/// Who writes an output path: a source named by its site-relative path, or the build itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Generated,
+    Source(String),
+}
+
+impl Owner {
+    fn label(&self) -> Option<&str> {
+        match self {
+            Owner::Generated => None,
+            Owner::Source(label) => Some(label),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    owner: Owner,
+    /// False while only reserved by `claim`; the claimant's own `take` then writes it.
+    taken: bool,
+    digest: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Claims {
+    entries: BTreeMap<String, Entry>,
+    /// Every ancestor directory of a claimed path.
+    directories: HashSet<String>,
+    collisions: Vec<Diagnostic>,
+}
+
+impl Claims {
+    /// Reserves `path` for `owner` without writing it; false (and a collision recorded) when taken.
+    pub fn reserve(&mut self, path: &str, owner: Owner) -> bool {
+        if let Some(first) = self.conflict(path) {
+            self.record(path, first, &owner);
+            return false;
+        }
+        self.insert(path, Entry { owner, taken: false, digest: None });
+        true
+    }
+
+    /// Takes `path` for writing; a path reserved but not yet written is taken by its reserver.
+    /// False (and a collision recorded) when another writer has it.
+    pub fn take(&mut self, path: &str, owner: Owner) -> bool {
+        if let Some(entry) = self.entries.get_mut(path).filter(|entry| !entry.taken) {
+            entry.taken = true;
+            return true;
+        }
+        if let Some(first) = self.conflict(path) {
+            self.record(path, first, &owner);
+            return false;
+        }
+        self.insert(path, Entry { owner, taken: true, digest: None });
+        true
+    }
+
+    pub fn set_digest(&mut self, path: &str, digest: String) {
+        if let Some(entry) = self.entries.get_mut(path) {
+            entry.digest = Some(digest);
+        }
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.entries.contains_key(path)
+    }
+
+    pub fn written(&self) -> usize {
+        self.entries.values().filter(|entry| entry.digest.is_some()).count()
+    }
+
+    pub fn collisions(&self) -> &[Diagnostic] {
+        &self.collisions
+    }
+
+    /// Path → digest of every file written.
+    pub fn into_digests(self) -> BTreeMap<String, String> {
+        self.entries.into_iter().filter_map(|(path, entry)| Some((path, entry.digest?))).collect()
+    }
+
+    /// The owner already holding `path`, the directory `path`, or a file where `path` needs a directory.
+    fn conflict(&self, path: &str) -> Option<Owner> {
+        if let Some(entry) = self.entries.get(path) {
+            return Some(entry.owner.clone());
+        }
+        if self.directories.contains(path) {
+            let prefix = format!("{path}/");
+            return self.entries.range(prefix.clone()..).next().map(|(_, entry)| entry.owner.clone());
+        }
+        ancestors(path).find_map(|ancestor| self.entries.get(ancestor).map(|entry| entry.owner.clone()))
+    }
+
+    fn insert(&mut self, path: &str, entry: Entry) {
+        for ancestor in ancestors(path) {
+            if !self.directories.insert(ancestor.to_string()) {
+                break; // its ancestors are in already
+            }
+        }
+        self.entries.insert(path.to_string(), entry);
+    }
+
+    fn record(&mut self, path: &str, first: Owner, second: &Owner) {
+        tracing::debug!(path, ?first, ?second, "output path claimed twice");
+        self.collisions.push(govpress::static_files::collision(path, first.label(), second.label()));
+    }
+}
+
+/// `a/b/c` → `a/b`, `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices().rev().filter(|&(_, character)| character == '/').map(move |(index, _)| &path[..index])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(label: &str) -> Owner {
+        Owner::Source(label.to_string())
+    }
+
+    #[test]
+    fn one_path_one_owner() {
+        let mut claims = Claims::default();
+        assert!(claims.take("news/index.html", source("content/news/_index.md")));
+        assert!(!claims.take("news/index.html", source("static/news/index.html")));
+        // A file where a directory of pages is, and a page under a path taken as a file.
+        assert!(!claims.take("news", source("static/news")));
+        assert!(claims.take("robots.txt", Owner::Generated));
+        assert!(!claims.take("robots.txt/x.html", source("content/robots.txt/x.md")));
+        assert_eq!(claims.collisions().len(), 3);
+        for collision in claims.collisions() {
+            assert_eq!(collision.rule, "output.collision");
+        }
+        let message = claims.collisions()[0].message.get(govpress::Lang::En).to_string();
+        assert!(message.contains("content/news/_index.md") && message.contains("static/news/index.html"), "{message}");
+    }
+
+    #[test]
+    fn a_reserved_path_is_written_by_its_reserver_only() {
+        let mut claims = Claims::default();
+        assert!(claims.reserve("a.html", source("static/a.html")));
+        assert!(claims.take("a.html", Owner::Generated));
+        assert!(!claims.take("a.html", Owner::Generated));
+        assert!(!claims.reserve("a.html", source("static/b.html")));
+        assert_eq!(claims.collisions().len(), 2);
+        assert_eq!(claims.written(), 0);
+        claims.set_digest("a.html", "00".into());
+        assert_eq!(claims.into_digests().len(), 1);
+    }
+}
