@@ -10,6 +10,7 @@ mod output;
 mod review_files;
 mod review_trust;
 mod site;
+mod user_error;
 mod xml;
 
 use std::process::ExitCode;
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
     match commands::run(cli.command, globals) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("{}: {error:#}", output::error_label(globals.lang));
+            eprintln!("{}: {}", output::error_label(globals.lang), user_error::describe(&error, globals.lang));
             ExitCode::from(EXIT_FAILURE)
         }
     }

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
 use crate::review_trust::{ReviewTexts, TrustArgs};
 use crate::site::{self, Site, SourceFile};
+use crate::user_error::bilingual;
 
 /// A site's review files: where they are and what they hold.
 pub struct ReviewFiles {
@@ -78,7 +78,10 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error).with_context(|| format!("无法读取 {} / cannot read it", path.display())),
+        Err(error) => Err(bilingual(
+            format!("无法读取 {}：{error}", path.display()),
+            format!("cannot read {}: {error}", path.display()),
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
 
@@ -15,6 +15,7 @@ use crate::exit_code::EXIT_OK;
 use crate::globals::Globals;
 use crate::keys;
 use crate::site::Site;
+use crate::user_error::bilingual;
 
 /// Where the demo reviewers' private keys go: inside the site, outside `content/`, git-ignored.
 pub const DEMO_KEYS_DIR: &str = ".govpress/demo-keys";
@@ -160,11 +161,17 @@ fn sign_samples(dir: &Path, reviewers: &[DemoReviewer], now: DateTime<FixedOffse
 fn refuse_non_empty(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         if !dir.is_dir() {
-            bail!("{} 已存在且不是目录 / exists and is not a directory", dir.display());
+            return Err(bilingual(
+                format!("{} 已存在且不是目录", dir.display()),
+                format!("{} exists and is not a directory", dir.display()),
+            ));
         }
         let mut entries = std::fs::read_dir(dir).with_context(|| format!("无法读取 {}", dir.display()))?;
         if entries.next().is_some() {
-            bail!("{} 不是空目录，不会覆盖其中的文件 / is not empty; nothing was written", dir.display());
+            return Err(bilingual(
+                format!("{} 不是空目录，不会覆盖其中的文件", dir.display()),
+                format!("{} is not empty; nothing was written", dir.display()),
+            ));
         }
     }
     Ok(())

@@ -101,7 +101,10 @@ impl Links {
 /// where it is fixed, and the leave-site pages the build generates repeat every external link.
 fn collect_built(site: &Site, built: &Path, exclude: &RegexSet, links: &mut Links) -> anyhow::Result<()> {
     if !built.is_dir() {
-        anyhow::bail!("{}: 构建输出目录不存在 / no such output directory", built.display());
+        return Err(crate::user_error::bilingual(
+            format!("{}：构建输出目录不存在", built.display()),
+            format!("{}: no such output directory", built.display()),
+        ));
     }
     let in_sources: BTreeSet<String> = links
         .occurrences
