@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::Position;
 use crate::source::LineIndex;
@@ -19,19 +21,28 @@ pub enum FrontMatterFormat {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct FrontMatter {
+    #[serde(deserialize_with = "text")]
     pub title: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub date: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub department: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub author: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub kind: Option<String>,
     pub reprint: Option<ReprintSource>,
     pub draft: bool,
+    #[serde(deserialize_with = "text")]
     pub slug: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub path: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub description: Option<String>,
     /// Sections (`_index.md`): how many days may pass without a new page (及时性).
     pub freshness_days: Option<u32>,
     /// Sections: `news`, `notice`, `policy`, `service`; guessed from the title when absent.
+    #[serde(deserialize_with = "text")]
     pub section_kind: Option<String>,
     pub paginate_by: Option<usize>,
     pub weight: Option<i64>,
@@ -40,9 +51,54 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ReprintSource {
+    #[serde(deserialize_with = "text")]
     pub source_name: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub source_url: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub reprinted_at: Option<String>,
+}
+
+/// A text value, or a TOML date or time as written (`date = 2024-05-15` reads as "2024-05-15"), so
+/// the front matter deserialises straight from either format with no intermediate value tree.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    deserializer.deserialize_any(TextVisitor)
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(value.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(value))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+
+    /// TOML hands dates and times over as a one-entry map that `toml::value::Datetime` reads.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let datetime = toml::value::Datetime::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(Some(datetime.to_string()))
+    }
 }
 
 impl FrontMatter {
@@ -71,8 +127,18 @@ pub struct Split<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrontMatterError {
     Missing,
-    Unterminated { fence: &'static str },
-    Syntax { position: Position, message: String },
+    Unterminated {
+        fence: &'static str,
+    },
+    Syntax {
+        position: Position,
+        message: String,
+    },
+    /// Nested past `limit` levels: refused before parsing (the parsers slow down with depth).
+    TooDeep {
+        position: Position,
+        limit: usize,
+    },
 }
 
 /// Splits off the front matter. A source that does not start with a fence has none.
@@ -108,52 +174,90 @@ fn fence_line(text: &str, fence: &str) -> bool {
 
 /// Parses a split block. Positions in errors are in the whole source.
 pub fn parse(source: &str, split: &Split<'_>) -> Result<(FrontMatter, KeyLines), FrontMatterError> {
+    let Some(format) = split.format else {
+        return Ok((FrontMatter::default(), KeyLines::default()));
+    };
     // Positions here all fall in the front matter: index only the lines up to the body.
     let index = LineIndex::new(&source[..split.body_offset]);
     let at = |relative: usize| index.position(source, split.block_offset + relative);
-    let value: serde_json::Value = match split.format {
-        None => return Ok((FrontMatter::default(), KeyLines::default())),
-        Some(FrontMatterFormat::Toml) => {
-            let table: toml::Table = toml::from_str(split.block).map_err(|error| FrontMatterError::Syntax {
+    if let Some(offset) = nesting_past_limit(split.block) {
+        return Err(FrontMatterError::TooDeep { position: at(offset), limit: NESTING_LIMIT });
+    }
+    let key_lines = KeyLines::scan(source, split, &index);
+    // A type error names the key's path: it is reported at the key's line, as written.
+    let typed_error = |path: String, message: String, fallback: Position| {
+        let root = path.is_empty() || path == ".";
+        let position = if !root && key_lines.contains(&path) { key_lines.get(&path) } else { fallback };
+        let message = if root { message } else { format!("{path}: {message}") };
+        FrontMatterError::Syntax { position, message }
+    };
+    let front_matter = match format {
+        FrontMatterFormat::Toml => {
+            let syntax_error = |error: toml::de::Error| FrontMatterError::Syntax {
                 position: error.span().map_or_else(|| at(0), |span| at(span.start)),
                 message: error.message().trim().to_string(),
-            })?;
-            toml_to_json(toml::Value::Table(table))
+            };
+            let deserializer = toml::Deserializer::parse(split.block).map_err(syntax_error)?;
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
+                typed_error(path, inner.message().trim().to_string(), fallback)
+            })?
         }
-        Some(FrontMatterFormat::Yaml) => {
-            if split.block.trim().is_empty() {
-                serde_json::Value::Object(Default::default())
-            } else {
-                serde_yaml_ng::from_str(split.block).map_err(|error| FrontMatterError::Syntax {
-                    position: error.location().map_or_else(|| at(0), |location| at(location.index())),
-                    message: error.to_string(),
-                })?
-            }
-        }
+        FrontMatterFormat::Yaml if split.block.trim().is_empty() => FrontMatter::default(),
+        FrontMatterFormat::Yaml => serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(split.block))
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                let fallback = inner.location().map_or_else(|| at(0), |location| at(location.index()));
+                typed_error(path, inner.to_string(), fallback)
+            })?,
     };
-    let key_lines = KeyLines::scan(source, split, &index);
-    let front_matter: FrontMatter = serde_path_to_error::deserialize(&value).map_err(|error| {
-        let path = error.path().to_string();
-        let position = if key_lines.contains(&path) { key_lines.get(&path) } else { at(0) };
-        FrontMatterError::Syntax { position, message: format!("{path}: {}", error.inner()) }
-    })?;
     Ok((front_matter, key_lines))
 }
 
-/// TOML dates become their text; everything else maps one to one.
-fn toml_to_json(value: toml::Value) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match value {
-        toml::Value::String(text) => Json::String(text),
-        toml::Value::Integer(number) => Json::from(number),
-        toml::Value::Float(number) => serde_json::Number::from_f64(number).map_or(Json::Null, Json::Number),
-        toml::Value::Boolean(flag) => Json::Bool(flag),
-        toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
-        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Json::Object(table.into_iter().map(|(key, value)| (key, toml_to_json(value))).collect())
+/// How deeply front matter may nest arrays and tables. Real front matter nests one or two levels;
+/// the YAML scanner's work grows with the depth at every token (100,000 levels took 34 s).
+pub const NESTING_LIMIT: usize = 32;
+
+/// The most `[` and `{` a block may hold. Brackets inside quoted strings are counted too (telling
+/// them apart needs the parser this guards), so a `]` hidden in a string cannot mask real depth: the
+/// depth is at most this count, whatever the quoting.
+const BRACKET_LIMIT: usize = 256;
+
+/// The offset where a block's nesting passes the limit, if it does: bracket depth counted without
+/// reading strings (so it can only err deep), the count of all opening brackets, and YAML's
+/// `- - -` (or `? ? ?`) indicators opening collections on one line.
+fn nesting_past_limit(block: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut brackets = 0usize;
+    for (offset, byte) in block.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                brackets += 1;
+                if depth > NESTING_LIMIT || brackets > BRACKET_LIMIT {
+                    return Some(offset);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        let indicators = line
+            .split([' ', '\t'])
+            .take_while(|word| matches!(*word, "" | "-" | "?" | ":"))
+            .filter(|word| !word.is_empty())
+            .count();
+        if indicators > NESTING_LIMIT {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Where each front-matter key was written (`reprint.source_url` → line 9).
@@ -266,6 +370,38 @@ mod tests {
             FrontMatterError::Syntax { position, .. } => assert_eq!(position.line, 3),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn dates_and_nulls_read_as_text_or_nothing() {
+        let page = "+++\ntitle = 2024-05-15\ndate = 2024-05-15T09:00:00+08:00\n+++\n";
+        let (front_matter, _) = parse(page, &split(page).unwrap()).unwrap();
+        assert_eq!(front_matter.title.as_deref(), Some("2024-05-15"));
+        assert_eq!(front_matter.date.as_deref(), Some("2024-05-15T09:00:00+08:00"));
+        let page = "---\ntitle: ~\nauthor: 张三\n---\n";
+        let (front_matter, _) = parse(page, &split(page).unwrap()).unwrap();
+        assert_eq!(front_matter.title, None);
+        assert_eq!(front_matter.author.as_deref(), Some("张三"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let too_deep = |page: &str| matches!(parse(page, &split(page).unwrap()), Err(FrontMatterError::TooDeep { .. }));
+        let nested = |open: &str, close: &str, levels: usize| open.repeat(levels) + &close.repeat(levels);
+        assert!(too_deep(&format!("---\nx: {}\n---\n", nested("[", "]", 100_000))));
+        assert!(too_deep(&format!("+++\nx = {}\n+++\n", nested("[", "]", NESTING_LIMIT + 1))));
+        assert!(too_deep(&format!("---\nx:\n  {}y\n---\n", "- ".repeat(NESTING_LIMIT + 1))));
+        // A `]` inside a string cannot hide the depth: the brackets are counted as well.
+        assert!(too_deep(&format!("---\nx: {}\n---\n", "[\"]\", ".repeat(BRACKET_LIMIT + 1))));
+        let page = format!("+++\ntitle = \"t\"\nx = {}\n+++\n", nested("[", "]", NESTING_LIMIT + 2));
+        let position = match parse(&page, &split(&page).unwrap()) {
+            Err(FrontMatterError::TooDeep { position, .. }) => position,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(position, Position { line: 3, column: 4 + NESTING_LIMIT + 1 });
+        // Ordinary arrays and brackets in titles are fine.
+        assert!(!too_deep("+++\ntitle = \"关于[试行]办法的通知\"\ntags = [[\"a\"], [\"b\"]]\n+++\n"));
+        assert!(!too_deep("---\ntags:\n  - - a\n    - b\n---\n"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod front_matter;
 pub mod hosts;
+pub mod html_depth;
 pub mod html_scan;
 pub mod leave_site;
 pub mod page;

@@ -158,6 +158,10 @@ impl<'a> Page<'a> {
 
 fn front_matter_diagnostic(error: &FrontMatterError) -> Diagnostic {
     let (rule, message, help, position) = match error {
+        FrontMatterError::TooDeep { position, limit } => {
+            let (message, help) = crate::rules::limits::front_matter_too_deep(*limit);
+            return crate::rules::limits::NESTING.diagnostic(message, help).at(*position, *position);
+        }
         FrontMatterError::Missing => (
             &crate::rules::front_matter::MISSING,
             Text::new("页面缺少前置元数据（+++ 包围的 TOML 或 --- 包围的 YAML），无法审核与发布（第十三条）", "The page has no front matter (TOML between +++ or YAML between ---), so it cannot be reviewed or published (article 13)"),

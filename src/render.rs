@@ -2,12 +2,12 @@
 //! goes through `ammonia` (no scripts, no event handlers, no `javascript:`), and frames survive only
 //! when they load from a government or allowed host.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::hosts::{Destination, HostClassifier};
+use crate::html_depth::too_deep;
 use crate::leave_site::decode_entities;
 use crate::page::Page;
 use crate::rules::links::{parse_target, LinkTarget, MalformedReason};
@@ -82,13 +82,16 @@ impl<'h> Renderer<'h> {
 
     /// Same, rewriting Markdown link destinations through `resolve` (the build maps `*.md` to URLs).
     pub fn render_with(&self, page: &Page<'_>, resolve: Option<LinkResolver<'_>>) -> RenderedBody {
-        let (events, headings) = prepare_events(page, resolve);
+        let has_raw_html = page.events.iter().any(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+        // Nesting past the limit would take the sanitiser's parser quadratic time (`limits.nesting`
+        // reports it): such a page shows its raw HTML as text instead.
+        let escape_raw_html = has_raw_html && too_deep(page).is_some();
+        let (events, headings) = prepare_events(page, resolve, escape_raw_html);
         let mut raw = String::with_capacity(page.source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut raw, events.into_iter());
         // Without raw HTML, pulldown-cmark's output is safe by construction (text and attributes are
         // escaped, unsafe link schemes were neutralised above), so the costly sanitiser pass is skipped.
-        let has_raw_html = page.events.iter().any(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
-        if !has_raw_html {
+        if !has_raw_html || escape_raw_html {
             return RenderedBody { html: raw, headings };
         }
         let cleaned = self.sanitiser.clean(&raw).to_string();
@@ -161,14 +164,18 @@ fn sanitiser() -> ammonia::Builder<'static> {
 }
 
 /// Page events with resolved links and stable heading ids; also the list of headings.
-fn prepare_events<'a>(page: &Page<'a>, resolve: Option<LinkResolver<'_>>) -> (Vec<Event<'a>>, Vec<Heading>) {
+fn prepare_events<'a>(
+    page: &Page<'a>,
+    resolve: Option<LinkResolver<'_>>,
+    escape_raw_html: bool,
+) -> (Vec<Event<'a>>, Vec<Heading>) {
     let mut events: Vec<Event<'a>> = Vec::with_capacity(page.events.len());
     let mut headings = Vec::new();
-    let mut used_ids = HashSet::new();
+    let mut heading_ids = HeadingIds::default();
     // Explicit ids (`{#id}`) are claimed first so generated ones never collide with them.
     for (event, _) in &page.events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used_ids.insert(id.to_string());
+            heading_ids.claim(id.to_string());
         }
     }
     let mut open_heading: Option<(usize, String)> = None;
@@ -204,7 +211,7 @@ fn prepare_events<'a>(page: &Page<'a>, resolve: Option<LinkResolver<'_>>) -> (Ve
                     if let Event::Start(Tag::Heading { level, id, classes, attrs }) = &events[start] {
                         let id = match id {
                             Some(id) => id.to_string(),
-                            None => unique_id(&slug(&text), &mut used_ids),
+                            None => heading_ids.unique(&slug(&text)),
                         };
                         headings.push(Heading { level: *level as u8, id: id.clone(), text: text.trim().to_string() });
                         events[start] = Event::Start(Tag::Heading {
@@ -217,6 +224,7 @@ fn prepare_events<'a>(page: &Page<'a>, resolve: Option<LinkResolver<'_>>) -> (Ve
                 }
                 event.clone()
             }
+            Event::Html(html) | Event::InlineHtml(html) if escape_raw_html => Event::Text(html.clone()),
             _ => event.clone(),
         };
         events.push(event);
@@ -254,16 +262,37 @@ pub fn slug(text: &str) -> String {
     slug
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut candidate = Cow::Borrowed(base);
-    let mut counter = 1;
-    while used.contains(candidate.as_ref()) {
-        candidate = Cow::Owned(format!("{base}-{counter}"));
-        counter += 1;
+/// The heading ids handed out so far. Each base remembers the next suffix to try, so n headings
+/// with one title cost about n probes, not n²/2 (every skipped suffix is an id already taken).
+#[derive(Debug, Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// Candidates tried, for the test that shows the work stays linear.
+    probes: usize,
+}
+
+impl HeadingIds {
+    fn claim(&mut self, id: String) {
+        self.used.insert(id);
     }
-    let id = candidate.into_owned();
-    used.insert(id.clone());
-    id
+
+    /// `base`, or the first free `base-1`, `base-2`, …
+    fn unique(&mut self, base: &str) -> String {
+        self.probes += 1;
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let counter = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{counter}");
+            *counter += 1;
+            self.probes += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -353,6 +382,28 @@ mod tests {
         );
         assert!(html.contains("href=\"https://www.gov.cn/\""));
         assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn many_identical_headings_cost_a_probe_each() {
+        let mut ids = HeadingIds::default();
+        // `section-3` is taken first, as an explicit `{#section-3}` would be.
+        ids.claim("section-3".to_string());
+        let generated: Vec<String> = (0..2_000).map(|_| ids.unique("section")).collect();
+        assert_eq!(generated[..4], ["section", "section-1", "section-2", "section-4"]);
+        assert_eq!(generated.iter().collect::<HashSet<_>>().len(), 2_000, "ids are unique");
+        // One probe per heading plus one per suffix skipped: linear, where restarting at `-1`
+        // for every duplicate took about two million.
+        assert!(ids.probes <= 2 * 2_000 + 1, "{} probes", ids.probes);
+    }
+
+    #[test]
+    fn html_nested_past_the_limit_is_shown_as_text_not_parsed() {
+        let source = format!("{}<script>alert(1)</script>正文", "<div>".repeat(crate::html_depth::NESTING_LIMIT + 1));
+        let body = render(&source);
+        assert!(!body.html.contains("<div>"), "raw HTML is escaped");
+        assert!(!body.html.contains("<script"));
+        assert!(body.html.contains("&lt;div&gt;"));
     }
 
     #[test]

@@ -39,8 +39,10 @@ fn a_five_megabyte_run_of_digits_is_not_a_number_anyone_owns() {
 fn twenty_thousand_nested_quotes_do_not_hang() {
     let depth = 20_000;
     let source = format!("{FRONT_MATTER}{} 秘密★\n", ">".repeat(depth));
-    let rules: Vec<_> = check(&source).iter().map(|diagnostic| diagnostic.rule).collect();
-    assert_eq!(rules, ["secrets.classification"]);
+    let mut rules: Vec<_> = check(&source).iter().map(|diagnostic| diagnostic.rule).collect();
+    rules.sort();
+    // Deeper than browsers nest (512): refused for rendering, and the text is still read.
+    assert_eq!(rules, ["limits.nesting", "secrets.classification"]);
 }
 
 #[test]

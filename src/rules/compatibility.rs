@@ -299,12 +299,18 @@ fn ceil_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Whether the few characters before a phrase negate it (无需安装…, 不使用ActiveX).
+/// Whether the few characters before a phrase negate it (无需安装…, 不使用ActiveX): the last
+/// `NEGATION_REACH` characters of its clause. Only those are read, however long the clause, so a window
+/// without punctuation costs a constant per candidate rather than its whole length.
 fn negated(before: &str) -> bool {
-    let clause = before.rsplit(['。', '；', '！', '？', '，', '\n']).next().unwrap_or(before);
-    let tail: String = clause.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    NEGATIONS.iter().any(|word| tail.contains(word))
+    let reach = before.char_indices().rev().nth(NEGATION_REACH - 1).map_or(0, |(index, _)| index);
+    let tail = &before[reach..];
+    let clause = tail.rsplit(['。', '；', '！', '？', '，', '\n']).next().unwrap_or(tail);
+    NEGATIONS.iter().any(|word| clause.contains(word))
 }
+
+/// How many characters before a phrase may negate it.
+const NEGATION_REACH: usize = 4;
 
 fn shorten(phrase: &str) -> String {
     const LIMIT: usize = 40;

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod front_matter;
 pub mod identity;
 pub mod insecure;
+pub mod limits;
 pub mod link_health;
 pub mod links;
 pub mod paths;
@@ -60,6 +61,7 @@ pub const PAGE_RULES: &[PageRule] = &[
     personal_data::check,
     timeliness::check_page,
     paths::check,
+    limits::check,
 ];
 
 /// Every rule govpress knows, for `govpress rules` and severity overrides.
@@ -80,6 +82,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         timeliness::RULES,
         crate::audit::RULES,
         paths::RULES,
+        limits::RULES,
         crate::review::RULES,
         crate::static_files::RULES,
     ]

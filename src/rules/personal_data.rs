@@ -155,6 +155,9 @@ pub fn find_in(source: &str, span: Range<usize>) -> Vec<Finding> {
 /// The fewest digits any personal number has (a mobile number).
 const SHORTEST: usize = 11;
 
+/// The most runs any shape uses: a card number in groups of four (`6222 0212 3456 7890 128`).
+const LONGEST_SHAPE: usize = 5;
+
 /// Where the chain of digit runs starting at `start` ends, and how many digits it holds.
 fn chain_extent(bytes: &[u8], start: usize, limit: usize) -> (usize, usize) {
     let mut end = start;
@@ -223,10 +226,13 @@ impl Chain {
         before_ok && after_ok
     }
 
-    /// Tries the known shapes at each run, left to right; a match consumes its runs.
-    fn findings(&self, bytes: &[u8], out: &mut Vec<Finding>) {
+    /// Tries the known shapes at each run, left to right; a match consumes its runs. Returns how
+    /// many runs the shapes looked at (at most five per run: the work is linear in the chain).
+    fn findings(&self, bytes: &[u8], out: &mut Vec<Finding>) -> usize {
         let mut index = 0;
+        let mut examined = 0;
         while index < self.runs.len() {
+            examined += (self.runs.len() - index).min(LONGEST_SHAPE);
             match self.match_at(bytes, index) {
                 Some((finding, used)) => {
                     out.push(finding);
@@ -235,12 +241,20 @@ impl Chain {
                 None => index += 1,
             }
         }
+        examined
     }
 
     fn match_at(&self, bytes: &[u8], index: usize) -> Option<(Finding, usize)> {
-        let runs = &self.runs[index..];
+        // No shape spans more than five runs (a card in groups of four): look no further, so a long
+        // chain of short groups costs a constant per run instead of its whole remaining length.
+        let remaining = self.runs.get(index..).unwrap_or_default();
+        let runs = &remaining[..remaining.len().min(LONGEST_SHAPE)];
         let text = |range: &Range<usize>| std::str::from_utf8(&bytes[range.clone()]).unwrap_or_default();
-        let lengths: Vec<usize> = runs.iter().map(|run| run.len()).collect();
+        let mut length_slots = [0; LONGEST_SHAPE];
+        for (slot, run) in length_slots.iter_mut().zip(runs) {
+            *slot = run.len();
+        }
+        let lengths = &length_slots[..runs.len()];
         let same_separator =
             |count: usize| runs[..count].windows(2).all(|pair| bytes[pair[0].end] == bytes[runs[0].end]);
         let found = |kind, count: usize, digits: String, start: usize| {
@@ -248,7 +262,7 @@ impl Chain {
             Some((Finding { kind, range: start..end, digits }, count))
         };
         let first = text(&runs[0]);
-        let last_of_chain = runs.len() == 1;
+        let last_of_chain = remaining.len() == 1;
 
         // Resident ID: 18 digits, or 17 and X, or written 6-8-4.
         if first.len() == 18 || (first.len() == 17 && self.check_x && last_of_chain) {
@@ -297,7 +311,7 @@ impl Chain {
         if is_bank_card(first) {
             return found(PersonalNumber::BankCard, 1, first.to_string(), runs[0].start);
         }
-        for count in (4..=runs.len().min(5)).rev() {
+        for count in (4..=runs.len()).rev() {
             let groups_ok =
                 lengths[..count - 1].iter().all(|&length| length == 4) && (1..=4).contains(&lengths[count - 1]);
             if groups_ok && same_separator(count) && bytes[runs[0].end] == b' ' {
@@ -417,6 +431,20 @@ mod tests {
         assert_eq!(kinds("身份证11010519491231002X，"), [(PersonalNumber::ResidentId, "11010519491231002X".into())]);
         assert_eq!(kinds("卡号 6222 0212 3456 7890 128"), [(PersonalNumber::BankCard, "6222021234567890128".into())]);
         assert!(kinds("卡号 6222 0212 3456 7890 127").is_empty());
+    }
+
+    #[test]
+    fn a_long_chain_of_short_groups_is_read_in_linear_work() {
+        let groups = 20_000;
+        let text = "12 ".repeat(groups) + "13912345678";
+        let chain = Chain::read(text.as_bytes(), 0, text.len());
+        assert_eq!(chain.runs.len(), groups + 1);
+        let mut findings = Vec::new();
+        let examined = chain.findings(text.as_bytes(), &mut findings);
+        // Reading every remaining run at each index took groups²/2 (200 million) steps.
+        assert!(examined <= LONGEST_SHAPE * (groups + 1), "{examined} runs examined");
+        assert_eq!(findings.len(), 1, "the mobile number at the end of the chain is still found");
+        assert_eq!(findings[0].digits, "13912345678");
     }
 
     #[test]
