@@ -1,22 +1,31 @@
-//! Checks of built HTML, run on every file the build writes: the footer marks of 第九条, links that
-//! escaped the leave-site rewriting (第十五条), `http://` resources (第二十九条) and hidden links
-//! (暗链, 第三条). Also collects internal links and ids so the build can find broken ones.
+//! The one pass over every HTML file the build writes (rendered pages, template output, static
+//! HTML): a single lol_html walk that rewrites links leaving government (第十五条, `leave_site`)
+//! and, on the same walk, checks the footer marks of 第九条, hidden links (暗链, 第三条), script
+//! links (第十五条), third-party code without integrity or from unlisted hosts (第二十七条) and
+//! `http:` loads (第二十九条), collects internal links and ids for the broken-link check, and,
+//! for static HTML, reads the visible text with the page text rules (第十六条, 第二十二条).
+//! Every URL is judged as the browser resolves it against the file's own URL (`url_judge`).
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Position, Severity, Text};
-use crate::leave_site::{decode_entities, LeaveSite, CONFIRM_ATTRIBUTE, CONTINUE_ATTRIBUTE};
-use crate::rules::links::{parse_target, LinkTarget};
+use crate::leave_site::{LeaveSite, LeaveTarget, RewriteError};
 use crate::rules::RuleInfo;
-use crate::source::LineIndex;
 
 mod footer;
 mod hidden;
+mod links;
 pub mod manifest;
+mod positions;
+mod resources;
+mod svg;
+mod text;
 
 pub use footer::{conac_url, error_report_url, FOOTER_IDENTITY, FOOTER_MARK};
+pub use svg::{judge_svg, SVG_SCRIPT};
 
 pub const UNREWRITTEN_LINK: RuleInfo = RuleInfo {
     id: "build.unrewritten-link",
@@ -51,20 +60,30 @@ pub const RULES: &[RuleInfo] = &[
     INSECURE_RESOURCE,
     BROKEN_LINK,
     HIDDEN_LINK,
+    SVG_SCRIPT,
     manifest::ADDED,
     manifest::CHANGED,
     manifest::MISSING,
 ];
 
-/// What a built file is, which decides what it must carry.
+/// What a built file is, which decides what it must carry and which rules read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentKind {
     /// A full page of the portal: footer marks required.
     Page,
     /// A leave page: footer required, its one 继续访问 link may go outside.
     LeavePage,
-    /// A fragment (preview) or a static file: no footer required.
+    /// A fragment (preview): no footer required.
     Fragment,
+    /// HTML copied from `static/`: no footer required, but its visible text goes through the page
+    /// text rules (it was never Markdown, so `check` has not read it).
+    Static,
+}
+
+impl DocumentKind {
+    fn needs_footer(self) -> bool {
+        matches!(self, DocumentKind::Page | DocumentKind::LeavePage)
+    }
 }
 
 /// A link of a built file that stays on the site, for the broken-link check.
@@ -82,163 +101,145 @@ pub struct DocumentAudit {
     pub ids: Vec<String>,
 }
 
+/// One file after its pass: the HTML to publish, what the audit found, where its links leave to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Processed {
+    pub html: String,
+    pub audit: DocumentAudit,
+    /// Distinct leave-page destinations, in order of first appearance.
+    pub targets: Vec<LeaveTarget>,
+}
+
 /// An element handler as lol_html takes it.
 type Handler<'h> =
     (std::borrow::Cow<'static, lol_html::Selector>, lol_html::ElementContentHandlers<'h, lol_html::LocalHandlerTypes>);
 
-/// Audits built files for one site; build it once.
+/// Runs the pass for one site; build it once and share it across threads.
 #[derive(Debug)]
 pub struct Auditor<'a> {
     config: &'a SiteConfig,
     leave: &'a LeaveSite<'a>,
-    site_host: Option<String>,
+    /// `links.script_hosts`, in ASCII.
+    script_hosts: Vec<String>,
 }
 
-/// What the handlers of one audit share.
-#[derive(Default)]
+/// What the handlers of one pass share.
 struct State {
+    kind: DocumentKind,
+    /// The URL the document's links resolve against (its own URL, or its `<base href>`).
+    base: url::Url,
+    /// The host of the document's own URL: links there are internal.
+    own_host: Option<String>,
+    base_seen: bool,
     diagnostics: Vec<(usize, Diagnostic)>,
     internal_links: Vec<(usize, String)>,
     ids: Vec<String>,
+    targets: Vec<LeaveTarget>,
+    seen_targets: HashSet<String>,
+    /// A link was marked for the confirm script.
+    confirm_needed: bool,
     footer: footer::FooterState,
     hidden: hidden::HiddenState,
+    text: text::TextState,
 }
 
 impl<'a> Auditor<'a> {
     pub fn new(config: &'a SiteConfig, leave: &'a LeaveSite<'a>) -> Auditor<'a> {
-        Auditor { config, leave, site_host: config.site_host() }
+        let script_hosts = config.links.script_hosts.iter().filter_map(|host| crate::hosts::ascii_host(host)).collect();
+        Auditor { config, leave, script_hosts }
     }
 
-    /// Audits one built file; `file` names it in diagnostics (site-relative output path).
-    pub fn audit(&self, file: &str, html: &str, kind: DocumentKind) -> DocumentAudit {
-        let state = Rc::new(RefCell::new(State::default()));
-        let links = {
-            let state = Rc::clone(&state);
-            lol_html::element!("a[href], area[href]", move |element| {
-                let raw = element.get_attribute("href").unwrap_or_default();
-                let href = decode_entities(&raw).into_owned();
-                let offset = element.source_location().bytes().start;
-                let mut state = state.borrow_mut();
-                if let Some(url) = self.leave.needs_warning(&raw) {
-                    let confirmed = element.has_attribute(CONFIRM_ATTRIBUTE);
-                    let continues = kind == DocumentKind::LeavePage && element.has_attribute(CONTINUE_ATTRIBUTE);
-                    if !confirmed && !continues {
-                        state.diagnostics.push((offset, unrewritten(url.as_str())));
-                    }
-                } else if self.is_internal(&href) {
-                    state.internal_links.push((offset, href));
-                }
-                Ok(())
-            })
-        };
-        let ids = {
-            let state = Rc::clone(&state);
-            lol_html::element!("[id], a[name]", move |element| {
-                let id = element.get_attribute("id").or_else(|| element.get_attribute("name"));
-                state.borrow_mut().ids.extend(id.map(|id| decode_entities(&id).into_owned()));
-                Ok(())
-            })
-        };
-        let resources = {
-            let state = Rc::clone(&state);
-            lol_html::element!("[src], [srcset], [poster], object[data], link[href]", move |element| {
-                if let Some(url) = insecure_resource_url(element) {
-                    let offset = element.source_location().bytes().start;
-                    state.borrow_mut().diagnostics.push((offset, insecure(&url)));
-                }
-                Ok(())
-            })
-        };
-        let mut settings = lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(links)
-            .append_element_content_handler(ids)
-            .append_element_content_handler(resources);
-        for handler in hidden::handlers(&state) {
+    /// The pass over one file: `file` names it in diagnostics (`public/news/a/index.html`),
+    /// `site_path` is the URL path it is served at (`/news/a/`), so its links resolve as in the browser.
+    pub fn process(
+        &self,
+        file: &str,
+        site_path: &str,
+        html: &str,
+        kind: DocumentKind,
+    ) -> Result<Processed, RewriteError> {
+        let base = self.leave.document_url(site_path);
+        let own_host = base.host_str().map(str::to_ascii_lowercase);
+        let state = Rc::new(RefCell::new(State {
+            kind,
+            base,
+            own_host,
+            base_seen: false,
+            diagnostics: Vec::new(),
+            internal_links: Vec::new(),
+            ids: Vec::new(),
+            targets: Vec::new(),
+            seen_targets: HashSet::new(),
+            confirm_needed: false,
+            footer: footer::FooterState::default(),
+            hidden: hidden::HiddenState::default(),
+            text: text::TextState::default(),
+        }));
+        // Readers first (they see hrefs as written), then the handlers that rewrite.
+        let mut handlers: Vec<Handler<'_>> = Vec::new();
+        if kind.needs_footer() {
+            handlers.extend(footer::handlers(&state));
+        }
+        handlers.extend(hidden::handlers(&state));
+        handlers.extend(resources::handlers(self, &state));
+        handlers.extend(links::handlers(self, &state));
+        if kind == DocumentKind::Static {
+            handlers.extend(text::element_handlers(&state));
+        }
+        let mut settings = lol_html::RewriteStrSettings::new();
+        for handler in handlers {
             settings = settings.append_element_content_handler(handler);
         }
-        if kind != DocumentKind::Fragment {
-            for handler in footer::handlers(&state) {
-                settings = settings.append_element_content_handler(handler);
+        if kind == DocumentKind::Static {
+            for handler in text::document_handlers(&state) {
+                settings = settings.append_document_content_handler(handler);
             }
         }
-        let parsed = lol_html::rewrite_str(html, settings);
-        let State { mut diagnostics, internal_links, ids, footer, .. } =
-            Rc::try_unwrap(state).map(RefCell::into_inner).unwrap_or_default();
-        if let Err(error) = parsed {
-            diagnostics.push((0, unparsable(&error.to_string())));
-        }
-        if kind != DocumentKind::Fragment {
+        let rewritten = lol_html::rewrite_str(html, settings).map_err(|error| RewriteError::new(error.to_string()));
+        let state = Rc::try_unwrap(state)
+            .map(RefCell::into_inner)
+            .map_err(|_| RewriteError::new("handlers outlived the pass".into()))?;
+        let rewritten = rewritten?;
+        Ok(self.finish(file, html, rewritten, state))
+    }
+
+    /// Turns what the handlers collected into positioned diagnostics (one forward sweep of the input).
+    fn finish(&self, file: &str, html: &str, rewritten: String, state: State) -> Processed {
+        let State { kind, mut diagnostics, internal_links, ids, targets, footer, text, .. } = state;
+        if kind.needs_footer() {
             diagnostics.extend(footer.judge(self.config).into_iter().map(|diagnostic| (0, diagnostic)));
         }
-        let lines = LineIndex::new(html);
-        let at = |offset: usize| lines.position(html, offset);
-        DocumentAudit {
-            diagnostics: diagnostics
-                .into_iter()
-                .map(|(offset, diagnostic)| {
-                    let position = at(offset);
-                    diagnostic.at(position, position).in_file(file)
-                })
-                .collect(),
-            internal_links: internal_links
-                .into_iter()
-                .map(|(offset, href)| InternalLink { href, position: at(offset) })
-                .collect(),
-            ids,
-        }
+        diagnostics.extend(text.judge());
+        let offsets: Vec<usize> = diagnostics
+            .iter()
+            .map(|(offset, _)| *offset)
+            .chain(internal_links.iter().map(|(offset, _)| *offset))
+            .collect();
+        let mut positions = positions::positions(html, &offsets).into_iter();
+        let mut next = || positions.next().unwrap_or(Position::START);
+        let diagnostics = diagnostics
+            .into_iter()
+            .map(|(_, diagnostic)| {
+                let position = next();
+                diagnostic.at(position, position).in_file(file)
+            })
+            .collect();
+        let internal_links =
+            internal_links.into_iter().map(|(_, href)| InternalLink { href, position: next() }).collect();
+        Processed { html: rewritten, audit: DocumentAudit { diagnostics, internal_links, ids }, targets }
     }
+}
 
-    /// Relative links and links to the site's own host.
-    fn is_internal(&self, href: &str) -> bool {
-        if crate::leave_site::is_plainly_relative(href) {
-            return true;
-        }
-        match parse_target(href) {
-            LinkTarget::Relative => true,
-            LinkTarget::Web(url) => {
-                url.host_str().is_some_and(|host| self.site_host.as_deref() == Some(host.to_ascii_lowercase().as_str()))
-            }
-            _ => false,
+impl State {
+    /// Records a leave-page destination once.
+    fn add_target(&mut self, target: LeaveTarget) {
+        if self.seen_targets.insert(target.hash.clone()) {
+            self.targets.push(target);
         }
     }
 }
 
-/// The `http://` URL an element loads, if any (links to other pages are not loads).
-fn insecure_resource_url(element: &lol_html::html_content::Element<'_, '_>) -> Option<String> {
-    let name = element.tag_name();
-    let candidates: Vec<String> = match name.as_str() {
-        "a" | "area" | "base" | "form" => return None,
-        "link" => {
-            let rel = element.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
-            let loads = rel.split_whitespace().any(|word| {
-                matches!(
-                    word,
-                    "stylesheet" | "icon" | "preload" | "prefetch" | "modulepreload" | "manifest" | "apple-touch-icon"
-                )
-            });
-            if !loads {
-                return None;
-            }
-            element.get_attribute("href").into_iter().collect()
-        }
-        _ => {
-            let mut urls: Vec<String> =
-                ["src", "poster", "data"].iter().filter_map(|name| element.get_attribute(name)).collect();
-            if let Some(srcset) = element.get_attribute("srcset") {
-                urls.extend(
-                    srcset.split(',').filter_map(|candidate| candidate.split_whitespace().next().map(str::to_string)),
-                );
-            }
-            urls
-        }
-    };
-    candidates
-        .into_iter()
-        .map(|url| decode_entities(&url).into_owned())
-        .find(|url| url.trim_start().to_ascii_lowercase().starts_with("http://"))
-}
-
-fn unrewritten(url: &str) -> Diagnostic {
+pub(crate) fn unrewritten(url: &str) -> Diagnostic {
     UNREWRITTEN_LINK.diagnostic(
         Text::new(
             format!("指向非党政机关网站的链接“{url}”没有离站提示（第十五条）"),
@@ -251,7 +252,7 @@ fn unrewritten(url: &str) -> Diagnostic {
     )
 }
 
-fn insecure(url: &str) -> Diagnostic {
+pub(crate) fn insecure(url: &str) -> Diagnostic {
     INSECURE_RESOURCE
         .diagnostic(
             Text::new(
@@ -264,16 +265,6 @@ fn insecure(url: &str) -> Diagnostic {
             ),
         )
         .with_url(url)
-}
-
-fn unparsable(reason: &str) -> Diagnostic {
-    UNREWRITTEN_LINK.diagnostic(
-        Text::new(
-            format!("生成的 HTML 无法解析，不能确认链接安全：{reason}（第十五条）"),
-            format!("The built HTML cannot be parsed, so its links cannot be verified: {reason} (article 15)"),
-        ),
-        Text::new("检查模板或静态文件的 HTML 结构", "Check the HTML structure of templates or static files"),
-    )
 }
 
 /// A broken internal link or anchor, reported at the place it was written.

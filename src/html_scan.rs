@@ -1,5 +1,9 @@
-//! A small scanner for start tags in raw HTML fragments, with byte offsets, for the rules that
-//! read `src`/`href`/`style` attributes. Rendering sanitises with a real HTML parser; this only finds.
+//! Start tags of raw HTML with byte offsets, for the rules that read `src`/`href`/`integrity` in
+//! Markdown's raw HTML and for `govpress links`. Read with lol_html, the parser of the build's
+//! HTML pass, so `check` and `build` see the same tags and attributes (comments, script text and
+//! unquoted or odd spellings included). Values are as written: decode them with `url_judge`.
+
+use std::cell::RefCell;
 
 /// One start tag found in a fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +20,9 @@ pub struct StartTag<'a> {
 pub struct Attribute<'a> {
     /// Lower-cased attribute name.
     pub name: String,
+    /// The value as written (character references not decoded).
     pub value: &'a str,
-    /// Byte offset of the value (or of the name, for bare attributes) in the fragment.
+    /// Byte offset of the value (or of the tag, for bare attributes) in the fragment.
     pub value_start: usize,
 }
 
@@ -27,84 +32,40 @@ impl StartTag<'_> {
     }
 }
 
-/// All start tags of a fragment, in order. Comments are skipped; malformed tags end the scan quietly.
+/// All start tags of a fragment, in order. A fragment lol_html refuses yields the tags before it.
 pub fn start_tags(fragment: &str) -> Vec<StartTag<'_>> {
-    let bytes = fragment.as_bytes();
-    let mut tags = Vec::new();
-    let mut cursor = 0;
-    while let Some(found) = fragment[cursor..].find('<') {
-        let start = cursor + found;
-        if fragment[start..].starts_with("<!--") {
-            cursor = fragment[start..].find("-->").map_or(fragment.len(), |end| start + end + 3);
-            continue;
-        }
-        let name_start = start + 1;
-        let name_end = name_start
-            + bytes[name_start..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
-        if name_end == name_start {
-            cursor = start + 1;
-            continue;
-        }
-        let (attributes, end) = attributes(fragment, name_end);
-        tags.push(StartTag { name: fragment[name_start..name_end].to_ascii_lowercase(), start, end, attributes });
-        cursor = end.max(start + 1);
+    // Every start tag begins with `<` and a letter: most text fragments have none.
+    if !fragment.as_bytes().windows(2).any(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic()) {
+        return Vec::new();
     }
-    tags
-}
-
-fn attributes(fragment: &str, mut cursor: usize) -> (Vec<Attribute<'_>>, usize) {
-    let bytes = fragment.as_bytes();
-    let mut attributes = Vec::new();
-    loop {
-        while cursor < bytes.len() && (bytes[cursor].is_ascii_whitespace() || bytes[cursor] == b'/') {
-            cursor += 1;
-        }
-        if cursor >= bytes.len() {
-            return (attributes, cursor);
-        }
-        if bytes[cursor] == b'>' {
-            return (attributes, cursor + 1);
-        }
-        let name_start = cursor;
-        while cursor < bytes.len()
-            && !bytes[cursor].is_ascii_whitespace()
-            && !matches!(bytes[cursor], b'=' | b'>' | b'/')
-        {
-            cursor += 1;
-        }
-        let name = fragment[name_start..cursor].to_ascii_lowercase();
-        while cursor < bytes.len() && bytes[cursor].is_ascii_whitespace() {
-            cursor += 1;
-        }
-        if cursor < bytes.len() && bytes[cursor] == b'=' {
-            cursor += 1;
-            while cursor < bytes.len() && bytes[cursor].is_ascii_whitespace() {
-                cursor += 1;
-            }
-            let (value_start, value_end, next) = match bytes.get(cursor) {
-                Some(&quote @ (b'"' | b'\'')) => {
-                    let value_start = cursor + 1;
-                    let value_end =
-                        fragment[value_start..].find(quote as char).map_or(fragment.len(), |end| value_start + end);
-                    (value_start, value_end, (value_end + 1).min(fragment.len()))
-                }
-                _ => {
-                    let value_end = cursor
-                        + bytes[cursor..]
-                            .iter()
-                            .take_while(|byte| !byte.is_ascii_whitespace() && **byte != b'>')
-                            .count();
-                    (cursor, value_end, value_end)
-                }
-            };
-            attributes.push(Attribute { name, value: &fragment[value_start..value_end], value_start });
-            cursor = next;
-        } else if !name.is_empty() {
-            attributes.push(Attribute { name, value: "", value_start: name_start });
-        } else {
-            cursor += 1;
-        }
-    }
+    let tags = RefCell::new(Vec::new());
+    let settings =
+        lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |element| {
+            let location = element.source_location().bytes();
+            let attributes = element
+                .attributes()
+                .iter()
+                .map(|attribute| {
+                    let range = attribute.value_source_location().map(|location| location.bytes());
+                    let value = range.clone().and_then(|range| fragment.get(range)).unwrap_or_default();
+                    Attribute {
+                        name: attribute.name(),
+                        value,
+                        value_start: range.map_or(location.start, |range| range.start),
+                    }
+                })
+                .collect();
+            tags.borrow_mut().push(StartTag {
+                name: element.tag_name(),
+                start: location.start,
+                end: location.end,
+                attributes,
+            });
+            Ok(())
+        }));
+    // Errors come only from memory limits or handlers; the tags read so far stand.
+    let _ = lol_html::rewrite_str(fragment, settings);
+    tags.into_inner()
 }
 
 #[cfg(test)]
@@ -113,7 +74,7 @@ mod tests {
 
     #[test]
     fn finds_tags_attributes_and_offsets() {
-        let html = r#"<p>x</p><!-- <img src="no"> --><script src='https://cdn.example.com/a.js' integrity=sha384-x defer></script>"#;
+        let html = r#"<p>x</p><!-- <img src="no"> --><script src='https://cdn.example.com/a.js' integrity=sha384-x defer>var s = "<img src=no>";</script>"#;
         let tags = start_tags(html);
         let names: Vec<_> = tags.iter().map(|tag| tag.name.as_str()).collect();
         assert_eq!(names, ["p", "script"]);
@@ -126,8 +87,17 @@ mod tests {
 
     #[test]
     fn unterminated_input_does_not_loop() {
-        assert_eq!(start_tags("<a href=\"x").len(), 1);
+        // A tag cut off by the end of input is dropped, as browsers drop it.
+        assert!(start_tags("<a href=\"x").is_empty());
         assert!(start_tags("< < <").is_empty());
         assert!(start_tags("<!-- open").is_empty());
+    }
+
+    #[test]
+    fn reads_attributes_as_the_browser_does() {
+        // A `/` between attributes and unquoted values with entities.
+        let tags = start_tags("<A/HREF=java&#x09;script:alert(1)>x</A>");
+        assert_eq!(tags[0].name, "a");
+        assert_eq!(tags[0].attribute("href").unwrap().value, "java&#x09;script:alert(1)");
     }
 }

@@ -12,14 +12,16 @@
 //! so a page linking elsewhere on `conac.cn` is still treated like any other site.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
-use lol_html::html_content::ContentType;
+use lol_html::errors::AttributeNameError;
+use lol_html::html_content::{ContentType, Element};
 use sm3::{Digest, Sm3};
 
 use crate::config::{LinkMode, SiteConfig};
 use crate::hosts::{Destination, HostClassifier};
-use crate::rules::links::{parse_target, LinkTarget};
+use crate::url_judge::{decode_attribute, document_url, judge_decoded, Resolved};
 
 /// Directory of the leave pages in the output.
 pub const LEAVE_DIR: &str = "leave";
@@ -54,6 +56,12 @@ pub struct Rewritten {
 #[error("HTML 无法解析以改写离站链接 / the HTML could not be parsed to rewrite leave-site links: {0}")]
 pub struct RewriteError(String);
 
+impl RewriteError {
+    pub(crate) fn new(reason: String) -> RewriteError {
+        RewriteError(reason)
+    }
+}
+
 /// Rewrites links for one site; build it once per config.
 #[derive(Debug)]
 pub struct LeaveSite<'h> {
@@ -61,11 +69,15 @@ pub struct LeaveSite<'h> {
     mode: LinkMode,
     base_path: String,
     warning: String,
+    /// The site's home page URL: relative links are resolved against it when no page URL is known.
+    root: url::Url,
 }
 
 impl<'h> LeaveSite<'h> {
     pub fn new(config: &SiteConfig, hosts: &'h HostClassifier) -> LeaveSite<'h> {
-        LeaveSite { hosts, mode: config.links.mode, base_path: base_path(config), warning: warning_text(config) }
+        let base_path = base_path(config);
+        let root = document_url(config.site.base_url.as_deref(), &base_path, "/");
+        LeaveSite { hosts, mode: config.links.mode, base_path, warning: warning_text(config), root }
     }
 
     pub fn mode(&self) -> LinkMode {
@@ -82,19 +94,62 @@ impl<'h> LeaveSite<'h> {
         &self.base_path
     }
 
+    /// The URL of a published file from its site path (`/news/a/`), for resolving its links.
+    pub fn document_url(&self, site_path: &str) -> url::Url {
+        let mut url = self.root.clone();
+        url.set_path(&format!("{}/{}", self.base_path.trim_end_matches('/'), site_path.trim_start_matches('/')));
+        url
+    }
+
     /// The destination of `href` if following it leaves government for a site that needs a warning.
-    /// `href` is the attribute as written in the HTML (entities are decoded here).
+    /// `href` is the attribute as written in the HTML, resolved against the site's home page.
     pub fn needs_warning(&self, href: &str) -> Option<url::Url> {
-        let href = decode_entities(href);
-        if is_plainly_relative(&href) {
+        self.needs_warning_from(href, &self.root)
+    }
+
+    /// Same, for a link of the document at `base`, resolved as the browser will (entities,
+    /// backslashes, tabs, `http:host`: see `url_judge`).
+    pub fn needs_warning_from(&self, href: &str, base: &url::Url) -> Option<url::Url> {
+        let decoded = decode_entities(href);
+        if is_plainly_relative(&decoded) {
             return None;
         }
-        let LinkTarget::Web(url) = parse_target(&href) else { return None };
-        let host = url.host_str()?.to_ascii_lowercase();
-        if IDENTITY_SERVICE_HOSTS.contains(&host.as_str()) {
-            return None;
+        match judge_decoded(&decoded, base) {
+            Resolved::Web(url) if self.leaves(&url) => Some(url),
+            _ => None,
         }
-        (self.hosts.classify_host(&host) == Destination::External).then_some(url)
+    }
+
+    /// True when `url` is outside government, not allowed, not the site and not the 网上标识 service.
+    pub fn leaves(&self, url: &url::Url) -> bool {
+        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else { return false };
+        if IDENTITY_SERVICE_HOSTS.contains(&host.as_str()) || self.root.host_str() == Some(host.as_str()) {
+            return false;
+        }
+        self.hosts.classify_host(&host) == Destination::External
+    }
+
+    /// Points one link element at the leave page of `target` (interstitial) or marks it for the
+    /// confirm script; the caller records the target.
+    pub fn redirect(&self, element: &mut Element<'_, '_>, target: &LeaveTarget) -> Result<(), AttributeNameError> {
+        match self.mode {
+            LinkMode::Interstitial => {
+                element.set_attribute("href", &self.leave_path(target))?;
+                if !element.has_attribute("title") {
+                    element.set_attribute("title", &escape_ampersands(&format!("{}：{}", self.warning, target.url)))?;
+                }
+            }
+            LinkMode::Confirm => {
+                element
+                    .set_attribute(CONFIRM_ATTRIBUTE, &format!("{}，是否继续访问 {}？", self.warning, target.url))?;
+            }
+        }
+        element.set_attribute("rel", "noopener noreferrer")
+    }
+
+    /// The tag that loads the confirm script, put before `</body>` when a link was marked.
+    pub fn confirm_script(&self) -> String {
+        format!("<script src=\"{}{CONFIRM_SCRIPT}\" defer></script>", self.base_path)
     }
 
     pub fn target(&self, url: &url::Url) -> LeaveTarget {
@@ -113,11 +168,13 @@ impl<'h> LeaveSite<'h> {
             .is_some_and(|rest| rest.starts_with('/') && rest.ends_with(".html"))
     }
 
-    /// Rewrites a whole document or a fragment.
+    /// Rewrites the links of a fragment (the preview's body); the build rewrites in its one HTML
+    /// pass (`audit::Auditor::process`), with the same `redirect`.
     pub fn rewrite(&self, html: &str) -> Result<Rewritten, RewriteError> {
-        let targets = Rc::new(RefCell::new(Vec::<LeaveTarget>::new()));
+        let targets = RefCell::new(Vec::<LeaveTarget>::new());
+        let seen = RefCell::new(HashSet::<String>::new());
         let marked = Rc::new(Cell::new(false));
-        let script = format!("<script src=\"{}{CONFIRM_SCRIPT}\" defer></script>", self.base_path);
+        let script = self.confirm_script();
         let links = lol_html::element!("a[href], area[href]", |element| {
             if element.has_attribute(CONTINUE_ATTRIBUTE) {
                 return Ok(());
@@ -126,26 +183,10 @@ impl<'h> LeaveSite<'h> {
                 return Ok(());
             };
             let target = self.target(&url);
-            match self.mode {
-                LinkMode::Interstitial => {
-                    element.set_attribute("href", &self.leave_path(&target))?;
-                    if !element.has_attribute("title") {
-                        element
-                            .set_attribute("title", &escape_ampersands(&format!("{}：{}", self.warning, target.url)))?;
-                    }
-                }
-                LinkMode::Confirm => {
-                    element.set_attribute(
-                        CONFIRM_ATTRIBUTE,
-                        &format!("{}，是否继续访问 {}？", self.warning, target.url),
-                    )?;
-                    marked.set(true);
-                }
-            }
-            element.set_attribute("rel", "noopener noreferrer")?;
-            let mut targets = targets.borrow_mut();
-            if !targets.contains(&target) {
-                targets.push(target);
+            self.redirect(element, &target)?;
+            marked.set(self.mode == LinkMode::Confirm);
+            if seen.borrow_mut().insert(target.hash.clone()) {
+                targets.borrow_mut().push(target);
             }
             Ok(())
         });
@@ -170,54 +211,14 @@ impl<'h> LeaveSite<'h> {
             .append_element_content_handler(links)
             .append_element_content_handler(body);
         let html = lol_html::rewrite_str(html, settings).map_err(|error| RewriteError(error.to_string()))?;
-        let targets = targets.take();
-        Ok(Rewritten { html, targets })
+        Ok(Rewritten { html, targets: targets.into_inner() })
     }
 }
 
-/// Decodes character references in text or attribute values as lol_html hands them over (raw):
-/// numeric ones and the named ones templates and sanitisers produce.
+/// Decodes character references in attribute values as lol_html hands them over (raw), the way
+/// the browser's tokenizer does (the full HTML table, see `url_judge`).
 pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('&') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let name = &rest[1..end];
-            let character = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name.strip_prefix('#').and_then(|number| {
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => number.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }),
-            };
-            character.map(|character| (character, end))
-        });
-        match decoded {
-            Some((character, end)) => {
-                out.push(character);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    decode_attribute(text)
 }
 
 /// `/path`, `#id`, `?q` and `page.html`-style hrefs that cannot leave the site, recognised without
@@ -227,7 +228,8 @@ pub fn is_plainly_relative(href: &str) -> bool {
     let bytes = href.as_bytes();
     match bytes.first() {
         Some(b'#' | b'?') => true,
-        Some(b'/') => !matches!(bytes.get(1), Some(b'/' | b'\\')),
+        // Browsers drop tabs and newlines inside URLs: `/<tab>/host` is `//host`.
+        Some(b'/') => !matches!(bytes.get(1), Some(b'/' | b'\\' | b'\t' | b'\n' | b'\r')),
         Some(first) if first.is_ascii_alphanumeric() => {
             // A scheme ends at the first `:` before any `/`, `?` or `#`.
             let end = href.find(['/', '?', '#']).unwrap_or(href.len());
@@ -328,7 +330,7 @@ mod tests {
     #[test]
     fn entities_in_attributes_are_decoded() {
         assert_eq!(decode_entities("a?x=1&amp;y=2&#x26;z&#38;w"), "a?x=1&y=2&z&w");
-        assert_eq!(decode_entities("&unknown; & &amp"), "&unknown; & &amp");
+        assert_eq!(decode_entities("&unknown; & &amp"), "&unknown; & &");
         let (config, hosts) = site("interstitial");
         let leave = LeaveSite::new(&config, &hosts);
         let rewritten = leave.rewrite("<a href=\"https://example.com/a?x=1&amp;y=2\">x</a>").unwrap();
@@ -339,12 +341,14 @@ mod tests {
 
     #[test]
     fn plainly_relative_hrefs() {
-        for href in ["/news/", "#top", "?page=2", "a/b.html", "2024/x:y"] {
+        for href in ["/news/", "#top", "?page=2", "a/b.html", "2024/x:y", "/a\tb"] {
             assert!(is_plainly_relative(href), "{href}");
         }
         for href in [
             "//evil.com/",
             "/\\evil.com/",
+            "/\t/evil.com/",
+            "\\\\evil.com/",
             "https://x.cn",
             "javascript:x",
             "mailto:a@b.cn",

@@ -24,6 +24,7 @@ pub mod source;
 pub mod static_files;
 pub mod text_scan;
 pub mod time;
+pub mod url_judge;
 
 pub use checker::{Checker, PageOutcome, PageSummary};
 pub use config::{ConfigError, SiteConfig};

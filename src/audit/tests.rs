@@ -8,11 +8,15 @@ const FOOTER: &str = r#"<footer><a href="https://bszs.conac.cn/sitename?method=s
 <p><a href="https://beian.miit.gov.cn/">京ICP备00000000号</a> 京公网安备11000000000000号
 <a href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?siteCode=1100000001">我为政府网站找错</a></p></footer>"#;
 
-fn audit(html: &str, kind: DocumentKind) -> DocumentAudit {
+fn process(html: &str, kind: DocumentKind) -> Processed {
     let config = SiteConfig::parse(CONFIG).unwrap();
     let hosts = HostClassifier::new(&config);
     let leave = LeaveSite::new(&config, &hosts);
-    Auditor::new(&config, &leave).audit("public/a.html", html, kind)
+    Auditor::new(&config, &leave).process("public/a.html", "/a.html", html, kind).unwrap()
+}
+
+fn audit(html: &str, kind: DocumentKind) -> DocumentAudit {
+    process(html, kind).audit
 }
 
 fn rules(audit: &DocumentAudit) -> Vec<&str> {
@@ -44,19 +48,31 @@ fn a_missing_or_incomplete_footer_is_an_error() {
 }
 
 #[test]
-fn external_links_must_be_rewritten() {
-    let html = format!("<a href=\"https://www.baidu.com/\">百度</a>\n<a href=\"https://www.gov.cn.evil.com/\">假</a>\n<a href=\"https://www.gov.cn/\">国务院</a>\n<a href=\"/leave/0123456789abcdef.html\">已改写</a><a href=\"https://example.com\" data-govpress-leave=\"x\">确认</a>{FOOTER}");
-    let found = audit(&html, DocumentKind::Page);
-    assert_eq!(rules(&found), ["build.unrewritten-link", "build.unrewritten-link"]);
-    assert_eq!(found.diagnostics[1].start.line, 2);
+fn external_links_are_rewritten_in_the_same_pass() {
+    let html = format!("<a href=\"https://www.baidu.com/\">百度</a>\n<a href=\"https://www.gov.cn.evil.com/\">假</a>\n<a href=\"https://www.gov.cn/\">国务院</a>\n<a href=\"/leave/0123456789abcdef.html\">已改写</a>{FOOTER}");
+    let found = process(&html, DocumentKind::Page);
+    assert!(found.audit.diagnostics.is_empty(), "{:?}", found.audit.diagnostics);
+    let urls: Vec<_> = found.targets.iter().map(|target| target.url.as_str()).collect();
+    assert_eq!(urls, ["https://www.baidu.com/", "https://www.gov.cn.evil.com/"]);
+    assert!(!found.html.contains("href=\"https://www.baidu.com/\""), "{}", found.html);
+    assert!(found.html.contains("href=\"https://www.gov.cn/\""));
+    // The 继续访问 mark lets a link out only on a leave page.
     let cont = "<a data-govpress-continue href=\"https://www.baidu.com/\">继续访问</a>";
-    assert_eq!(rules(&audit(cont, DocumentKind::Fragment)), ["build.unrewritten-link"]);
-    assert!(audit(&format!("{cont}{FOOTER}"), DocumentKind::LeavePage).diagnostics.is_empty());
+    assert_eq!(process(cont, DocumentKind::Fragment).targets.len(), 1);
+    let leave_page = process(&format!("{cont}{FOOTER}"), DocumentKind::LeavePage);
+    assert!(leave_page.targets.is_empty() && leave_page.audit.diagnostics.is_empty());
+    assert!(leave_page.html.contains(cont));
+}
+
+#[test]
+fn forms_and_refreshes_that_leave_are_reported() {
+    let html = "<form action=\"https://collect.example.com/\"></form><meta http-equiv=\"Refresh\" content=\"0; url=https://evil.example/\"><form action=\"/search\"></form>";
+    assert_eq!(rules(&audit(html, DocumentKind::Fragment)), ["build.unrewritten-link", "build.unrewritten-link"]);
 }
 
 #[test]
 fn insecure_resources_are_errors_but_links_are_not() {
-    let html = "<img src=\"http://img.example.gov.cn/a.png\"><link rel=\"stylesheet\" href=\"http://cdn.example.gov.cn/a.css\"><link rel=\"canonical\" href=\"http://www.example.gov.cn/\"><img srcset=\"https://a.gov.cn/1.png 1x, http://a.gov.cn/2.png 2x\"><a href=\"http://www.gov.cn/\">链接</a>";
+    let html = "<img src=\"http://img.example.gov.cn/a.png\"><link rel=\"stylesheet\" href=\"http://www.example.gov.cn/a.css\"><link rel=\"canonical\" href=\"http://www.example.gov.cn/\"><img srcset=\"https://a.gov.cn/1.png 1x, http://a.gov.cn/2.png 2x\"><a href=\"http://www.gov.cn/\">链接</a>";
     let found = audit(html, DocumentKind::Fragment);
     assert_eq!(rules(&found), ["build.insecure-resource", "build.insecure-resource", "build.insecure-resource"]);
     assert_eq!(found.diagnostics[2].extra.url.as_deref(), Some("http://a.gov.cn/2.png"));

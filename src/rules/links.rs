@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::page::LinkRef;
 use crate::rules::{PageContext, RuleInfo};
+use crate::url_judge::decode_attribute;
 
 pub const JAVASCRIPT: RuleInfo = RuleInfo {
     id: "links.javascript",
@@ -64,11 +65,12 @@ pub fn parse_target(raw: &str) -> LinkTarget {
             _ => LinkTarget::Malformed(MalformedReason::Scheme),
         },
         Err(url::ParseError::RelativeUrlWithoutBase) => {
+            // Resolved as the browser will: `\\host/x` and `/\host` leave the site.
             let base = url::Url::parse("https://site.invalid/dir/").expect("static base URL parses");
-            if base.join(&cleaned).is_ok() {
-                LinkTarget::Relative
-            } else {
-                LinkTarget::Malformed(MalformedReason::Unparsable)
+            match base.join(&cleaned) {
+                Ok(url) if url.host_str() == base.host_str() => LinkTarget::Relative,
+                Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => LinkTarget::Web(url),
+                _ => LinkTarget::Malformed(MalformedReason::Unparsable),
             }
         }
         Err(_) => LinkTarget::Malformed(MalformedReason::Unparsable),
@@ -85,14 +87,10 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 fn judge(link: &LinkRef) -> Option<Diagnostic> {
     let url = &link.url;
-    match parse_target(url) {
-        LinkTarget::Javascript => Some(JAVASCRIPT.diagnostic(
-            Text::new(
-                format!("禁止使用脚本链接“{url}”（第十五条）"),
-                format!("Script link \"{url}\" is refused (article 15)"),
-            ),
-            Text::new("改为指向具体网页的 https 链接", "Link to a page with an https address instead"),
-        )),
+    // Raw HTML is read as the browser reads it: character references first (`javascript&colon;`).
+    let written = if link.from_html { decode_attribute(url) } else { std::borrow::Cow::Borrowed(url.as_str()) };
+    match parse_target(&written) {
+        LinkTarget::Javascript => Some(javascript_link(url)),
         LinkTarget::Malformed(reason) => {
             let (zh, en) = match reason {
                 MalformedReason::Empty => ("链接地址为空".to_string(), "The link address is empty".to_string()),
@@ -116,6 +114,19 @@ fn judge(link: &LinkRef) -> Option<Diagnostic> {
     }
 }
 
+/// A link that runs script instead of going somewhere.
+pub fn javascript_link(url: &str) -> Diagnostic {
+    JAVASCRIPT
+        .diagnostic(
+            Text::new(
+                format!("禁止使用脚本链接“{url}”（第十五条）"),
+                format!("Script link \"{url}\" is refused (article 15)"),
+            ),
+            Text::new("改为指向具体网页的 https 链接", "Link to a page with an https address instead"),
+        )
+        .with_url(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +144,12 @@ mod tests {
         assert_eq!(parse_target("http://exa mple.com"), LinkTarget::Malformed(MalformedReason::Unparsable));
         assert_eq!(parse_target("data:text/html,<script>"), LinkTarget::Malformed(MalformedReason::Scheme));
         assert_eq!(parse_target(""), LinkTarget::Malformed(MalformedReason::Empty));
+        let host = |raw: &str| match parse_target(raw) {
+            LinkTarget::Web(url) => url.host_str().map(str::to_string),
+            _ => None,
+        };
+        assert_eq!(host("\\\\evil.com/x").as_deref(), Some("evil.com"));
+        assert_eq!(host("/\t/evil.com/x").as_deref(), Some("evil.com"));
+        assert_eq!(host("http:\\\\evil.com").as_deref(), Some("evil.com"));
     }
 }

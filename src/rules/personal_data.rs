@@ -70,7 +70,8 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnostic(finding: &Finding) -> Diagnostic {
+/// The diagnostic of one finding, its number masked (also used for the text of static HTML).
+pub fn diagnostic(finding: &Finding) -> Diagnostic {
     let masked = mask(finding);
     match finding.kind {
         PersonalNumber::ResidentId => RESIDENT_ID.diagnostic(

@@ -48,36 +48,41 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     let page = context.page;
     for range in body_and_displayed_values(page) {
         for finding in find_markings(page.source, range) {
-            let diagnostic = match finding.kind {
-                Marking::Classification => CLASSIFICATION.diagnostic(
-                    Text::new(
-                        format!("内容带有密级标志“{}”，严禁在互联网发布（第十六条）", finding.text),
-                        format!(
-                            "The content carries the classification mark \"{}\" and must not be published (article 16)",
-                            finding.text
-                        ),
-                    ),
-                    Text::new(
-                        "涉密内容不得上网；确已解密的，删除密级标志并按程序审核后再发布",
-                        "Classified content never goes online; if it was declassified, remove the mark and have it reviewed",
-                    ),
-                ),
-                Marking::InternalLabel => INTERNAL_LABEL.diagnostic(
-                    Text::new(
-                        format!("内容标有“{}”，属于不得公开的内部信息（第十六条：严禁发布工作秘密）", finding.text),
-                        format!(
-                            "The content is labelled \"{}\" (internal only) and must not be published (article 16: no work secrets)",
-                            finding.text
-                        ),
-                    ),
-                    Text::new(
-                        "确认该内容可以公开：可以公开的删除该标注，不能公开的不要发布",
-                        "Confirm the content may be public: if so remove the label, if not do not publish it",
-                    ),
-                ),
-            };
+            let diagnostic = diagnostic(&finding);
             out.push(page.diagnostic_at(finding.range, diagnostic));
         }
+    }
+}
+
+/// The diagnostic of one marking (also used for the visible text of static HTML).
+pub fn diagnostic(finding: &Found) -> Diagnostic {
+    match finding.kind {
+        Marking::Classification => CLASSIFICATION.diagnostic(
+            Text::new(
+                format!("内容带有密级标志“{}”，严禁在互联网发布（第十六条）", finding.text),
+                format!(
+                    "The content carries the classification mark \"{}\" and must not be published (article 16)",
+                    finding.text
+                ),
+            ),
+            Text::new(
+                "涉密内容不得上网；确已解密的，删除密级标志并按程序审核后再发布",
+                "Classified content never goes online; if it was declassified, remove the mark and have it reviewed",
+            ),
+        ),
+        Marking::InternalLabel => INTERNAL_LABEL.diagnostic(
+            Text::new(
+                format!("内容标有“{}”，属于不得公开的内部信息（第十六条：严禁发布工作秘密）", finding.text),
+                format!(
+                    "The content is labelled \"{}\" (internal only) and must not be published (article 16: no work secrets)",
+                    finding.text
+                ),
+            ),
+            Text::new(
+                "确认该内容可以公开：可以公开的删除该标注，不能公开的不要发布",
+                "Confirm the content may be public: if so remove the label, if not do not publish it",
+            ),
+        ),
     }
 }
 

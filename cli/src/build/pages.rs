@@ -86,10 +86,13 @@ impl Pipeline<'_> {
         kind: DocumentKind,
         source: Option<SourceLinks>,
     ) -> anyhow::Result<Written> {
-        let rewritten = self.leave.rewrite(html).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
-        let audit = self.auditor.audit(&format!("{}/{path}", self.out_label), &rewritten.html, kind);
-        self.staging.write(&path, rewritten.html.as_bytes())?;
-        Ok(Written { path, url, source, audit, targets: rewritten.targets })
+        // One lol_html pass: leave-site rewriting, the audit and link collection together.
+        let processed = self
+            .auditor
+            .process(&format!("{}/{path}", self.out_label), &url, html, kind)
+            .map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        self.staging.write(&path, processed.html.as_bytes())?;
+        Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
     }
 
     fn item(&self, page: &SitePage) -> Item {

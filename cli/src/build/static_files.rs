@@ -100,8 +100,14 @@ fn copy_file(
 ) -> anyhow::Result<()> {
     let is_html = relative.ends_with(".html") || relative.ends_with(".htm");
     if !is_html {
-        // TODO(htmlpass): static `.svg` files must go through the core's SVG/HTML judgment (script,
-        // event handlers, `javascript:` URLs) once it is on main; today they are copied as is.
+        // An SVG opened directly is a document of the site: one carrying script is refused.
+        if relative.to_ascii_lowercase().ends_with(".svg") {
+            let refusals = govpress::audit::judge_svg(&label, &String::from_utf8_lossy(&bytes));
+            if !refusals.is_empty() {
+                copied.refused.extend(refusals);
+                return Ok(());
+            }
+        }
         return pipeline.staging.write_as(&relative, &bytes, Owner::Source(label));
     }
     // HTML is published only through the HTML pass, so it must be text it can read.
@@ -114,7 +120,7 @@ fn copy_file(
     };
     if pipeline.staging.claim(&relative, Owner::Source(label))? {
         let url = format!("/{relative}");
-        copied.written.push(pipeline.finish(relative, url, &html, DocumentKind::Fragment, None)?);
+        copied.written.push(pipeline.finish(relative, url, &html, DocumentKind::Static, None)?);
     }
     Ok(())
 }
