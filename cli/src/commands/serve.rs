@@ -205,14 +205,13 @@ fn build_and_report(
 }
 
 /// The site as previewed: a draft not yet signed off is shown (its sign-off findings become warnings),
-/// since previewing is how reviewers see it before signing. A broken roster or archive still fails,
-/// and `govpress build` stays strict.
+/// since previewing is how reviewers see it before signing. A broken roster or archive, a rolled-back
+/// log and an uncertified roster still fail (`review::INTEGRITY_RULES`), and `govpress build` stays strict.
 fn preview_site(site: &Site) -> Site {
-    const INTEGRITY: [&str; 2] = ["review.log-invalid", "review.roster-invalid"];
     let mut config = site.config.clone();
     let rules = govpress::rules::all_rules().into_iter().chain(govpress::review::RULES);
     for rule in rules.filter(|rule| rule.article == 13 && rule.severity == govpress::Severity::Error) {
-        if !INTEGRITY.contains(&rule.id) {
+        if !govpress::review::INTEGRITY_RULES.contains(&rule.id) {
             config.checks.severity.entry(rule.id.to_string()).or_insert(SeverityOverride::Warning);
         }
     }
@@ -356,6 +355,8 @@ mod tests {
         assert_eq!(severity.get("review.unsigned"), Some(&SeverityOverride::Warning));
         assert_eq!(severity.get("review.stale"), Some(&SeverityOverride::Warning));
         assert_eq!(severity.get("review.log-invalid"), None);
+        assert_eq!(severity.get("review.log-rollback"), None);
+        assert_eq!(severity.get("review.roster-uncertified"), None);
         assert_eq!(severity.get("identity.missing"), None);
     }
 
