@@ -166,11 +166,57 @@ fn labelled_as_not_personal(source: &str, finding: &Finding) -> bool {
     if finding.kind == PersonalNumber::BankCard && credit_code {
         return true;
     }
-    let Some(label) = label_before(source, finding.range.start) else { return false };
-    match finding.kind {
+    if finding.kind != PersonalNumber::ResidentId && serial_number(source, &finding.range) {
+        return true;
+    }
+    let labels = [label_before(source, finding.range.start), table_header(source, finding.range.start)];
+    labels.into_iter().flatten().any(|label| match finding.kind {
         PersonalNumber::ResidentId => credit_code && label.ends_with("代码"),
         PersonalNumber::Mobile | PersonalNumber::BankCard => NUMBER_LABELS.iter().any(|word| label.ends_with(word)),
+    })
+}
+
+/// `第13702000045号`, `〔2024〕13912345678号`: a number directly followed by 号 is a serial number.
+fn serial_number(source: &str, range: &Range<usize>) -> bool {
+    source[range.end..].trim_start_matches([' ', '\u{3000}']).starts_with('号')
+}
+
+/// The header of the Markdown table column a number stands in (`| 统一社会信用代码 |`), read at most
+/// `TABLE_REACH` lines up, so a long table costs a constant per finding.
+fn table_header(source: &str, start: usize) -> Option<&str> {
+    let line_start = source[..start].rfind('\n').map_or(0, |newline| newline + 1);
+    let row = &source[line_start..start];
+    if !row.trim_start().starts_with('|') {
+        return None;
     }
+    let column = row.matches('|').count();
+    let mut end = line_start.checked_sub(1)?;
+    let mut below: Option<&str> = None;
+    for _ in 0..TABLE_REACH {
+        let begin = source[..end].rfind('\n').map_or(0, |newline| newline + 1);
+        let line = &source[begin..end];
+        if !line.trim_start().starts_with('|') {
+            return None;
+        }
+        if below.is_some_and(is_delimiter_row) {
+            return line.split('|').nth(column).map(str::trim);
+        }
+        below = Some(line);
+        end = begin.checked_sub(1)?;
+    }
+    None
+}
+
+const TABLE_REACH: usize = 200;
+
+/// `|---|:---:|`: the row between a table's header and its body.
+fn is_delimiter_row(line: &str) -> bool {
+    let cells = line.trim().trim_matches('|');
+    !cells.is_empty()
+        && cells.split('|').all(|cell| {
+            let cell = cell.trim().trim_matches(':');
+            !cell.is_empty() && cell.bytes().all(|byte| byte == b'-')
+        })
 }
 
 /// The words just before a number on its line, without the colon, spaces and 为/是 between them.
@@ -591,9 +637,17 @@ mod tests {
             "ＡＢ１３９１２３４５６７８",
             "１３９＊＊＊＊５６７８",
             "139.1234.5678.1",
+            "民证字第１３７０２０００４５号",
+            "| 单位 | 统一社会信用代码 | 项目编号 |\n|---|:---:|---|\n| 甲 | 123702198506120278 | 13912345678 |",
         ] {
             assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
         }
+    }
+
+    #[test]
+    fn table_columns_are_read_by_their_header() {
+        let table = "| 姓名 | 身份证号码 | 联系电话 |\n|---|---|---|\n| 张三 | 123702198506120278 | 13912345678 |";
+        assert_eq!(kinds(table).len(), 2, "an ID and a mobile number under their own headers");
     }
 
     #[test]

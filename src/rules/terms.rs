@@ -46,7 +46,9 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
             let range = span.start + hit.range.start..span.start + hit.range.end;
             out.push(page.diagnostic_at(range, term_diagnostic(&hit)));
         }
-        if doc_numbers && text.contains('号') {
+        // In the front matter, `[disclosure] doc_no` has its own rule (disclosure.doc-no): the body only.
+        let in_body = span.start >= page.body_offset;
+        if doc_numbers && in_body && text.contains('号') {
             for found in DOC_NUMBER.captures_iter(text) {
                 let (Some(open), Some(close)) = (found.get(1), found.get(3)) else { continue };
                 let whole = found.get(0).map_or(open.range(), |whole| whole.range());
