@@ -101,8 +101,8 @@ pub fn page_states(files: &ReviewFiles, pages: &[SourceFile], trust: &TrustArgs)
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
-/// The trust root and the base come from the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
-pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<Vec<Diagnostic>> {
+/// The trust root and the base: flags, else the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
+pub fn check_reviews(site: &Site, pages: &[SourceFile], trust: &TrustArgs) -> anyhow::Result<Vec<Diagnostic>> {
     let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    Ok(page_states(&files, pages, &TrustArgs::from_env())?.diagnostics())
+    Ok(page_states(&files, pages, trust)?.diagnostics())
 }

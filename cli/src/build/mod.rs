@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use crate::output::Sources;
 use crate::pipeline;
+use crate::review_trust::TrustArgs;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
@@ -56,6 +57,8 @@ pub struct BuildOptions {
     pub now: DateTime<FixedOffset>,
     /// Show a progress bar (on a terminal only).
     pub progress: bool,
+    /// The review's trust root and base (flags, else the environment).
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug)]
@@ -170,7 +173,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
+    let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
     let report = Report::new(sources.len(), diagnostics);
     let mut kept_sources = Sources::new();
     let pages = model.pages.len();

@@ -11,6 +11,7 @@ use crate::clock::{now_in_china, parse_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format};
+use crate::review_trust::TrustArgs;
 use crate::site::Site;
 
 #[derive(Debug, Args)]
@@ -27,11 +28,18 @@ pub struct BuildArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
     let site = Site::open(&args.dir)?;
-    let options = BuildOptions { out: args.out, now: args.now.unwrap_or_else(now_in_china), progress: !globals.quiet };
+    let options = BuildOptions {
+        out: args.out,
+        now: args.now.unwrap_or_else(now_in_china),
+        progress: !globals.quiet,
+        trust: args.trust.or_env(),
+    };
     let built = build_site(&site, &options)?;
     if !built.report.diagnostics.is_empty() {
         output::print(&built.report, args.format, &built.sources, globals.lang, false)?;

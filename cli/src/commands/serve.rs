@@ -22,6 +22,7 @@ use crate::clock::{now_in_china, parse_now};
 use crate::exit_code::EXIT_OK;
 use crate::globals::Globals;
 use crate::output::{self, Format, RenderOptions};
+use crate::review_trust::TrustArgs;
 use crate::site::{self, Site};
 use http::{Roots, Shared};
 
@@ -186,8 +187,12 @@ fn build_and_report(
     now: Option<DateTime<FixedOffset>>,
     globals: Globals,
 ) -> Option<String> {
-    let options =
-        BuildOptions { out: Some(output.to_path_buf()), now: now.unwrap_or_else(now_in_china), progress: false };
+    let options = BuildOptions {
+        out: Some(output.to_path_buf()),
+        now: now.unwrap_or_else(now_in_china),
+        progress: false,
+        trust: TrustArgs::from_env(),
+    };
     match build_site(&preview_site(site), &options) {
         Ok(built) => {
             let report = &built.report;
