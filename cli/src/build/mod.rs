@@ -8,6 +8,7 @@
 //!    Markdown source), the sign-off;
 //! 4. any error → the temporary directory is dropped and the previous output stays; else manifest + swap.
 
+mod disclosure;
 mod feeds;
 mod links;
 mod pages;
@@ -59,6 +60,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// The review's trust root and base (flags, else the environment).
     pub trust: TrustArgs,
+    /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
+    pub publisher_key: Option<govpress::review::PrivateKey>,
 }
 
 #[derive(Debug)]
@@ -173,8 +176,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
-    let report = Report::new(sources.len(), diagnostics);
+    let finished = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
+    let report = Report::new(sources.len(), finished.diagnostics);
     let mut kept_sources = Sources::new();
     let pages = model.pages.len();
     drop(results);
@@ -192,7 +195,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if result.report.errors() > 0 {
         return Ok(result);
     }
-    staging.commit()?;
+    staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
     result.written = true;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)

@@ -192,6 +192,7 @@ fn build_and_report(
         now: now.unwrap_or_else(now_in_china),
         progress: false,
         trust: TrustArgs::from_env(),
+        publisher_key: None,
     };
     match build_site(&preview_site(site), &options) {
         Ok(built) => {
