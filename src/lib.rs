@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod files;
 pub mod front_matter;
+pub mod headers;
 pub mod hosts;
 pub mod html_depth;
 pub mod html_scan;

@@ -73,7 +73,7 @@ impl Site {
             } else if !entry.file_type().is_file() {
                 continue;
             }
-            files.push(read_source(relative, path));
+            files.push(read_source(relative, path, self.config.limits.max_file_bytes()));
         }
         Ok(files)
     }
@@ -92,13 +92,36 @@ pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
     })
 }
 
-/// Reads one Markdown file; unreadable or non-UTF-8 files become diagnostics, not errors.
-pub fn read_source(relative: String, path: &Path) -> SourceFile {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => govpress::files::decode(&relative, bytes),
+/// Reads one Markdown file; unreadable, non-UTF-8 and too large files become diagnostics, not errors.
+/// The size is judged on the open file before a byte is read (a file that grows meanwhile is read only
+/// up to the limit and then refused), so a huge file costs no memory.
+pub fn read_source(relative: String, path: &Path, limit: u64) -> SourceFile {
+    let text = match read_limited(path, limit) {
+        Ok(Ok(bytes)) => govpress::files::decode(&relative, bytes),
+        Ok(Err(size)) => Err(govpress::files::too_large(&relative, size, limit)),
         Err(error) => Err(govpress::files::unreadable(&relative, &error.to_string())),
     };
     SourceFile { relative, absolute: path.to_path_buf(), text }
+}
+
+/// The file's bytes, or `Err(size)` when it holds more than `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    // Not a FIFO or a device behind a symlink: opening one could block forever.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("不是普通文件 / not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
 }
 
 /// The nearest ancestor directory (or the directory itself) holding `govpress.toml`.

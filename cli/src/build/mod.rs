@@ -18,6 +18,7 @@ pub mod writer;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use govpress::audit::Auditor;
 use govpress::config::LinkMode;
@@ -108,6 +109,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
             NavItem { key: section.key.clone(), title: page.title().to_string(), url: run.href(&page.url) }
         })
         .collect();
+    let security = security_headers(site)?;
     let templates = Templates::load(&site.root, &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
@@ -163,6 +165,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         leave_pages = leave_written.len();
         written.extend(leave_written);
         write_feeds(&pipeline, &site_vars)?;
+        staging.write(govpress::headers::HEADERS_FILE, security.headers_file().as_bytes())?;
         tracing::debug!(elapsed = ?started.elapsed(), "lists, leave pages, static files and feeds written");
         audit_findings = written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
         if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
@@ -193,6 +196,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     }
     staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
     result.written = true;
+    write_nginx_includes(site, &security)?;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
 }
@@ -204,6 +208,11 @@ fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result
     let Some(page) = pipeline.model.page_at(&links.url).filter(|page| page.source_index == result.source_index) else {
         return Ok(Kept::Nothing);
     };
+    // A `path`/`slug` that leaves the output is `paths.outside-site` (the build fails on it): not written,
+    // so the report names the page instead of the writer refusing the path.
+    if govpress::rules::paths::escape(page.url.trim_start_matches('/')).is_some() {
+        return Ok(Kept::Nothing);
+    }
     let links = SourceLinks::of(page, links);
     if page.is_section_index {
         return Ok(Kept::Index(body.html, links));
@@ -248,6 +257,37 @@ fn write_feeds(pipeline: &Pipeline<'_>, site: &SiteVars) -> anyhow::Result<()> {
     for (index, section) in model.sections.iter().enumerate().filter(|(_, section)| !section.key.is_empty()) {
         let path = format!("{}atom.xml", model.pages[section.index_page].url.trim_start_matches('/'));
         pipeline.staging.write(&path, feeds::atom(model, index, &site.name, &site.base_url).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The security headers of the config (docs/deploy.md); a value that cannot go into a header is an
+/// error at its line of `govpress.toml`, before anything is written.
+fn security_headers(site: &Site) -> anyhow::Result<govpress::headers::SecurityHeaders> {
+    govpress::headers::SecurityHeaders::from_config(&site.config).map_err(|error| {
+        let position = site.config.position_of(&error.key);
+        let at = format!("{}:{}:{}", crate::site::CONFIG_FILE, position.line, position.column);
+        crate::user_error::bilingual(
+            format!("{at}: {}：{}", error.key, error.message.zh),
+            format!("{at}: {}: {}", error.key, error.message.en),
+        )
+    })
+}
+
+/// The nginx includes (headers for the HTTPS server, the redirect for the HTTP one) in the site's
+/// `.govpress/nginx/`, each replaced atomically.
+fn write_nginx_includes(site: &Site, security: &govpress::headers::SecurityHeaders) -> anyhow::Result<()> {
+    use std::io::Write;
+    let directory = site.root.join(govpress::headers::NGINX_DIR);
+    std::fs::create_dir_all(&directory).with_context(|| format!("无法创建目录 {}", directory.display()))?;
+    for (name, text) in [
+        (govpress::headers::NGINX_HEADERS, security.nginx_include()),
+        (govpress::headers::NGINX_REDIRECT, security.nginx_redirect()),
+    ] {
+        let mut file = tempfile::NamedTempFile::new_in(&directory)
+            .with_context(|| format!("无法在 {} 创建临时文件", directory.display()))?;
+        file.write_all(text.as_bytes()).with_context(|| format!("无法写入 {}", directory.join(name).display()))?;
+        file.persist(directory.join(name)).with_context(|| format!("无法写入 {}", directory.join(name).display()))?;
     }
     Ok(())
 }

@@ -83,7 +83,7 @@ fn check_file(
         }
         None => path.to_string_lossy().replace('\\', "/"),
     };
-    let file = site::read_source(relative, path);
+    let file = site::read_source(relative, path, config.limits.max_file_bytes());
     let checker = Checker::new(config);
     let (diagnostics, _) = check_source(&checker, &file, now);
     sources.insert(&file.relative, file.text.ok(), path);
