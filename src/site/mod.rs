@@ -12,6 +12,7 @@
 //! [`check_site`] runs the three in order on one thread (the browser, tests); the CLI spreads step 2
 //! over threads and calls the same functions.
 
+pub mod disclosure;
 pub mod links;
 pub mod model;
 pub mod paths;
@@ -76,6 +77,7 @@ pub struct SiteRun<'c> {
     pub checker: &'c Checker,
     pub model: SiteModel,
     base_path: String,
+    disclosure: disclosure::Directory,
 }
 
 impl<'c> SiteRun<'c> {
@@ -94,7 +96,8 @@ impl<'c> SiteRun<'c> {
             (job.source_index, path, &job.head.front_matter)
         }));
         let base_path = crate::leave_site::base_path(checker.config());
-        (SiteRun { checker, model, base_path }, jobs)
+        let disclosure = disclosure::Directory::new(&model);
+        (SiteRun { checker, model, base_path, disclosure }, jobs)
     }
 
     /// The base path links are published under (`/` or `/portal/`).
@@ -124,6 +127,7 @@ impl<'c> SiteRun<'c> {
         else {
             return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new() };
         };
+        diagnostics.extend(self.disclosure.check_page(&self.model, &page, published));
         let resolve = |href: &str| self.model.resolve_markdown_link(path, href).map(|url| self.href(&url));
         let body = renderer.render_with(&page, Some(&resolve));
         let links = page

@@ -8,6 +8,7 @@
 //!    Markdown source), the sign-off;
 //! 4. any error → the temporary directory is dropped and the previous output stays; else manifest + swap.
 
+mod disclosure;
 mod feeds;
 mod links;
 mod pages;
