@@ -23,6 +23,9 @@ const PAGE_TYPES = {
   section: "/news/",
   article: "/news/2026-11-24-winter-heating/",
   about: "/about/",
+  // 政府信息公开: the filterable directory (its own script) and a repealed document.
+  disclosureDirectory: "/policies/",
+  disclosureDocument: "/policies/2024-04-admin-review-old/",
   leave: null, // found on /services/housing-fund/
   notFound: "/no-such-page/",
 };
