@@ -54,7 +54,7 @@ impl Links {
 /// The fragment to look for on the target page, if it is an anchor (not a route or a text fragment).
 pub fn checkable_fragment(url: &Url, check_fragments: bool) -> Option<String> {
     let fragment = url.fragment().filter(|_| check_fragments)?;
-    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().to_string();
+    let decoded = govpress::site::links::percent_decode(fragment).into_owned();
     let skip = decoded.is_empty() || decoded == "top" || decoded.starts_with([':', '/', '!']);
     (!skip).then_some(decoded)
 }
