@@ -19,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod search;
 pub mod site;
 pub mod source;
 pub mod static_files;

@@ -69,6 +69,8 @@ pub struct PageResult {
     pub links: Option<LinkingFile>,
     /// Ids its body carries (heading anchors and ids written in raw HTML).
     pub ids: Vec<String>,
+    /// The body's visible text for the search index (published pages, when the run collects it).
+    pub text: Option<String>,
 }
 
 /// A site being processed: the checker, the model, and the base path links are published under.
@@ -76,6 +78,8 @@ pub struct SiteRun<'c> {
     pub checker: &'c Checker,
     pub model: SiteModel,
     base_path: String,
+    /// Keep each published page's visible text (`PageResult::text`) for the search index.
+    pub collect_text: bool,
 }
 
 impl<'c> SiteRun<'c> {
@@ -94,7 +98,7 @@ impl<'c> SiteRun<'c> {
             (job.source_index, path, &job.head.front_matter)
         }));
         let base_path = crate::leave_site::base_path(checker.config());
-        (SiteRun { checker, model, base_path }, jobs)
+        (SiteRun { checker, model, base_path, collect_text: false }, jobs)
     }
 
     /// The base path links are published under (`/` or `/portal/`).
@@ -122,7 +126,7 @@ impl<'c> SiteRun<'c> {
         diagnostics.extend(self.checker.check_parsed(&page, now));
         let Some(published) = self.model.page_from(path).filter(|published| published.source_index == source_index)
         else {
-            return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new() };
+            return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new(), text: None };
         };
         let resolve = |href: &str| self.model.resolve_markdown_link(path, href).map(|url| self.href(&url));
         let body = renderer.render_with(&page, Some(&resolve));
@@ -139,7 +143,8 @@ impl<'c> SiteRun<'c> {
         let mut ids: Vec<String> = body.headings.iter().map(|heading| heading.id.clone()).collect();
         ids.extend(raw_html_ids(&page));
         let links = LinkingFile { url: published.url.clone(), links };
-        PageResult { source_index, diagnostics, body: Some(body), links: Some(links), ids }
+        let text = self.collect_text.then(|| crate::search::text::visible_text(&page));
+        PageResult { source_index, diagnostics, body: Some(body), links: Some(links), ids, text }
     }
 
     /// Step 3: blank and stale sections, output paths with two owners, and (when `links` is given)
