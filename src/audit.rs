@@ -64,6 +64,7 @@ pub const RULES: &[RuleInfo] = &[
     manifest::ADDED,
     manifest::CHANGED,
     manifest::MISSING,
+    manifest::SIGNATURE,
 ];
 
 /// What a built file is, which decides what it must carry and which rules read it.

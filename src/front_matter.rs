@@ -7,6 +7,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::Position;
+use crate::disclosure::{Disclosure, DisclosureKey};
 use crate::source::LineIndex;
 use crate::time::Timestamp;
 
@@ -46,6 +47,8 @@ pub struct FrontMatter {
     pub section_kind: Option<String>,
     pub paginate_by: Option<usize>,
     pub weight: Option<i64>,
+    /// 政府信息公开 (SPEC §9): `disclosure = true` on a section, a `[disclosure]` table on a document.
+    pub disclosure: Option<DisclosureKey>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,7 +64,7 @@ pub struct ReprintSource {
 
 /// A text value, or a TOML date or time as written (`date = 2024-05-15` reads as "2024-05-15"), so
 /// the front matter deserialises straight from either format with no intermediate value tree.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     deserializer.deserialize_any(TextVisitor)
 }
 
@@ -108,6 +111,19 @@ impl FrontMatter {
 
     pub fn is_reprint(&self) -> bool {
         self.kind.as_deref() == Some("reprint")
+    }
+
+    /// A section's `_index.md` with `disclosure = true`: a 政府信息公开 directory.
+    pub fn is_disclosure_section(&self) -> bool {
+        self.disclosure == Some(DisclosureKey::Section(true))
+    }
+
+    /// A document's `[disclosure]` table.
+    pub fn disclosure(&self) -> Option<&Disclosure> {
+        match &self.disclosure {
+            Some(DisclosureKey::Document(disclosure)) => Some(disclosure),
+            _ => None,
+        }
     }
 }
 
@@ -402,6 +418,31 @@ mod tests {
         // Ordinary arrays and brackets in titles are fine.
         assert!(!too_deep("+++\ntitle = \"关于[试行]办法的通知\"\ntags = [[\"a\"], [\"b\"]]\n+++\n"));
         assert!(!too_deep("---\ntags:\n  - - a\n    - b\n---\n"));
+    }
+
+    #[test]
+    fn disclosure_is_a_flag_on_sections_and_a_table_on_documents() {
+        let page = "+++\ntitle = \"t\"\n[disclosure]\nindex_no = \"X/2024-00015\"\nwritten_at = 2024-05-10\nstatus = \"valid\"\n+++\n";
+        let (front_matter, lines) = parse(page, &split(page).unwrap()).unwrap();
+        let disclosure = front_matter.disclosure().unwrap();
+        assert_eq!(disclosure.written_at.as_deref(), Some("2024-05-10"));
+        assert_eq!(disclosure.missing_keys(), ["issuer", "topic"]);
+        assert_eq!(lines.get("disclosure.status").line, 6);
+        assert!(!front_matter.is_disclosure_section());
+        let page = "+++\ntitle = \"政策文件\"\ndisclosure = true\n+++\n";
+        let (front_matter, _) = parse(page, &split(page).unwrap()).unwrap();
+        assert!(front_matter.is_disclosure_section() && front_matter.disclosure().is_none());
+        let page = "---\ndisclosure:\n  issuer: 青岚市人民政府\n  written_at: 2024-05-10\n---\n";
+        let (front_matter, _) = parse(page, &split(page).unwrap()).unwrap();
+        assert_eq!(front_matter.disclosure().unwrap().written_at.as_deref(), Some("2024-05-10"));
+        let page = "+++\n[disclosure]\nwritten_at = [1]\n+++\n";
+        match parse(page, &split(page).unwrap()).unwrap_err() {
+            FrontMatterError::Syntax { position, message } => {
+                assert_eq!(position.line, 3);
+                assert!(message.starts_with("disclosure.written_at"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

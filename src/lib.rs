@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checker;
 pub mod config;
 pub mod diagnostic;
+pub mod disclosure;
 pub mod files;
 pub mod front_matter;
 pub mod hosts;

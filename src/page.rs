@@ -287,6 +287,9 @@ fn front_matter_text_runs(
         ("title", front_matter.title.as_deref()),
         ("description", front_matter.description.as_deref()),
         ("department", front_matter.department.as_deref()),
+        ("disclosure.issuer", front_matter.disclosure().and_then(|disclosure| disclosure.issuer.as_deref())),
+        ("disclosure.doc_no", front_matter.disclosure().and_then(|disclosure| disclosure.doc_no.as_deref())),
+        ("disclosure.topic", front_matter.disclosure().and_then(|disclosure| disclosure.topic.as_deref())),
     ];
     let mut runs = Vec::new();
     for (key, value) in displayed {

@@ -43,3 +43,55 @@ pub fn write_private(path: &std::path::Path, pem: &[u8]) -> anyhow::Result<()> {
     file.write_all(pem).and_then(|()| file.sync_all()).with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
 }
+
+/// Environment variable holding the publisher key that signs the build manifest: the PEM text itself
+/// (a CI secret variable) or the path of a file outside the site.
+pub const PUBLISHER_KEY_ENV: &str = "GOVPRESS_PUBLISHER_KEY";
+
+/// The unit's publisher key (docs/security.md, docs/deploy.md): `--publisher-key FILE` wins over
+/// `GOVPRESS_PUBLISHER_KEY` (PEM text or a path). A key file inside the site (the repository) is
+/// refused: whoever can edit the repository would then hold the key. `None` when neither is given.
+pub fn publisher_key(
+    flag: Option<&std::path::Path>,
+    site_root: &std::path::Path,
+) -> anyhow::Result<Option<govpress::review::PrivateKey>> {
+    let env = std::env::var(PUBLISHER_KEY_ENV).ok().filter(|value| !value.trim().is_empty());
+    let (pem, origin) = match (flag, env) {
+        (Some(path), _) => (read_key_file(path, site_root)?, path.display().to_string()),
+        (None, Some(value)) if value.trim_start().starts_with("-----BEGIN") => (value, PUBLISHER_KEY_ENV.to_string()),
+        (None, Some(path)) => {
+            let path = std::path::PathBuf::from(path.trim());
+            (read_key_file(&path, site_root)?, format!("{PUBLISHER_KEY_ENV}={}", path.display()))
+        }
+        (None, None) => return Ok(None),
+    };
+    let key = govpress::review::PrivateKey::parse(&pem).map_err(|error| {
+        bilingual(format!("发布者密钥 {origin}：{error}"), format!("publisher key {origin}: {error}"))
+    })?;
+    Ok(Some(key))
+}
+
+fn read_key_file(path: &std::path::Path, site_root: &std::path::Path) -> anyhow::Result<String> {
+    let inside = match (path.canonicalize(), site_root.canonicalize()) {
+        (Ok(key), Ok(root)) => key.starts_with(root),
+        _ => false,
+    };
+    if inside {
+        return Err(bilingual(
+            format!(
+                "发布者私钥 {} 位于站点目录（版本库）内，拒绝使用：私钥须保存在版本库之外，由 --publisher-key 或 {PUBLISHER_KEY_ENV} 给出",
+                path.display()
+            ),
+            format!(
+                "the publisher key {} is inside the site (the repository); refusing it: keep the key outside and pass it by --publisher-key or {PUBLISHER_KEY_ENV}",
+                path.display()
+            ),
+        ));
+    }
+    std::fs::read_to_string(path).map_err(|error| {
+        bilingual(
+            format!("无法读取发布者密钥 {}：{error}", path.display()),
+            format!("cannot read the publisher key {}: {error}", path.display()),
+        )
+    })
+}

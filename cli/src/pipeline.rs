@@ -63,7 +63,7 @@ pub fn finish(
     now: DateTime<FixedOffset>,
     check_links: bool,
     mut page_findings: Vec<Diagnostic>,
-) -> anyhow::Result<Vec<Diagnostic>> {
+) -> anyhow::Result<Finished> {
     let Processed { files, results, sources, other_files } = *processed;
     for source in sources {
         if let Err(diagnostic) = source.text {
@@ -74,10 +74,17 @@ pub fn finish(
     let theme: &[&str] = &crate::build::THEME_ASSET_PATHS;
     page_findings.extend(run.site_diagnostics(results, theme, other_files, now, check_links));
     // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
-    page_findings.extend(crate::review_files::check_reviews(site, files)?);
+    let (review_findings, log_head) = crate::review_files::check_reviews(site, files)?;
+    page_findings.extend(review_findings);
     let mut all = run.checker.check_config(site::CONFIG_FILE);
     all.extend(run.checker.apply_overrides(page_findings));
-    Ok(all)
+    Ok(Finished { diagnostics: all, log_head })
+}
+
+/// Every finding of the site, and the head of the review log the sign-off read (for the manifest).
+pub struct Finished {
+    pub diagnostics: Vec<Diagnostic>,
+    pub log_head: Option<govpress::review::ChainTip>,
 }
 
 /// Checks a whole site as `govpress check DIR` does; the texts of the files the findings name go
@@ -93,7 +100,7 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
     let processed = Processed { files: &files, results: &results, sources: &texts, other_files: &other };
-    let diagnostics = finish(site, &run, &processed, now, true, Vec::new())?;
+    let diagnostics = finish(site, &run, &processed, now, true, Vec::new())?.diagnostics;
     tracing::debug!(files = files.len(), "site checked");
     drop(texts);
     let checked = files.len();

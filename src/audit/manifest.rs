@@ -1,13 +1,26 @@
 //! 网页防篡改: the build records the SM3 digest of every file it writes; `govpress verify` compares a
 //! deployed directory with that record and reports added, changed and missing files (第三条).
+//!
+//! The manifest is signed (SM2 over SM3, 第十七条) with the unit's publisher key — the key the unit
+//! administrator certifies with `review certify --kind publisher-key` (docs/security.md) — so whoever
+//! can write the deployed directory cannot rewrite the manifest to match their change: `verify` checks
+//! the signature against the public key it is given (never the one the manifest names). The manifest
+//! also records the head of the review log the build read, so a later rollback of the log shows.
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::review::{ChainTip, PrivateKey, PublicKeyPem};
 use crate::rules::RuleInfo;
+
+/// The manifest format this build writes: 2 adds `review_log_head` and `signature` (1 is still read).
+pub const MANIFEST_VERSION: u32 = 2;
+/// The signature algorithm named in the manifest.
+pub const SIGNATURE_ALGORITHM: &str = "SM2-SM3";
 
 /// The manifest's file name in the output directory.
 pub const MANIFEST_FILE: &str = ".govpress-manifest.json";
@@ -36,7 +49,15 @@ pub const MISSING: RuleInfo = RuleInfo {
     summary_en: "A file the build wrote is missing from the deployed directory",
 };
 
-pub const RULES: &[RuleInfo] = &[ADDED, CHANGED, MISSING];
+pub const SIGNATURE: RuleInfo = RuleInfo {
+    id: "verify.signature",
+    article: 3,
+    severity: Severity::Error,
+    summary_zh: "构建清单没有发布者密钥的有效签名（清单可能被改写）",
+    summary_en: "The build manifest carries no valid signature by the publisher key (it may have been rewritten)",
+};
+
+pub const RULES: &[RuleInfo] = &[ADDED, CHANGED, MISSING, SIGNATURE];
 
 /// Every output file (path relative to the output root, `/`-separated) and its SM3 digest in hex.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,12 +65,119 @@ pub struct Manifest {
     pub version: u32,
     pub generator: String,
     pub algorithm: String,
+    /// The head of the review log the build read (`None`: no trusted log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_log_head: Option<LogHead>,
     pub files: BTreeMap<String, String>,
+    /// The publisher key's signature over everything above (`None`: built without a key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ManifestSignature>,
+}
+
+/// The review log's head: record count and the last record's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogHead {
+    pub seq: u64,
+    pub hash: String,
+}
+
+impl From<ChainTip> for LogHead {
+    fn from(tip: ChainTip) -> LogHead {
+        LogHead { seq: tip.seq, hash: tip.hash }
+    }
+}
+
+/// An SM2 signature over [`Manifest::signed_bytes`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSignature {
+    /// `SM2-SM3`.
+    pub algorithm: String,
+    /// SM3 fingerprint of the signing key's DER form (informational: `verify` trusts only the key it is given).
+    pub signer: String,
+    /// DER signature, standard base64.
+    pub value: String,
+}
+
+/// The signed form: every field but `signature`, compact JSON in this field order.
+#[derive(Serialize)]
+struct Signed<'a> {
+    purpose: &'static str,
+    version: u32,
+    generator: &'a str,
+    algorithm: &'a str,
+    review_log_head: &'a Option<LogHead>,
+    files: &'a BTreeMap<String, String>,
 }
 
 impl Manifest {
     pub fn new(generator: impl Into<String>) -> Manifest {
-        Manifest { version: 1, generator: generator.into(), algorithm: "SM3".into(), files: BTreeMap::new() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            generator: generator.into(),
+            algorithm: "SM3".into(),
+            review_log_head: None,
+            files: BTreeMap::new(),
+            signature: None,
+        }
+    }
+
+    /// The bytes the signature covers (domain-separated from the review log's and certificates' forms).
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let signed = Signed {
+            purpose: "govpress build manifest",
+            version: self.version,
+            generator: &self.generator,
+            algorithm: &self.algorithm,
+            review_log_head: &self.review_log_head,
+            files: &self.files,
+        };
+        serde_json::to_vec(&signed).unwrap_or_default()
+    }
+
+    /// Signs the manifest with the publisher key (deterministic: no random source in the core).
+    pub fn sign(&mut self, key: &PrivateKey) {
+        let value = base64::engine::general_purpose::STANDARD.encode(key.sign(&self.signed_bytes()));
+        self.signature = Some(ManifestSignature {
+            algorithm: SIGNATURE_ALGORITHM.into(),
+            signer: key.public_key().fingerprint(),
+            value,
+        });
+    }
+
+    /// Whether the manifest is signed by `key`: a `verify.signature` finding when it is unsigned, signed
+    /// by another key, or its content changed after signing.
+    pub fn verify_signature(&self, key: &PublicKeyPem) -> Result<(), Diagnostic> {
+        let Some(signature) = &self.signature else {
+            return Err(signature_finding(
+                "没有签名（构建时未提供发布者密钥，或签名被删除）",
+                "is unsigned (built without the publisher key, or the signature was removed)",
+            ));
+        };
+        let fingerprint = key.fingerprint();
+        if signature.algorithm != SIGNATURE_ALGORITHM {
+            return Err(signature_finding(
+                &format!("的签名算法“{}”不是 {SIGNATURE_ALGORITHM}", signature.algorithm),
+                &format!("names the algorithm “{}”, not {SIGNATURE_ALGORITHM}", signature.algorithm),
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(signature.value.trim()).unwrap_or_default();
+        if !key.verify(&self.signed_bytes(), &bytes) {
+            let (zh, en) = if signature.signer == fingerprint {
+                (
+                    "的签名无效：签名后清单被改动".to_string(),
+                    "has a signature that does not verify: it changed after signing".to_string(),
+                )
+            } else {
+                (
+                    format!("由另一把密钥（指纹 {}）签名，不是发布者公钥（指纹 {fingerprint}）", signature.signer),
+                    format!("is signed by another key ({}), not the publisher key ({fingerprint})", signature.signer),
+                )
+            };
+            return Err(signature_finding(&zh, &en));
+        }
+        Ok(())
     }
 
     pub fn to_json(&self) -> String {
@@ -93,6 +221,21 @@ fn finding(rule: &RuleInfo, path: &str, zh: &str, en: &str) -> Diagnostic {
     .in_file(path)
 }
 
+fn signature_finding(zh: &str, en: &str) -> Diagnostic {
+    SIGNATURE
+        .diagnostic(
+            Text::new(
+                format!("构建清单 {MANIFEST_FILE} {zh}（第三条：防范内容篡改）"),
+                format!("The build manifest {MANIFEST_FILE} {en} (article 3: guard against tampering)"),
+            ),
+            Text::new(
+                "用发布者密钥重新构建并发布（govpress build --publisher-key），并排查服务器是否被入侵",
+                "Build again with the publisher key (govpress build --publisher-key), publish, and check the server for intrusion",
+            ),
+        )
+        .in_file(MANIFEST_FILE)
+}
+
 /// SM3 of bytes, in lower-case hex.
 pub fn sm3_hex(bytes: &[u8]) -> String {
     Sm3::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
@@ -101,6 +244,38 @@ pub fn sm3_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::review::crypto::tests::test_key;
+
+    #[test]
+    fn a_signed_manifest_holds_and_every_rewrite_fails() {
+        let publisher = test_key(3);
+        let mut manifest = Manifest::new("govpress test");
+        manifest.files.insert("a.html".into(), sm3_hex(b"a"));
+        manifest.review_log_head = Some(LogHead { seq: 4, hash: sm3_hex(b"head") });
+        let public = publisher.public_key();
+        assert!(manifest.verify_signature(&public).unwrap_err().message.zh.contains("没有签名"));
+        manifest.sign(&publisher);
+        let signed = Manifest::from_json(&manifest.to_json()).unwrap();
+        assert_eq!(signed.verify_signature(&public), Ok(()));
+
+        // A digest rewritten to match a changed file, the log head rolled back: the signature breaks.
+        let mut rewritten = signed.clone();
+        rewritten.files.insert("a.html".into(), sm3_hex(b"evil"));
+        assert!(rewritten.verify_signature(&public).unwrap_err().message.zh.contains("签名后清单被改动"));
+        let mut rolled_back = signed.clone();
+        rolled_back.review_log_head = Some(LogHead { seq: 3, hash: sm3_hex(b"older") });
+        assert!(rolled_back.verify_signature(&public).is_err());
+        // Re-signed with another key: refused, whatever fingerprint the manifest claims.
+        let mut forged = rewritten.clone();
+        forged.sign(&test_key(4));
+        assert!(forged.verify_signature(&public).unwrap_err().message.zh.contains("另一把密钥"));
+        forged.signature.as_mut().unwrap().signer = public.fingerprint();
+        assert!(forged.verify_signature(&public).is_err());
+        // The signature removed.
+        let mut stripped = rewritten;
+        stripped.signature = None;
+        assert_eq!(stripped.verify_signature(&public).unwrap_err().rule, "verify.signature");
+    }
 
     #[test]
     fn compares_added_changed_and_missing() {
@@ -124,6 +299,10 @@ mod tests {
             ]
         );
         assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);
+        assert_eq!(
+            Manifest::from_json(r#"{"version":1,"generator":"g","algorithm":"SM3","files":{}}"#).unwrap().version,
+            1
+        );
         // GB/T 32905 test vector.
         assert_eq!(sm3_hex(b"abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
     }

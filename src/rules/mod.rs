@@ -9,6 +9,7 @@ use crate::hosts::HostClassifier;
 use crate::page::Page;
 
 pub mod compatibility;
+pub mod disclosure;
 pub mod domain;
 pub mod front_matter;
 pub mod identity;
@@ -53,6 +54,7 @@ type PageRule = fn(&PageContext<'_, '_>, &mut Vec<Diagnostic>);
 /// Page rules in the order they run.
 pub const PAGE_RULES: &[PageRule] = &[
     reprint::check,
+    disclosure::check,
     links::check,
     insecure::check,
     subresources::check,
@@ -72,6 +74,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         domain::RULES,
         identity::RULES,
         reprint::RULES,
+        disclosure::RULES,
         links::RULES,
         link_health::RULES,
         insecure::RULES,

@@ -52,13 +52,17 @@ pub fn site_documents(run: &crate::site::SiteRun<'_>, texts: Vec<(usize, String)
         .collect()
 }
 
-/// The page's searchable metadata lines, shown and indexed between its title and body.
-///
-/// Hook for the 政府信息公开 metadata (SPEC §9): once the front matter carries `[disclosure]`, its
-/// 文号 (`doc_no`), 索引号 (`index_no`) and 发文机关 (`issuer`) go here as `文号：…` lines, so people
-/// find a document by its 文号. Until then pages have none.
-pub fn meta_lines(_front_matter: &crate::front_matter::FrontMatter) -> Vec<String> {
-    Vec::new()
+/// The page's searchable metadata lines, indexed (and shown in snippets) between its title and
+/// body: the 政府信息公开 metadata (SPEC §9) people search by — 文号, 索引号, 发文机关.
+pub fn meta_lines(front_matter: &crate::front_matter::FrontMatter) -> Vec<String> {
+    let Some(disclosure) = front_matter.disclosure() else { return Vec::new() };
+    [("文号", &disclosure.doc_no), ("索引号", &disclosure.index_no), ("发文机关", &disclosure.issuer)]
+        .into_iter()
+        .filter_map(|(label, value)| {
+            let value = value.as_deref()?.trim();
+            (!value.is_empty()).then(|| format!("{label}：{value}"))
+        })
+        .collect()
 }
 
 /// Version of the index format (`index.json`'s `version`).

@@ -158,7 +158,7 @@ fn index_answers_like_a_brute_force_scan() {
 fn many_shards_still_answer_exactly() {
     let mut rng = Rng(77);
     // Long pages: enough postings for several shards.
-    let docs: Vec<SearchDoc> = site(&mut rng, 300)
+    let docs: Vec<SearchDoc> = site(&mut rng, 150)
         .into_iter()
         .map(|mut doc| {
             doc.body = words(&mut rng, 2_000);
@@ -240,4 +240,21 @@ fn damaged_files_are_errors_not_panics() {
     let garbage = [0xffu8, 0xff, 0xff];
     assert!(built.index.search("人民", |_| Some(&garbage[..])).is_err());
     assert!(built.index.search("人民", |_| None).is_err());
+}
+
+#[test]
+fn disclosure_metadata_is_searchable() {
+    let source = "+++\ntitle = \"关于印发某办法的通知\"\ndate = 2026-06-10\n\n[disclosure]\nindex_no = \"11339900MB1A00002R/2026-00019\"\nissuer = \"青岚市人民政府办公室\"\ndoc_no = \"青政办发〔2026〕19号\"\nwritten_at = 2026-06-08\ntopic = \"综合政务\"\nstatus = \"valid\"\n+++\n\n正文。\n";
+    let (page, _) = crate::page::Page::parse("content/policies/a.md", source);
+    let meta = meta_lines(&page.front_matter);
+    assert_eq!(
+        meta,
+        ["文号：青政办发〔2026〕19号", "索引号：11339900MB1A00002R/2026-00019", "发文机关：青岚市人民政府办公室"]
+    );
+    let mut with_meta = doc("/a/", "关于印发某办法的通知", 1, "正文。");
+    with_meta.meta = meta;
+    let built = Built::new(&[with_meta, doc("/b/", "其他", 2, "正文")]);
+    assert_eq!(built.search("青政办发〔2026〕19号"), ["/a/"]);
+    assert_eq!(built.search("11339900mb1a00002r"), ["/a/"]);
+    assert_eq!(built.search("发文机关 青岚市人民政府办公室"), ["/a/"]);
 }

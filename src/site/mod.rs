@@ -12,6 +12,7 @@
 //! [`check_site`] runs the three in order on one thread (the browser, tests); the CLI spreads step 2
 //! over threads and calls the same functions.
 
+pub mod disclosure;
 pub mod links;
 pub mod model;
 pub mod paths;
@@ -78,6 +79,7 @@ pub struct SiteRun<'c> {
     pub checker: &'c Checker,
     pub model: SiteModel,
     base_path: String,
+    disclosure: disclosure::Directory,
     /// Keep each published page's visible text (`PageResult::text`) for the search index.
     pub collect_text: bool,
 }
@@ -98,7 +100,8 @@ impl<'c> SiteRun<'c> {
             (job.source_index, path, &job.head.front_matter)
         }));
         let base_path = crate::leave_site::base_path(checker.config());
-        (SiteRun { checker, model, base_path, collect_text: false }, jobs)
+        let disclosure = disclosure::Directory::new(&model);
+        (SiteRun { checker, model, base_path, disclosure, collect_text: false }, jobs)
     }
 
     /// The base path links are published under (`/` or `/portal/`).
@@ -128,6 +131,7 @@ impl<'c> SiteRun<'c> {
         else {
             return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new(), text: None };
         };
+        diagnostics.extend(self.disclosure.check_page(&self.model, &page, published));
         let resolve = |href: &str| self.model.resolve_markdown_link(path, href).map(|url| self.href(&url));
         let body = renderer.render_with(&page, Some(&resolve));
         let links = page

@@ -115,7 +115,12 @@ impl SiteModel {
                 index_page: index,
                 pages: Vec::new(),
                 children: Vec::new(),
-                paginate_by: page.front_matter.paginate_by.filter(|&by| by > 0).unwrap_or(DEFAULT_PAGINATE_BY),
+                // A disclosure directory lists every document on one page: its filter needs them all.
+                paginate_by: if page.front_matter.is_disclosure_section() {
+                    usize::MAX
+                } else {
+                    page.front_matter.paginate_by.filter(|&by| by > 0).unwrap_or(DEFAULT_PAGINATE_BY)
+                },
                 weight: page.front_matter.weight.unwrap_or(0),
             })
             .collect();

@@ -8,6 +8,7 @@
 //!    Markdown source), the sign-off;
 //! 4. any error → the temporary directory is dropped and the previous output stays; else manifest + swap.
 
+mod disclosure;
 mod feeds;
 mod links;
 mod pages;
@@ -57,6 +58,8 @@ pub struct BuildOptions {
     pub now: DateTime<FixedOffset>,
     /// Show a progress bar (on a terminal only).
     pub progress: bool,
+    /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
+    pub publisher_key: Option<govpress::review::PrivateKey>,
 }
 
 #[derive(Debug)]
@@ -175,8 +178,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let diagnostics = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
-    let report = Report::new(sources.len(), diagnostics);
+    let finished = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
+    let report = Report::new(sources.len(), finished.diagnostics);
     let mut kept_sources = Sources::new();
     let pages = model.pages.len();
     drop(results);
@@ -194,7 +197,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if result.report.errors() > 0 {
         return Ok(result);
     }
-    staging.commit()?;
+    staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
     result.written = true;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)

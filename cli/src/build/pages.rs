@@ -10,6 +10,7 @@ use govpress::time::Timestamp;
 use serde::Serialize;
 use tera::Context;
 
+use super::disclosure;
 use super::templates::{MetaVars, Templates};
 use super::writer::Staging;
 
@@ -128,6 +129,7 @@ impl Pipeline<'_> {
             description: front_matter.description.clone().unwrap_or_default(),
             current: column.split('/').next().unwrap_or_default().to_string(),
             feed_url: None,
+            disclosure: disclosure::document(self.model, page, &|url| self.href(url)),
         }
     }
 
@@ -159,6 +161,7 @@ impl Pipeline<'_> {
                 "section_title": self.section_title(&section_key),
                 "section_url": section.map(|section| self.href(&self.model.pages[section.index_page].url)),
                 "reprint": reprint,
+                "disclosure": disclosure::document(self.model, page, &|url| self.href(url)),
             }),
         );
         context.insert("meta", &self.meta(page, &section_key));
@@ -200,6 +203,7 @@ impl Pipeline<'_> {
                     "url": self.href(&index_page.url),
                     "content": content,
                     "pages": items,
+                    "disclosure": disclosure::directory(self.model, section, &|url| self.href(url)),
                 }),
             );
             context.insert(

@@ -23,10 +23,11 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 8] = [
 ];
 
 /// Theme assets, written under the output root unless the site's `static/` has the same file.
-pub const THEME_ASSETS: [(&str, &[u8]); 6] = [
+pub const THEME_ASSETS: [(&str, &[u8]); 7] = [
     ("assets/govpress.css", include_bytes!("../../../site-template/static/assets/govpress.css")),
     ("assets/govpress-reading.js", include_bytes!("../../../site-template/static/assets/govpress-reading.js")),
     ("assets/cursor-large.svg", include_bytes!("../../../site-template/static/assets/cursor-large.svg")),
+    ("assets/govpress-disclosure.js", include_bytes!("../../../site-template/static/assets/govpress-disclosure.js")),
     ("govpress-leave.js", include_bytes!("../../../site-template/static/govpress-leave.js")),
     (
         "assets/marks/party-government.svg",
@@ -104,6 +105,8 @@ pub struct MetaVars {
     pub description: String,
     pub current: String,
     pub feed_url: Option<String>,
+    /// 政府信息公开 metadata of a document (`[disclosure]`), for its meta tags.
+    pub disclosure: Option<super::disclosure::DocumentVars>,
 }
 
 /// The parsed templates of one build.

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context};
-use govpress::audit::manifest::{sm3_hex, Manifest, MANIFEST_FILE};
+use govpress::audit::manifest::{sm3_hex, LogHead, Manifest, MANIFEST_FILE};
+use govpress::review::PrivateKey;
 use govpress::Diagnostic;
 
 use claims::Claims;
@@ -117,14 +118,19 @@ impl Staging {
         Ok(self.directory.path().join(path))
     }
 
-    /// Writes the manifest and swaps the new output into place; the previous one is removed in the background.
-    pub fn commit(self) -> anyhow::Result<()> {
+    /// Writes the manifest (with the review log's head, signed when a publisher key is given) and swaps
+    /// the new output into place; the previous one is removed in the background.
+    pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
         let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
         if let Some(collision) = claims.collisions().first() {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
         manifest.files = claims.into_digests();
+        manifest.review_log_head = log_head;
+        if let Some(key) = key {
+            manifest.sign(key);
+        }
         let staged = self.directory.path().to_path_buf();
         std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
             .with_context(|| format!("无法写入 {}", staged.join(MANIFEST_FILE).display()))?;

@@ -27,11 +27,33 @@ pub struct BuildArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    /// 单位发布者私钥（SM2 PEM，须在版本库之外），签署构建清单；默认取环境变量 GOVPRESS_PUBLISHER_KEY（PEM 文本或路径）
+    #[arg(long, value_name = "KEY.pem")]
+    publisher_key: Option<PathBuf>,
 }
 
 pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
     let site = Site::open(&args.dir)?;
-    let options = BuildOptions { out: args.out, now: args.now.unwrap_or_else(now_in_china), progress: !globals.quiet };
+    let publisher_key = crate::keys::publisher_key(args.publisher_key.as_deref(), &site.root)?;
+    if publisher_key.is_none() {
+        // Not an error: local builds and previews have no key. CI publishes with one (docs/deploy.md).
+        match globals.lang {
+            Lang::Zh => eprintln!(
+                "警告：未提供发布者密钥（--publisher-key 或 {}），构建清单未签名；govpress verify --public-key 将拒绝它",
+                crate::keys::PUBLISHER_KEY_ENV
+            ),
+            Lang::En => eprintln!(
+                "warning: no publisher key (--publisher-key or {}): the manifest is unsigned and govpress verify --public-key will refuse it",
+                crate::keys::PUBLISHER_KEY_ENV
+            ),
+        }
+    }
+    let options = BuildOptions {
+        out: args.out,
+        now: args.now.unwrap_or_else(now_in_china),
+        progress: !globals.quiet,
+        publisher_key,
+    };
     let built = build_site(&site, &options)?;
     if !built.report.diagnostics.is_empty() {
         output::print(&built.report, args.format, &built.sources, globals.lang, false)?;

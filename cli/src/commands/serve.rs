@@ -186,8 +186,12 @@ fn build_and_report(
     now: Option<DateTime<FixedOffset>>,
     globals: Globals,
 ) -> Option<String> {
-    let options =
-        BuildOptions { out: Some(output.to_path_buf()), now: now.unwrap_or_else(now_in_china), progress: false };
+    let options = BuildOptions {
+        out: Some(output.to_path_buf()),
+        now: now.unwrap_or_else(now_in_china),
+        progress: false,
+        publisher_key: None,
+    };
     match build_site(&preview_site(site), &options) {
         Ok(built) => {
             let report = &built.report;
