@@ -25,6 +25,13 @@ const ELDER_BODY_PX = 20;
 const ELDER_MIN_TEXT_PX = 18;
 const ELDER_TARGET_PX = 60;
 const FOCUS_CONTRAST = 3;
+// 政府信息公开 (SPEC §9) in the demo portal: the 政策文件 directory, a repealed document and the one
+// that replaced it, an amended document and the one that amended it.
+const DIRECTORY = "/policies/";
+const REPEALED = "/policies/2024-04-admin-review-old/";
+const REPLACEMENT = "/policies/2026-06-admin-review/";
+const AMENDED = "/policies/2026-07-childcare-subsidy/";
+const AMENDMENT = "/policies/2026-11-childcare-amendment/";
 
 let browser;
 before(async () => {
@@ -43,6 +50,8 @@ function pageTypes() {
     "section list": "/news/",
     article: "/news/2026-11-24-winter-heating/",
     reprint: "/interpretations/2026-09-disclosure-regulation/",
+    "disclosure document": REPEALED,
+    "disclosure index": DIRECTORY,
     "leave page": `/leave/${leave[0]}`,
     404: "/no-such-page/",
   };
@@ -106,6 +115,10 @@ for (const width of WIDTHS) {
         }
         if (SCREENSHOT_DIR && width === 375 && type === "article") {
           await page.screenshot({ path: join(SCREENSHOT_DIR, `screenshot-${mode}-375.png`) });
+        }
+        if (SCREENSHOT_DIR && width === 1280 && type.startsWith("disclosure")) {
+          const name = type === "disclosure index" ? "disclosure-index" : "disclosure-document";
+          await page.screenshot({ path: join(SCREENSHOT_DIR, `screenshot-${name}-${mode}.png`) });
         }
       }
       assert.deepEqual(blocked, [], "the pages asked for nothing outside the site");
@@ -204,7 +217,7 @@ for (const mode of MODES) {
     const { context, page, blocked } = await localPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${env.base}/`, { waitUntil: "load" });
     if (mode === "elder") await switchToElder(page);
-    for (const path of ["/", "/services/housing-fund/", "/interpretations/2026-09-disclosure-regulation/"]) {
+    for (const path of ["/", "/services/housing-fund/", "/interpretations/2026-09-disclosure-regulation/", DIRECTORY]) {
       await page.goto(`${env.base}${path}`, { waitUntil: "load" });
       const stops = await focusStops(page);
       assert.ok(stops.length > 10, `${path}: only ${stops.length} focus stops`);
@@ -292,6 +305,137 @@ test("prefers-contrast: more and forced-colors: active keep zero axe violations"
       const violations = await axeViolations(page, media.contrast ? "elder" : "standard");
       assert.deepEqual(violations, [], `${JSON.stringify(media)} ${path}: ${JSON.stringify(violations, null, 2)}`);
     }
+  }
+  assert.deepEqual(blocked, []);
+  await context.close();
+});
+
+/// The directory's rows as the reader sees them: each row's filter data and whether it is shown.
+async function directoryRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("table.disclosure-index tbody tr")].map((row) => ({
+      year: row.dataset.year,
+      status: row.dataset.status,
+      topic: row.dataset.topic,
+      issuer: row.dataset.issuer,
+      shown: row.getClientRects().length > 0,
+    })),
+  );
+}
+
+test("the disclosure directory lists every document with scripts off", async () => {
+  const { context, page, blocked } = await localPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  await page.goto(`${env.base}${DIRECTORY}`, { waitUntil: "load" });
+  const rows = await directoryRows(page);
+  assert.ok(rows.length >= 9, `the demo directory has its documents: ${rows.length}`);
+  assert.ok(rows.every((row) => row.shown), "every row is shown without a script");
+  assert.equal(await page.locator("form[data-govpress-disclosure]").isVisible(), false, "no filter that could not work");
+  assert.equal((await page.textContent("#disclosure-count")).trim(), `共 ${rows.length} 件文件`);
+  const headers = await page.$$eval("table.disclosure-index thead th", (cells) => cells.map((cell) => [cell.textContent, cell.getAttribute("scope")]));
+  assert.deepEqual(headers, ["索引号", "标题", "发文字号", "成文日期", "有效性"].map((text) => [text, "col"]));
+  assert.deepEqual(blocked, []);
+  await context.close();
+});
+
+test("the disclosure directory filters by year and status in the browser (keyboard, URL, announced count, reset)", async () => {
+  // Under nginx's same-origin-only CSP: the filter is the theme's own script file.
+  const { context, page, blocked } = await localPage({ viewport: { width: 1280, height: 900 } });
+  const cspViolations = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  await page.goto(`${env.base}${DIRECTORY}`, { waitUntil: "load" });
+  const all = await directoryRows(page);
+  const total = all.length;
+  const count = page.locator("#disclosure-count");
+  assert.equal(await count.getAttribute("role"), "status");
+  assert.equal(await count.getAttribute("aria-live"), "polite");
+  assert.equal((await count.textContent()).trim(), `共 ${total} 件文件`);
+  assert.equal(await page.locator("form[data-govpress-disclosure]").isVisible(), true, "the filter shows with scripts on");
+
+  // Every control has a label and is reached by Tab.
+  for (const label of ["主题分类", "发文机关", "成文年份", "有效性"]) {
+    assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `a control labelled ${label}`);
+  }
+  await page.focus("#filter-topic");
+  const order = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent.trim()));
+  }
+  assert.deepEqual(order, ["filter-issuer", "filter-year", "filter-status", "清除筛选"]);
+
+  // The year by keyboard: focus it and press the arrow key (a closed select changes value on Linux).
+  const year = "2024";
+  await page.focus("#filter-year");
+  const yearOptions = await page.$$eval("#filter-year option", (options) => options.map((option) => option.value));
+  for (let i = 0; i < yearOptions.indexOf(year); i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await page.inputValue("#filter-year"), year);
+  let rows = await directoryRows(page);
+  const inYear = all.filter((row) => row.year === year).length;
+  assert.ok(inYear > 0 && inYear < total, `${year} holds some documents but not all: ${inYear}/${total}`);
+  assert.deepEqual(rows.filter((row) => row.shown).map((row) => row.year), Array(inYear).fill(year), "only that year's rows are shown");
+  assert.equal((await count.textContent()).trim(), `筛选出 ${inYear} 件文件（共 ${total} 件）`);
+
+  // And the status: only repealed documents of that year.
+  await page.getByLabel("有效性", { exact: true }).selectOption("repealed");
+  rows = await directoryRows(page);
+  const shown = rows.filter((row) => row.shown);
+  const expected = all.filter((row) => row.year === year && row.status === "repealed").length;
+  assert.ok(expected > 0, "the demo has a repealed document of that year");
+  assert.equal(shown.length, expected);
+  assert.ok(shown.every((row) => row.year === year && row.status === "repealed"));
+  assert.equal((await count.textContent()).trim(), `筛选出 ${expected} 件文件（共 ${total} 件）`);
+  assert.equal(await page.locator("[data-disclosure-empty]").isVisible(), false);
+
+  // The filter is in the address: a reload (or a shared link) shows the same rows.
+  assert.equal(new URL(page.url()).search, `?year=${year}&status=repealed`);
+  await page.reload({ waitUntil: "load" });
+  assert.equal(await page.inputValue("#filter-year"), year);
+  assert.equal((await directoryRows(page)).filter((row) => row.shown).length, expected);
+
+  // Nothing matches: the count says 0 and a message explains it.
+  await page.getByLabel("有效性", { exact: true }).selectOption("valid");
+  const none = all.filter((row) => row.year === year && row.status === "valid").length;
+  assert.equal((await directoryRows(page)).filter((row) => row.shown).length, none);
+  if (none === 0) assert.equal(await page.locator("[data-disclosure-empty]").isVisible(), true);
+
+  // Reset by keyboard: every row again, the address clean.
+  await page.focus("form[data-govpress-disclosure] button[type=reset]");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((total) => document.getElementById("disclosure-count").textContent.trim() === `共 ${total} 件文件`, total);
+  assert.ok((await directoryRows(page)).every((row) => row.shown));
+  assert.equal(new URL(page.url()).search, "");
+  assert.deepEqual(cspViolations, []);
+  assert.deepEqual(blocked, []);
+  await context.close();
+});
+
+test("a repealed document shows 已废止 above its title, linking to the document that replaced it; an amended one 已修订", async () => {
+  const { context, page, blocked } = await localPage({ viewport: { width: 375, height: 900 } });
+  for (const [path, label, target] of [
+    [REPEALED, "已废止", REPLACEMENT],
+    [AMENDED, "已修订", AMENDMENT],
+  ]) {
+    const response = await page.goto(`${env.base}${path}`, { waitUntil: "load" });
+    assert.equal(response.status(), 200);
+    const notice = page.locator(".disclosure-notice");
+    assert.equal(await notice.isVisible(), true, `${path}: the notice is visible`);
+    assert.match(await notice.textContent(), new RegExp(label));
+    const noticeTop = (await notice.boundingBox()).y;
+    const tableTop = (await page.locator("table.disclosure-meta").boundingBox()).y;
+    const titleTop = (await page.locator("main h1").boundingBox()).y;
+    assert.ok(noticeTop < titleTop && tableTop < titleTop, `${path}: notice and disclosure table above the title`);
+    const cells = await page.$$eval("table.disclosure-meta th", (headers) => headers.map((th) => [th.textContent, th.getAttribute("scope")]));
+    assert.deepEqual(cells.map(([text]) => text), ["索引号", "发文机关", "发文字号", "成文日期", "主题分类", "有效性"]);
+    assert.ok(cells.every(([, scope]) => scope === "row"));
+    assert.equal(await page.getAttribute('meta[name="DocStatus"]', "content"), label);
+    const link = notice.locator("a");
+    const title = (await link.textContent()).trim();
+    await Promise.all([page.waitForURL(`${env.base}${target}`), link.click()]);
+    assert.equal((await page.locator("main h1").textContent()).trim(), title, `${path}: the link leads to the document it names`);
+    assert.equal(await page.locator(".disclosure-notice").count(), 0, `${target} is in force: no notice`);
+    assert.equal(await page.getAttribute('meta[name="DocStatus"]', "content"), "有效");
   }
   assert.deepEqual(blocked, []);
   await context.close();
