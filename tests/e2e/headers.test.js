@@ -26,6 +26,8 @@ const PAGE_TYPES = {
   // 政府信息公开: the filterable directory (its own script) and a repealed document.
   disclosureDirectory: "/policies/",
   disclosureDocument: "/policies/2024-04-admin-review-old/",
+  // The search page: a same-origin module script and a same-origin index, no wasm (no path CSP needed).
+  search: "/search/?q=%E4%BE%9B%E6%9A%96",
   leave: null, // found on /services/housing-fund/
   notFound: "/no-such-page/",
 };
@@ -219,7 +221,8 @@ test("each page type loads in Chromium under the site's hostname with zero CSP v
       if (response.status() >= 400) failed.push(new URL(response.url()).pathname);
     });
     for (const [kind, path] of Object.entries({ ...PAGE_TYPES, leave: await leavePath() })) {
-      const response = await page.goto(`https://${HOST}${path}`, { waitUntil: "load" });
+      // networkidle: the search page's index fetch and anything a script loads late are covered too.
+      const response = await page.goto(`https://${HOST}${path}`, { waitUntil: "networkidle" });
       assert.equal(response.status(), kind === "notFound" ? 404 : 200, `${kind} ${path}`);
       assert.equal(new URL(page.url()).host, HOST);
       assert.match(await page.content(), /<footer[\s>]/, `${kind} ${path}`);

@@ -12,6 +12,7 @@ mod disclosure;
 mod feeds;
 mod links;
 mod pages;
+pub mod search;
 mod static_files;
 mod templates;
 pub mod writer;
@@ -31,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::output::Sources;
 use crate::pipeline;
+use crate::review_trust::TrustArgs;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
@@ -58,6 +60,8 @@ pub struct BuildOptions {
     pub now: DateTime<FixedOffset>,
     /// Show a progress bar (on a terminal only).
     pub progress: bool,
+    /// The review's trust root and base (flags, else the environment).
+    pub trust: TrustArgs,
     /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
     pub publisher_key: Option<govpress::review::PrivateKey>,
 }
@@ -91,7 +95,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let files = site.content_files()?;
     let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
-    let (run, jobs) = SiteRun::start(&checker, &sources);
+    let (mut run, jobs) = SiteRun::start(&checker, &sources);
+    run.collect_text = true;
     let model = &run.model;
     let other_files = pipeline::other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
@@ -137,7 +142,9 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let mut results = Vec::with_capacity(processed.len());
     let mut written = Vec::new();
     let mut bodies = std::collections::HashMap::new();
-    for (result, kept) in processed {
+    let mut texts = Vec::new();
+    for (mut result, kept) in processed {
+        texts.extend(result.text.take().map(|text| (result.source_index, text)));
         match kept {
             Kept::Nothing => {}
             Kept::Article(file) => written.push(file),
@@ -154,6 +161,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if !conflicted {
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
+        written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
         let copied = static_files::copy_static(&pipeline, &site.root)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.
@@ -176,7 +184,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let finished = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
+    let finished = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
     let report = Report::new(sources.len(), finished.diagnostics);
     let mut kept_sources = Sources::new();
     let pages = model.pages.len();
