@@ -268,7 +268,7 @@ for (const width of WIDTHS) {
           if (parent.getClientRects().length === 0) continue;
           sizes.push({ size: parseFloat(getComputedStyle(parent).fontSize), text: node.textContent.trim().slice(0, 20) });
         }
-        const controls = [...document.querySelectorAll(".site-nav a, .reading-toggle, .button, .pagination a, .item-list a")]
+        const controls = [...document.querySelectorAll(".site-nav a, .reading-toggle, .button, .pagination a, .item-list a, .disclosure-filter select")]
           .filter((element) => element.getClientRects().length > 0)
           .map((element) => {
             const box = element.getBoundingClientRect();
