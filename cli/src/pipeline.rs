@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::output::Sources;
+use crate::review_trust::TrustArgs;
 use crate::site::{self, Site, SourceFile};
 
 /// The sources as the core takes them.
@@ -62,6 +63,7 @@ pub fn finish(
     processed: &Processed<'_, '_>,
     now: DateTime<FixedOffset>,
     check_links: bool,
+    trust: &TrustArgs,
     mut page_findings: Vec<Diagnostic>,
 ) -> anyhow::Result<Finished> {
     let Processed { files, results, sources, other_files } = *processed;
@@ -74,7 +76,7 @@ pub fn finish(
     let theme: &[&str] = &crate::build::THEME_ASSET_PATHS;
     page_findings.extend(run.site_diagnostics(results, theme, other_files, now, check_links));
     // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
-    let (review_findings, log_head) = crate::review_files::check_reviews(site, files)?;
+    let (review_findings, log_head) = crate::review_files::check_reviews(site, files, trust)?;
     page_findings.extend(review_findings);
     let mut all = run.checker.check_config(site::CONFIG_FILE);
     all.extend(run.checker.apply_overrides(page_findings));
@@ -89,7 +91,12 @@ pub struct Finished {
 
 /// Checks a whole site as `govpress check DIR` does; the texts of the files the findings name go
 /// into `sources` for the report's renderers.
-pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources) -> anyhow::Result<Report> {
+pub fn check_site(
+    site: &Site,
+    now: DateTime<FixedOffset>,
+    trust: &TrustArgs,
+    sources: &mut Sources,
+) -> anyhow::Result<Report> {
     let files = site.content_files()?;
     let texts = source_texts(&files);
     let checker = Checker::new(site.config.clone());
@@ -100,7 +107,7 @@ pub fn check_site(site: &Site, now: DateTime<FixedOffset>, sources: &mut Sources
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
     let processed = Processed { files: &files, results: &results, sources: &texts, other_files: &other };
-    let diagnostics = finish(site, &run, &processed, now, true, Vec::new())?.diagnostics;
+    let diagnostics = finish(site, &run, &processed, now, true, trust, Vec::new())?.diagnostics;
     tracing::debug!(files = files.len(), "site checked");
     drop(texts);
     let checked = files.len();

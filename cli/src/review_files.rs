@@ -101,10 +101,14 @@ pub fn page_states(files: &ReviewFiles, pages: &[SourceFile], trust: &TrustArgs)
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
-/// The trust root and the base come from the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
+/// The trust root and the base: flags, else the environment (`GOVPRESS_TRUST_ROOT`, `GOVPRESS_REVIEW_BASE`).
 /// Also the head of the log the states were read from (for the build manifest), `None` when untrusted.
-pub fn check_reviews(site: &Site, pages: &[SourceFile]) -> anyhow::Result<(Vec<Diagnostic>, Option<review::ChainTip>)> {
+pub fn check_reviews(
+    site: &Site,
+    pages: &[SourceFile],
+    trust: &TrustArgs,
+) -> anyhow::Result<(Vec<Diagnostic>, Option<review::ChainTip>)> {
     let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
-    let review = page_states(&files, pages, &TrustArgs::from_env())?;
+    let review = page_states(&files, pages, trust)?;
     Ok((review.diagnostics(), review.log_head))
 }

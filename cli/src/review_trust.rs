@@ -33,7 +33,8 @@ impl TrustArgs {
         TrustArgs::default().or_env()
     }
 
-    fn or_env(self) -> TrustArgs {
+    /// The flags given, the environment for those not given.
+    pub fn or_env(self) -> TrustArgs {
         let env = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
         TrustArgs {
             trust_root: self.trust_root.or_else(|| env(TRUST_ROOT_ENV)),

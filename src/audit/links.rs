@@ -32,7 +32,8 @@ pub(super) fn handlers<'h>(auditor: &'h Auditor<'h>, state: &Rc<RefCell<State>>)
     };
     let links = {
         let state = Rc::clone(state);
-        lol_html::element!("a[href], area[href]", move |element| link(auditor, &state, element))
+        // SVG links inside HTML may carry their address in `xlink:href` (SVG 1.1) as well as `href`.
+        lol_html::element!("a, area", move |element| link(auditor, &state, element))
     };
     let departures = {
         let state = Rc::clone(state);
@@ -76,30 +77,47 @@ pub(super) fn handlers<'h>(auditor: &'h Auditor<'h>, state: &Rc<RefCell<State>>)
 type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 fn link(auditor: &Auditor<'_>, state: &Rc<RefCell<State>>, element: &mut Element<'_, '_>) -> HandlerResult {
-    let raw = element.get_attribute("href").unwrap_or_default();
     let offset = element.source_location().bytes().start;
     let mut state = state.borrow_mut();
     // Only a leave page's own 继续访问 link may go straight out; anywhere else the mark is ignored.
     if state.kind == DocumentKind::LeavePage && element.has_attribute(CONTINUE_ATTRIBUTE) {
         return Ok(());
     }
-    match judge(&raw, &state.base) {
-        Resolved::Script => {
-            state.diagnostics.push((offset, crate::rules::links::javascript_link(&raw)));
+    for attribute in [HREF, XLINK_HREF] {
+        let Some(raw) = element.get_attribute(attribute) else { continue };
+        match judge(&raw, &state.base) {
+            Resolved::Script => {
+                state.diagnostics.push((offset, crate::rules::links::javascript_link(&raw)));
+            }
+            Resolved::Web(url) if url.host_str().map(str::to_ascii_lowercase) == state.own_host => {
+                state.internal_links.push((offset, decode_attribute(&raw).into_owned()));
+            }
+            Resolved::Web(url) if auditor.leave.leaves(&url) => {
+                let target = auditor.leave.target(&url);
+                if attribute == XLINK_HREF {
+                    // The leave page goes into `href`, which SVG 2 browsers prefer; the outside
+                    // address must not stay behind for SVG 1.1 readers.
+                    element.remove_attribute(XLINK_HREF);
+                    if element.has_attribute(HREF) {
+                        continue;
+                    }
+                }
+                auditor.leave.redirect(element, &target)?;
+                state.confirm_needed |= auditor.leave.mode() == LinkMode::Confirm;
+                state.add_target(target);
+            }
+            // `data:`, `blob:`, `file:`…: nothing a portal links to (a `data:` page can carry script).
+            Resolved::OtherScheme(_) => {
+                state.diagnostics.push((offset, crate::rules::links::scheme_link(&raw)));
+            }
+            Resolved::Web(_) | Resolved::NotWeb | Resolved::Invalid => {}
         }
-        Resolved::Web(url) if url.host_str().map(str::to_ascii_lowercase) == state.own_host => {
-            state.internal_links.push((offset, decode_attribute(&raw).into_owned()));
-        }
-        Resolved::Web(url) if auditor.leave.leaves(&url) => {
-            let target = auditor.leave.target(&url);
-            auditor.leave.redirect(element, &target)?;
-            state.confirm_needed |= auditor.leave.mode() == LinkMode::Confirm;
-            state.add_target(target);
-        }
-        Resolved::Web(_) | Resolved::NotWeb | Resolved::OtherScheme(_) | Resolved::Invalid => {}
     }
     Ok(())
 }
+
+const HREF: &str = "href";
+const XLINK_HREF: &str = "xlink:href";
 
 /// A form target or a meta refresh that takes the reader off government without a warning.
 fn departure(auditor: &Auditor<'_>, state: &Rc<RefCell<State>>, element: &Element<'_, '_>) {

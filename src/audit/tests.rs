@@ -96,3 +96,37 @@ fn internal_links_are_collected_with_positions() {
     assert_eq!(hrefs, ["/news/", "https://www.example.gov.cn/a/#b"]);
     assert_eq!(found.internal_links[0].position.line, 2);
 }
+
+#[test]
+fn svg_links_inside_html_are_judged_like_html_links() {
+    let html = format!(
+        "<svg><a xlink:href=\"java&#x09;script:alert(1)\"><text>x</text></a></svg>\n\
+         <svg><a xlink:href=\"https://evil.example.com/\"><text>y</text></a></svg>\n\
+         <svg><a href=\"/news/\" xlink:href=\"https://evil2.example.com/\"><text>z</text></a></svg>{FOOTER}"
+    );
+    let found = process(&html, DocumentKind::Static);
+    assert_eq!(rules(&found.audit), ["links.javascript"]);
+    let urls: Vec<_> = found.targets.iter().map(|target| target.url.as_str()).collect();
+    assert_eq!(urls, ["https://evil.example.com/"]);
+    assert!(!found.html.contains("href=\"https://evil.example.com/\""), "{}", found.html);
+    assert!(!found.html.contains("evil2.example.com"), "the outside address does not stay behind: {}", found.html);
+    assert!(found.html.contains("<a href=\"/news/\">"), "{}", found.html);
+}
+
+#[test]
+fn links_with_schemes_a_portal_has_no_use_for_are_refused() {
+    for href in [
+        "data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;",
+        "DaTa:text/html;base64,PHNjcmlwdD4=",
+        "blob:https://x/1",
+        "file:///etc/passwd",
+    ] {
+        let found = audit(&format!("<a href=\"{href}\">x</a>{FOOTER}"), DocumentKind::Static);
+        assert_eq!(rules(&found), ["links.malformed"], "{href}");
+    }
+    let quiet = audit(
+        &format!("<a href=\"mailto:a@example.gov.cn\">m</a><a href=\"tel:12345\">t</a>{FOOTER}"),
+        DocumentKind::Static,
+    );
+    assert!(quiet.diagnostics.is_empty(), "{:?}", quiet.diagnostics);
+}

@@ -97,21 +97,25 @@ fn judge(link: &LinkRef) -> Option<Diagnostic> {
                 MalformedReason::Unparsable => {
                     (format!("链接地址“{url}”格式错误"), format!("The link address \"{url}\" is malformed"))
                 }
-                MalformedReason::Scheme => (
-                    format!("链接“{url}”使用了不允许的协议"),
-                    format!("The link \"{url}\" uses a scheme that is not allowed"),
-                ),
+                MalformedReason::Scheme => return Some(scheme_link(url)),
             };
-            Some(MALFORMED.diagnostic(
-                Text::new(format!("{zh}（第十五条）"), format!("{en} (article 15)")),
-                Text::new(
-                    "使用 https://、mailto:、tel: 或站内相对地址",
-                    "Use https://, mailto:, tel: or a relative address",
-                ),
-            ))
+            Some(malformed(zh, en))
         }
         LinkTarget::Relative | LinkTarget::Web(_) | LinkTarget::NotWeb => None,
     }
+}
+
+/// A link with a scheme a portal has no use for (`data:`, `blob:`, `file:`…).
+pub fn scheme_link(url: &str) -> Diagnostic {
+    malformed(format!("链接“{url}”使用了不允许的协议"), format!("The link \"{url}\" uses a scheme that is not allowed"))
+        .with_url(url)
+}
+
+fn malformed(zh: String, en: String) -> Diagnostic {
+    MALFORMED.diagnostic(
+        Text::new(format!("{zh}（第十五条）"), format!("{en} (article 15)")),
+        Text::new("使用 https://、mailto:、tel: 或站内相对地址", "Use https://, mailto:, tel: or a relative address"),
+    )
 }
 
 /// A link that runs script instead of going somewhere.

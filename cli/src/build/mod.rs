@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 use crate::output::Sources;
 use crate::pipeline;
+use crate::review_trust::TrustArgs;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
@@ -57,6 +58,8 @@ pub struct BuildOptions {
     pub now: DateTime<FixedOffset>,
     /// Show a progress bar (on a terminal only).
     pub progress: bool,
+    /// The review's trust root and base (flags, else the environment).
+    pub trust: TrustArgs,
     /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
     pub publisher_key: Option<govpress::review::PrivateKey>,
 }
@@ -173,7 +176,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         audit_findings.extend(staging.collisions());
     }
     let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let finished = pipeline::finish(site, &run, &processed, options.now, false, audit_findings)?;
+    let finished = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
     let report = Report::new(sources.len(), finished.diagnostics);
     let mut kept_sources = Sources::new();
     let pages = model.pages.len();

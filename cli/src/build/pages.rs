@@ -87,11 +87,23 @@ impl Pipeline<'_> {
         kind: DocumentKind,
         source: Option<SourceLinks>,
     ) -> anyhow::Result<Written> {
+        let label = format!("{}/{path}", self.out_label);
+        self.finish_as(&label, path, url, html, kind, source)
+    }
+
+    /// As `finish`, with findings reported against `label` (a static file's own name under `static/`).
+    pub fn finish_as(
+        &self,
+        label: &str,
+        path: String,
+        url: String,
+        html: &str,
+        kind: DocumentKind,
+        source: Option<SourceLinks>,
+    ) -> anyhow::Result<Written> {
         // One lol_html pass: leave-site rewriting, the audit and link collection together.
-        let processed = self
-            .auditor
-            .process(&format!("{}/{path}", self.out_label), &url, html, kind)
-            .map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        let processed =
+            self.auditor.process(label, &url, html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
         self.staging.write(&path, processed.html.as_bytes())?;
         Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
     }

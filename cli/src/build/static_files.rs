@@ -118,9 +118,9 @@ fn copy_file(
             return Ok(());
         }
     };
-    if pipeline.staging.claim(&relative, Owner::Source(label))? {
+    if pipeline.staging.claim(&relative, Owner::Source(label.clone()))? {
         let url = format!("/{relative}");
-        copied.written.push(pipeline.finish(relative, url, &html, DocumentKind::Static, None)?);
+        copied.written.push(pipeline.finish_as(&label, relative, url, &html, DocumentKind::Static, None)?);
     }
     Ok(())
 }

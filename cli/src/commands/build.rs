@@ -11,6 +11,7 @@ use crate::clock::{now_in_china, parse_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format};
+use crate::review_trust::TrustArgs;
 use crate::site::Site;
 
 #[derive(Debug, Args)]
@@ -27,6 +28,8 @@ pub struct BuildArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// 单位发布者私钥（SM2 PEM，须在版本库之外），签署构建清单；默认取环境变量 GOVPRESS_PUBLISHER_KEY（PEM 文本或路径）
     #[arg(long, value_name = "KEY.pem")]
     publisher_key: Option<PathBuf>,
@@ -52,6 +55,7 @@ pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
         out: args.out,
         now: args.now.unwrap_or_else(now_in_china),
         progress: !globals.quiet,
+        trust: args.trust.or_env(),
         publisher_key,
     };
     let built = build_site(&site, &options)?;

@@ -11,6 +11,7 @@ use crate::clock::{now_in_china, parse_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
+use crate::review_trust::TrustArgs;
 use crate::site::{self, Site, SourceFile};
 
 #[derive(Debug, Args)]
@@ -29,16 +30,19 @@ pub struct CheckArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     let now = args.now.unwrap_or_else(now_in_china);
+    let trust = args.trust.clone().or_env();
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let mut report = Report::default();
     let mut sources = Sources::new();
     for path in &paths {
         let part = if path.is_dir() {
-            crate::pipeline::check_site(&Site::open(path)?, now, &mut sources)?
+            crate::pipeline::check_site(&Site::open(path)?, now, &trust, &mut sources)?
         } else if path.is_file() {
             check_file(path, args.config.as_deref(), now, &mut sources)?
         } else {

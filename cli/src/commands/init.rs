@@ -306,7 +306,13 @@ mod tests {
         let dir = parent.path().join("mysite");
         scaffold(&dir, now()).unwrap();
         let site = crate::site::Site::open(&dir).unwrap();
-        let report = crate::pipeline::check_site(&site, now(), &mut crate::output::Sources::new()).unwrap();
+        let report = crate::pipeline::check_site(
+            &site,
+            now(),
+            &crate::review_trust::TrustArgs::default(),
+            &mut crate::output::Sources::new(),
+        )
+        .unwrap();
         assert_eq!(report.diagnostics, vec![], "{}", report.to_json(govpress::Lang::En));
     }
 }

@@ -22,6 +22,7 @@ use crate::clock::{now_in_china, parse_now};
 use crate::exit_code::EXIT_OK;
 use crate::globals::Globals;
 use crate::output::{self, Format, RenderOptions};
+use crate::review_trust::TrustArgs;
 use crate::site::{self, Site};
 use http::{Roots, Shared};
 
@@ -190,6 +191,7 @@ fn build_and_report(
         out: Some(output.to_path_buf()),
         now: now.unwrap_or_else(now_in_china),
         progress: false,
+        trust: TrustArgs::from_env(),
         publisher_key: None,
     };
     match build_site(&preview_site(site), &options) {

@@ -67,6 +67,14 @@ fn deleting_the_last_record_is_caught_against_the_base_commit() {
     let rules = review_rules(&check);
     assert!(rules.contains(&("review.log-rollback".into(), "reviews/log.jsonl".into())), "{rules:?}");
     assert!(rules.contains(&("review.log-invalid".into(), "content/news/a.md".into())), "{rules:?}");
+    // The same anchor by flag, for check and for build (which then publishes nothing).
+    let by_flag = review_rules(&run_env(&site, &[], &["check", "--format", "json", "--base", "HEAD", "."]));
+    assert_eq!(by_flag, rules, "a flag and the environment anchor the same way");
+    let build = run_env(&site, &[], &["build", "--base", "HEAD", "--out", "out", "."]);
+    assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
+    let printed = String::from_utf8_lossy(&build.stdout);
+    assert!(printed.contains("review.log-rollback"), "{printed}");
+    assert!(!site.root.join("out").exists());
     // Without the anchor the rollback would publish the rejected page.
     let unanchored = review_rules(&run_env(&site, &[], &["check", "--format", "json", "."]));
     assert!(!unanchored.iter().any(|(_, file)| file == "content/news/a.md"), "{unanchored:?}");
@@ -139,6 +147,8 @@ fn a_trust_root_requires_the_administrators_certificate_of_the_roster() {
     // Uncertified: check fails citing article 13; without a root it only warns.
     let check = run_env(&site, &trusted, &["check", "--format", "json", "."]);
     assert!(review_rules(&check).contains(&("review.roster-uncertified".into(), "reviewers.toml".into())));
+    let by_flag = run_env(&site, &[], &["check", "--format", "json", "--trust-root", &root, "."]);
+    assert_eq!(review_rules(&by_flag), review_rules(&check), "--trust-root works as the environment does");
     let untrusted = run_env(&site, &[], &["check", "--format", "json", "."]);
     assert_eq!(review_rules(&untrusted), [("review.unsigned".to_string(), "content/news/b.md".to_string())]);
     let verify = run_env(&site, &[], &["review", "verify"]);
