@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::hosts::HostClassifier;
 use crate::page::Page;
 use crate::rules::{self, PageContext};
+use crate::terms::TermMatcher;
 use crate::time::Timestamp;
 
 /// What site-level rules need to know of a page after it was checked.
@@ -31,12 +32,14 @@ pub struct PageOutcome {
 pub struct Checker {
     config: SiteConfig,
     hosts: HostClassifier,
+    terms: TermMatcher,
 }
 
 impl Checker {
     pub fn new(config: SiteConfig) -> Checker {
         let hosts = HostClassifier::new(&config);
-        Checker { config, hosts }
+        let terms = TermMatcher::new(&config.site_terms, &config.terms.disable);
+        Checker { config, hosts, terms }
     }
 
     pub fn config(&self) -> &SiteConfig {
@@ -45,6 +48,11 @@ impl Checker {
 
     pub fn hosts(&self) -> &HostClassifier {
         &self.hosts
+    }
+
+    /// The terms in force (SPEC §12): built-in and the site's, less the disabled ones.
+    pub fn terms(&self) -> &TermMatcher {
+        &self.terms
     }
 
     /// Articles 5, 8 and 9 on the config itself; `config_file` names it in diagnostics.
@@ -66,7 +74,7 @@ impl Checker {
     /// Runs the page rules on an already parsed page (the build parses once for rendering too).
     /// Severity overrides are not applied here; `check_page` and the build apply them.
     pub fn check_parsed(&self, page: &Page<'_>, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
-        let context = PageContext { page, config: &self.config, hosts: &self.hosts, now };
+        let context = PageContext { page, config: &self.config, hosts: &self.hosts, terms: &self.terms, now };
         let mut diagnostics = Vec::new();
         for rule in rules::PAGE_RULES {
             rule(&context, &mut diagnostics);

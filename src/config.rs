@@ -15,6 +15,11 @@ pub struct SiteConfig {
     pub links: LinksSection,
     pub review: ReviewSection,
     pub checks: ChecksSection,
+    /// `[terms]`: built-in or site terms (SPEC §12) turned off by id.
+    pub terms: TermsSection,
+    /// The site's `terms.toml`, attached by whoever read it ([`SiteConfig::attach_terms`]).
+    #[serde(skip)]
+    pub site_terms: Vec<crate::terms::Term>,
     /// Where each key was written, so config diagnostics point at `govpress.toml:line`.
     #[serde(skip)]
     pub key_positions: BTreeMap<String, Position>,
@@ -203,6 +208,22 @@ pub struct ChecksSection {
     pub freshness: BTreeMap<String, u32>,
 }
 
+/// `[terms]` in `govpress.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TermsSection {
+    /// Ids of terms not to report: built-in ones (`govpress rules --terms` lists them) or the site's own.
+    pub disable: Vec<String>,
+}
+
+/// A problem with the terms: in `terms.toml` itself, or a `[terms] disable` id in `govpress.toml` that
+/// names no term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermsError {
+    TermsFile(ConfigError),
+    Config(ConfigError),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityOverride {
@@ -264,6 +285,28 @@ impl SiteConfig {
                 format!("[checks.severity] names no rule \"{unknown}\"; did you mean \"{nearest}\"? (govpress rules lists them all)"),
             ),
         })
+    }
+
+    /// Attaches the site's `terms.toml` (None: the site has none) and checks that every `[terms] disable`
+    /// id names a built-in or site term, so a misspelt id is not silently ignored.
+    pub fn attach_terms(&mut self, terms_toml: Option<&str>) -> Result<(), TermsError> {
+        let site_terms = match terms_toml {
+            Some(text) => crate::terms::parse_terms_toml(text).map_err(TermsError::TermsFile)?,
+            None => Vec::new(),
+        };
+        let known = crate::terms::known_ids(&site_terms);
+        if let Some(unknown) = self.terms.disable.iter().find(|id| !known.contains(id)) {
+            let nearest = known.iter().min_by_key(|id| strsim::levenshtein(unknown, id)).cloned().unwrap_or_default();
+            return Err(TermsError::Config(ConfigError {
+                position: self.position_of("terms.disable"),
+                message: Text::new(
+                    format!("[terms] disable 中的 \"{unknown}\" 不是任何规范表述条目的 id；是否指 \"{nearest}\"？"),
+                    format!("[terms] disable names no term \"{unknown}\"; did you mean \"{nearest}\"?"),
+                ),
+            }));
+        }
+        self.site_terms = site_terms;
+        Ok(())
     }
 
     /// The line a `table.key` was written on, or the table header, or the file start.

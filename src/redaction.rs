@@ -8,12 +8,14 @@ use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::normalise::is_alphanumeric_form;
+
 /// How many letters or digits stay visible at each end (`138****5678`, `110101********1234` keeps 3 and 4
 /// of its alphanumerics here: the masked form never carries enough to identify the person).
 const KEEP_FIRST: usize = 3;
 const KEEP_LAST: usize = 4;
 
-/// Masks every ASCII letter or digit but the first three and the last four; separators stay.
+/// Masks every letter or digit (ASCII or full-width, as pasted from Word) but the first three and the last four; separators stay.
 pub fn mask(text: &str) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     mask_chars(&mut chars);
@@ -22,8 +24,8 @@ pub fn mask(text: &str) -> String {
 
 /// [`mask`] in place, for printers that lay characters out themselves. Each character stays one character.
 pub fn mask_chars(chars: &mut [char]) {
-    let alphanumeric = chars.iter().filter(|character| character.is_ascii_alphanumeric()).count();
-    for (seen, character) in chars.iter_mut().filter(|character| character.is_ascii_alphanumeric()).enumerate() {
+    let alphanumeric = chars.iter().filter(|character| is_alphanumeric_form(**character)).count();
+    for (seen, character) in chars.iter_mut().filter(|character| is_alphanumeric_form(**character)).enumerate() {
         if seen >= KEEP_FIRST && seen + KEEP_LAST < alphanumeric {
             *character = '*';
         }
@@ -42,7 +44,9 @@ impl Redactor {
         // Texts too short to identify anyone are not worth masking everywhere they occur.
         let clear: Vec<&str> = clear_texts
             .into_iter()
-            .filter(|text| text.chars().filter(char::is_ascii_alphanumeric).count() > KEEP_FIRST + KEEP_LAST)
+            .filter(|text| {
+                text.chars().filter(|character| is_alphanumeric_form(*character)).count() > KEEP_FIRST + KEEP_LAST
+            })
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -89,6 +93,11 @@ mod tests {
         assert_eq!(mask("138 1234 5678"), "138 **** 5678");
         assert_eq!(mask("11010519491231002X"), "110***********002X");
         assert_eq!(mask("1234567"), "1234567", "nothing left to hide between the ends");
+        assert_eq!(
+            mask("１３８　１２３４　５６７８"),
+            "１３８　****　５６７８",
+            "full-width digits as Word pastes them"
+        );
     }
 
     #[test]

@@ -118,8 +118,11 @@ fn markdown_files(site: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn check_site(site: &Path) -> Vec<Diagnostic> {
-    let config = SiteConfig::parse(&std::fs::read_to_string(site.join("govpress.toml")).unwrap())
+    let mut config = SiteConfig::parse(&std::fs::read_to_string(site.join("govpress.toml")).unwrap())
         .unwrap_or_else(|error| panic!("{}: {error}", site.display()));
+    // The site's terms (SPEC §12), as the CLI reads them beside govpress.toml.
+    let terms = std::fs::read_to_string(site.join("terms.toml")).ok();
+    config.attach_terms(terms.as_deref()).unwrap_or_else(|error| panic!("{}: {error:?}", site.display()));
     let checker = Checker::new(config);
     let mut files = Vec::new();
     markdown_files(site, &site.join("content"), &mut files);

@@ -130,7 +130,8 @@ function applyLanguage() {
 
 function rebuildChecker() {
   state.checker?.free();
-  state.checker = new Checker(state.config?.text, state.lang);
+  // A site folder's terms.toml (规范表述, SPEC §12) goes with its config.
+  state.checker = new Checker(state.config?.text, state.lang, state.config?.terms);
 }
 
 /** The report for one file: raw bytes until edited (so a non-UTF-8 file is reported as the CLI does). */
@@ -309,7 +310,8 @@ async function loadFiles(found) {
     .filter(({ path }) => path.split('/').pop() === 'govpress.toml')
     .sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
   const siteRoot = configEntry ? configEntry.path.slice(0, -'govpress.toml'.length) : null;
-  if (configEntry) await loadConfig(configEntry.file, 'govpress.toml');
+  const termsEntry = configEntry && found.find(({ path }) => path === `${siteRoot}terms.toml`);
+  if (configEntry) await loadConfig(configEntry.file, 'govpress.toml', termsEntry ? await termsEntry.file.text() : undefined);
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );
@@ -361,8 +363,8 @@ async function walkEntry(entry, found) {
   }
 }
 
-async function loadConfig(file, name) {
-  state.config = { name: name ?? file.name, text: await file.text() };
+async function loadConfig(file, name, terms) {
+  state.config = { name: name ?? file.name, text: await file.text(), terms };
   ui.clearConfig.hidden = false;
   rebuildChecker();
   applyLanguage();

@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use govpress::{Diagnostic, SiteConfig};
+use govpress::{Diagnostic, SiteConfig, TermsError};
 
 pub const CONFIG_FILE: &str = "govpress.toml";
 pub const CONTENT_DIR: &str = "content";
+/// The site's 规范表述 list (SPEC §12), beside `govpress.toml`.
+pub const TERMS_FILE: &str = "terms.toml";
 
 #[derive(Debug)]
 pub struct Site {
@@ -81,13 +83,42 @@ impl Site {
 
 pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
     let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
-    SiteConfig::parse(&text).map_err(|error| {
+    let mut config = SiteConfig::parse(&text).map_err(|error| {
         anyhow::anyhow!(
             "{}:{}:{}: 配置错误 / config error: {}",
             path.display(),
             error.position.line,
             error.position.column,
             error.message.en
+        )
+    })?;
+    attach_terms(&mut config, path)?;
+    Ok(config)
+}
+
+/// The site's terms (SPEC §12): `terms.toml` beside the config, when there is one. A malformed file, or a
+/// `[terms] disable` id that names no term, is a config error at its line.
+fn attach_terms(config: &mut SiteConfig, config_path: &Path) -> anyhow::Result<()> {
+    let terms_path = config_path.with_file_name(TERMS_FILE);
+    let text = match std::fs::read_to_string(&terms_path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(crate::user_error::bilingual(
+                format!("无法读取 {}：{error}", terms_path.display()),
+                format!("cannot read {}: {error}", terms_path.display()),
+            ))
+        }
+    };
+    config.attach_terms(text.as_deref()).map_err(|error| {
+        let (path, error) = match error {
+            TermsError::TermsFile(error) => (terms_path.as_path(), error),
+            TermsError::Config(error) => (config_path, error),
+        };
+        let place = format!("{}:{}:{}", path.display(), error.position.line, error.position.column);
+        crate::user_error::bilingual(
+            format!("{place}: 配置错误：{}", error.message.zh),
+            format!("{place}: config error: {}", error.message.en),
         )
     })
 }

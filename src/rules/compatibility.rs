@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexSet};
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::normalise::Normalised;
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::body_and_displayed_values;
 
@@ -54,8 +55,14 @@ pub const RULES: &[RuleInfo] = &[BROWSER, PLUGIN, OFFICE, PLATFORM];
 const CLAUSE: &str = r"[^。；！？!?;\n]";
 const BROWSERS: &str = r"(?:IE|Internet Explorer|(?i:internet explorer|chrome|firefox|edge|safari|opera)|360|谷歌|火狐|搜狗|猎豹|遨游|微软|QQ)";
 const OFFICE_SUITES: &str = r"(?:WPS|(?:Microsoft|微软)?\s*(?:Office|Word|Excel)|永中|金山)";
-const APPS: &str = r"(?:APP|App|app|客户端|公众号|小程序|服务号)";
 const MUST: &str = r"(?:请|须|需|需要|必须|只能|仅能|仅可|只可|要)";
+/// A requirement without the polite 请 (请关注…公众号 invites, it does not require).
+const STRICT_MUST: &str = r"(?:须|需|需要|必须|只能|仅能|仅可|只可|务必|一律|应当|应)";
+/// Within one part of a clause: also no comma or enumeration comma.
+const SUBCLAUSE: &str = r"[^。；！？!?;\n，,、]";
+/// Named internet platforms, their apps and accounts on them. An account counts when a platform or a
+/// quoted app name comes before it (须注册“某某”账号, 微信账号), not the site's own (须注册本网站账号).
+const PLATFORM_THINGS: &str = r"(?:APP|App|app|客户端|公众号|小程序|服务号|视频号|微信|支付宝|抖音|快手|微博|钉钉|淘宝|云闪付|美团|百度|(?:QQ|平台|[”」』\x22])(?:账号|帐号|账户|帐户))";
 
 /// The phrase shapes, one list per rule; each shape is tried as part of one combined scan.
 fn shapes() -> [(&'static RuleInfo, Vec<String>); 4] {
@@ -98,11 +105,20 @@ fn shapes() -> [(&'static RuleInfo, Vec<String>); 4] {
         (
             &PLATFORM,
             vec![
-                format!(r"{MUST}(?:先)?(?:下载|安装|注册|关注|登录|使用){CLAUSE}{{0,20}}?{APPS}"),
+                // A precondition: 须下载…APP, 须先注册“某某”账号, 必须关注…公众号, 需使用微信扫码.
                 format!(
-                    r"(?:下载|安装|注册|关注|登录|使用){CLAUSE}{{0,20}}?{APPS}{CLAUSE}{{0,6}}?(?:才能|才可|方可|方能)"
+                    r"{STRICT_MUST}(?:先|在)?(?:下载|安装|注册|关注|登录|使用|绑定|通过|用){CLAUSE}{{0,20}}?{PLATFORM_THINGS}"
                 ),
-                format!(r"(?:仅|只)(?:能|可|支持)(?:通过|使用|用|在){CLAUSE}{{0,10}}?(?:微信|支付宝|抖音|微博|{APPS})"),
+                // 请下载…APP办理, 请先注册…账号 (an invitation to follow an account is not a precondition).
+                format!(r"请(?:先)?(?:下载|安装|注册|登录|绑定){CLAUSE}{{0,20}}?{PLATFORM_THINGS}"),
+                // 下载…APP后方可办理, 关注…公众号才能预约.
+                format!(
+                    r"(?:下载|安装|注册|关注|登录|使用|绑定){CLAUSE}{{0,20}}?{PLATFORM_THINGS}{CLAUSE}{{0,8}}?(?:才能|才可|方可|方能)"
+                ),
+                // The only channel: 仅支持微信扫码, 只能通过“某某”小程序办理, 仅限支付宝缴费.
+                format!(
+                    r"(?:仅|只)(?:能|可|可以|支持|限|接受)(?:通过|使用|用|在|于|登录)?{SUBCLAUSE}{{0,20}}?{PLATFORM_THINGS}"
+                ),
             ],
         ),
     ]
@@ -132,6 +148,17 @@ const REQUIRED_THINGS: &[&str] = &[
     "支付宝",
     "抖音",
     "微博",
+    "视频号",
+    "快手",
+    "钉钉",
+    "淘宝",
+    "云闪付",
+    "美团",
+    "百度",
+    "账号",
+    "帐号",
+    "账户",
+    "帐户",
     "仅支持",
     "只支持",
     "仅适用",
@@ -250,9 +277,21 @@ fn diagnostic(rule: &RuleInfo, phrase: &str) -> Diagnostic {
     rule.diagnostic(message, help)
 }
 
-/// Requirements written in `source[range]`, with ranges in the whole source.
+/// Requirements written in `source[range]`, with ranges in the whole source. The text is read folded
+/// (`ＩＥ浏览器`, `ＡＰＰ` as pasted from Word read as `IE浏览器`, `APP`).
 pub fn find_requirements(source: &str, range: Range<usize>) -> Vec<(&'static RuleInfo, Range<usize>)> {
-    let text = &source[range.clone()];
+    let normalised = Normalised::new(&source[range.clone()]);
+    find_in_folded(normalised.text())
+        .into_iter()
+        .map(|(rule, found)| {
+            let found = normalised.range_to_original(found);
+            (rule, range.start + found.start..range.start + found.end)
+        })
+        .collect()
+}
+
+fn find_in_folded(text: &str) -> Vec<(&'static RuleInfo, Range<usize>)> {
+    let range = 0..text.len();
     let matchers = &*MATCHERS;
     let mut found = Vec::new();
     for window in windows(text, matchers.required_things.find_iter(text).map(|thing| thing.range())) {
@@ -262,6 +301,9 @@ pub fn find_requirements(source: &str, range: Range<usize>) -> Vec<(&'static Rul
             let Some((rule, _)) = matchers.by_rule.iter().find(|(_, set)| set.is_match(phrase)) else { continue };
             let listing = rule.id == BROWSER.id && NOT_A_REQUIREMENT.iter().any(|word| phrase.contains(word));
             if listing || negated(&window_text[..candidate.start()]) {
+                continue;
+            }
+            if rule.id == PLATFORM.id && (own_platform(phrase) || has_alternative(window_text, candidate.range())) {
                 continue;
             }
             let start = range.start + window.start + candidate.start();
@@ -309,6 +351,39 @@ fn negated(before: &str) -> bool {
     NEGATIONS.iter().any(|word| clause.contains(word))
 }
 
+/// The government's own platforms (统一身份认证, 政务服务网/平台, this site) are not a third party's.
+fn own_platform(phrase: &str) -> bool {
+    ["政务", "政府", "统一身份认证", "本站", "本网站", "本平台", "本系统", "门户"]
+        .iter()
+        .any(|word| phrase.contains(word))
+}
+
+/// Whether the sentence around a platform phrase offers another channel (也可通过…, …或登录本网站), or the
+/// phrase names several platforms (仅支持微信、支付宝等): then no single platform is the only way. Reads at
+/// most `ALTERNATIVE_REACH` characters each side, so a sentence without end costs a constant per phrase.
+fn has_alternative(text: &str, phrase: Range<usize>) -> bool {
+    let before_start =
+        text[..phrase.start].char_indices().rev().nth(ALTERNATIVE_REACH - 1).map_or(0, |(index, _)| index);
+    let after_end =
+        text[phrase.end..].char_indices().nth(ALTERNATIVE_REACH).map_or(text.len(), |(index, _)| phrase.end + index);
+    let ends = ['。', '；', '！', '？', '!', '?', ';', '\n'];
+    let before = &text[before_start..phrase.start];
+    let before = before.rsplit(ends).next().unwrap_or(before);
+    let after = &text[phrase.end..after_end];
+    let after = after.split(ends).next().unwrap_or(after);
+    let sentence = [before, &text[phrase.clone()], after];
+    let alternative = ["或", "也可", "还可", "亦可", "也能", "以及"];
+    if sentence.iter().any(|part| alternative.iter().any(|word| part.contains(word))) {
+        return true;
+    }
+    // 仅支持微信、支付宝等: a list right after the phrase.
+    let next: String = after.chars().take(3).collect();
+    next.starts_with('、') || next.starts_with('等') || next.starts_with('和') || next.starts_with('及')
+}
+
+/// How many characters around a platform phrase are read for another channel.
+const ALTERNATIVE_REACH: usize = 60;
+
 /// How many characters before a phrase may negate it.
 const NEGATION_REACH: usize = 4;
 
@@ -341,6 +416,40 @@ mod tests {
         assert_eq!(rules("须下载“市民通”APP才能办理"), ["compatibility.platform"]);
         assert_eq!(rules("关注“示例发布”微信公众号后方可办理"), ["compatibility.platform"]);
         assert_eq!(rules("仅能通过微信办理"), ["compatibility.platform"]);
+    }
+
+    #[test]
+    fn single_platform_channels_fire() {
+        for text in [
+            "缴费仅支持微信扫码支付。",
+            "办理前须先注册“青岚通”账号。",
+            "申请人需先注册某平台账号后提交材料。",
+            "本事项只能通过“青岚办事”小程序办理。",
+            "下载“青岚通”APP后方可预约。",
+            "须使用支付宝扫码登录。",
+            "预约仅限通过“青岚通”APP提交。",
+            "请先下载“青岚通”客户端再办理。",
+            "办理须使用ＡＰＰ扫码。",
+        ] {
+            assert_eq!(rules(text), ["compatibility.platform"], "{text}");
+        }
+    }
+
+    #[test]
+    fn official_accounts_and_several_channels_stay_quiet() {
+        for text in [
+            "欢迎关注“青岚发布”微信公众号、微博和抖音号。",
+            "请关注“青岚发布”微信公众号，及时获取政务信息。",
+            "政务新媒体矩阵：微信公众号“青岚发布”；新浪微博“@青岚发布”；抖音号“青岚发布”。",
+            "群众可通过本网站办理，也可通过“青岚通”APP或微信小程序办理。",
+            "须下载“青岚通”APP或登录本网站办理。",
+            "仅支持微信、支付宝等扫码支付。",
+            "申请人须先注册省政务服务网账号。",
+            "无需下载任何APP即可办理。",
+            "本网站提供网页、APP、小程序等多种办理渠道。",
+        ] {
+            assert!(rules(text).is_empty(), "{text}: {:?}", rules(text));
+        }
     }
 
     #[test]

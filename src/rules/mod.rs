@@ -22,6 +22,7 @@ pub mod personal_data;
 pub mod reprint;
 pub mod secrets;
 pub mod subresources;
+pub mod terms;
 pub mod timeliness;
 
 /// What a rule is, for listings and documentation.
@@ -46,6 +47,7 @@ pub struct PageContext<'p, 'a> {
     pub page: &'p Page<'a>,
     pub config: &'p SiteConfig,
     pub hosts: &'p HostClassifier,
+    pub terms: &'p crate::terms::TermMatcher,
     pub now: DateTime<FixedOffset>,
 }
 
@@ -61,6 +63,7 @@ pub const PAGE_RULES: &[PageRule] = &[
     compatibility::check,
     secrets::check,
     personal_data::check,
+    terms::check,
     timeliness::check_page,
     paths::check,
     limits::check,
@@ -82,6 +85,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         compatibility::RULES,
         secrets::RULES,
         personal_data::RULES,
+        terms::RULES,
         timeliness::RULES,
         crate::audit::RULES,
         paths::RULES,

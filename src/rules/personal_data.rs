@@ -1,21 +1,25 @@
 //! 第二十二条: no unmasked personal data in what is published: resident ID numbers (GB 11643),
 //! mainland mobile numbers and bank card numbers.
 //!
-//! Numbers are read as whole digit runs, optionally joined by single spaces or hyphens
-//! (`139 1234 5678`, `6222 0202 0000 1234`); a run glued to letters or `_` (hashes, article ids)
+//! Text is read folded (`crate::normalise`): full-width digits and letters, ideographic spaces and
+//! full-width hyphens and dots count as their ASCII forms, and diagnostics point at the text as written.
+//! Numbers are read as whole digit runs, optionally joined by single spaces, hyphens or dots
+//! (`139 1234 5678`, `6222 0202 0000 1234`, `139.1234.5678`); a run glued to letters or `_` (hashes, article ids)
 //! or part of a decimal (`3.14159…`) is not a number a person owns, and neither is anything inside a
 //! URL. Masked forms (`110101********1234`, `139****5678`) never match because `*` ends a run.
 //!
 //! Bank cards: 16–19 digits passing Luhn AND starting with an issuer prefix seen on cards used in
 //! China — 62 (UnionPay), 4 (Visa), 51–55 and 2221–2720 (Mastercard), 35 (JCB), 6011 and 65 (Discover).
 //! Without the prefix one long number in ten would pass Luhn by chance (file numbers, order numbers).
-//! Full-width digits and IDs split other than 6-8-4 are not recognised.
+//! A number its label names as something else (编号, 文号, 统一社会信用代码 passing GB 32100) is not
+//! personal data.
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::normalise::Normalised;
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::{inside, next_ascii_digit, text_spans, url_ranges};
 
@@ -124,9 +128,128 @@ pub fn mask(finding: &Finding) -> String {
     )
 }
 
-/// Personal numbers in `source[span]`. Boundaries are judged on the whole source, so a run cut by
-/// markup at the span's edge is not taken for a whole number.
+/// Personal numbers in `source[span]`, read in its folded form ([`Normalised`]: full-width digits,
+/// ideographic spaces, full-width hyphens and dots), with ranges in the original source. Boundaries are
+/// judged on the whole source, so a run cut by markup at the span's edge is not taken for a whole number.
 pub fn find_in(source: &str, span: Range<usize>) -> Vec<Finding> {
+    let window = widen(source, span.clone(), CONTEXT_CHARS);
+    let normalised = Normalised::new(&source[window.clone()]);
+    let folded_span = normalised.range_to_folded(span.start - window.start..span.end - window.start);
+    let mut findings = find_in_folded(normalised.text(), folded_span);
+    for finding in &mut findings {
+        let range = normalised.range_to_original(finding.range.clone());
+        finding.range = range.start + window.start..range.end + window.start;
+    }
+    findings.retain(|finding| !labelled_as_not_personal(source, finding));
+    findings
+}
+
+/// Characters of context read on each side of a span: a digit, a letter, a `+` or a decimal point
+/// there decides whether a number stands alone.
+const CONTEXT_CHARS: usize = 2;
+
+fn widen(source: &str, span: Range<usize>, chars: usize) -> Range<usize> {
+    let start = source[..span.start].char_indices().rev().nth(chars - 1).map_or(0, |(index, _)| index);
+    let end = source[span.end..].char_indices().nth(chars).map_or(source.len(), |(index, _)| span.end + index);
+    start..end
+}
+
+/// Labels that name a number as something other than a person's: a 编号, a 文号, a 统一社会信用代码.
+/// Mobile and card shapes are weak (any 11 digits starting 13–19), so a number so labelled is not one;
+/// a resident ID's date and check digit are strong, so only a 代码 that also passes the GB 32100 check
+/// (a 统一社会信用代码 that happens to pass GB 11643 too) is let go.
+const NUMBER_LABELS: [&str; 12] =
+    ["编号", "代码", "文号", "批准号", "登记号", "流水号", "订单号", "案号", "许可证号", "证书号", "备案号", "识别号"];
+
+fn labelled_as_not_personal(source: &str, finding: &Finding) -> bool {
+    let credit_code = finding.digits.len() == 18 && is_credit_code(&finding.digits);
+    if finding.kind == PersonalNumber::BankCard && credit_code {
+        return true;
+    }
+    if finding.kind != PersonalNumber::ResidentId && serial_number(source, &finding.range) {
+        return true;
+    }
+    let labels = [label_before(source, finding.range.start), table_header(source, finding.range.start)];
+    labels.into_iter().flatten().any(|label| match finding.kind {
+        PersonalNumber::ResidentId => credit_code && label.ends_with("代码"),
+        PersonalNumber::Mobile | PersonalNumber::BankCard => NUMBER_LABELS.iter().any(|word| label.ends_with(word)),
+    })
+}
+
+/// `第13702000045号`, `〔2024〕13912345678号`: a number directly followed by 号 is a serial number.
+fn serial_number(source: &str, range: &Range<usize>) -> bool {
+    source[range.end..].trim_start_matches([' ', '\u{3000}']).starts_with('号')
+}
+
+/// The header of the Markdown table column a number stands in (`| 统一社会信用代码 |`), read at most
+/// `TABLE_REACH` lines up, so a long table costs a constant per finding.
+fn table_header(source: &str, start: usize) -> Option<&str> {
+    let line_start = source[..start].rfind('\n').map_or(0, |newline| newline + 1);
+    let row = &source[line_start..start];
+    if !row.trim_start().starts_with('|') {
+        return None;
+    }
+    let column = row.matches('|').count();
+    let mut end = line_start.checked_sub(1)?;
+    let mut below: Option<&str> = None;
+    for _ in 0..TABLE_REACH {
+        let begin = source[..end].rfind('\n').map_or(0, |newline| newline + 1);
+        let line = &source[begin..end];
+        if !line.trim_start().starts_with('|') {
+            return None;
+        }
+        if below.is_some_and(is_delimiter_row) {
+            return line.split('|').nth(column).map(str::trim);
+        }
+        below = Some(line);
+        end = begin.checked_sub(1)?;
+    }
+    None
+}
+
+const TABLE_REACH: usize = 200;
+
+/// `|---|:---:|`: the row between a table's header and its body.
+fn is_delimiter_row(line: &str) -> bool {
+    let cells = line.trim().trim_matches('|');
+    !cells.is_empty()
+        && cells.split('|').all(|cell| {
+            let cell = cell.trim().trim_matches(':');
+            !cell.is_empty() && cell.bytes().all(|byte| byte == b'-')
+        })
+}
+
+/// The words just before a number on its line, without the colon, spaces and 为/是 between them.
+fn label_before(source: &str, start: usize) -> Option<&str> {
+    let mut from = start.saturating_sub(48);
+    while !source.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &source[from..start];
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    let label = line.trim_end_matches([':', '：', ' ', '\u{3000}', '\t', '为', '是', '（', '(', '+', '＋']);
+    (!label.is_empty()).then_some(label)
+}
+
+/// GB 32100-2015 统一社会信用代码: 18 characters of `0-9A-HJ-NP-RTUWXY`, the last a MOD 31 check.
+pub fn is_credit_code(code: &str) -> bool {
+    const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let bytes = code.as_bytes();
+    if bytes.len() != 18 {
+        return false;
+    }
+    let value = |byte: u8| CHARSET.iter().position(|&c| c == byte.to_ascii_uppercase());
+    let mut sum = 0;
+    for (byte, weight) in bytes[..17].iter().zip(WEIGHTS) {
+        let Some(value) = value(*byte) else { return false };
+        sum += value * weight;
+    }
+    let check = (31 - sum % 31) % 31;
+    value(bytes[17]) == Some(check)
+}
+
+fn find_in_folded(source: &str, span: Range<usize>) -> Vec<Finding> {
     let bytes = source.as_bytes();
     let mut findings = Vec::new();
     // Most digit runs are dates and counts: the URL scan is paid only when a long number turns up.
@@ -158,6 +281,11 @@ const SHORTEST: usize = 11;
 /// The most runs any shape uses: a card number in groups of four (`6222 0212 3456 7890 128`).
 const LONGEST_SHAPE: usize = 5;
 
+/// What may join two digit runs of one number: a space, a hyphen, a dot (all after folding).
+fn is_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'-' | b'.')
+}
+
 /// Where the chain of digit runs starting at `start` ends, and how many digits it holds.
 fn chain_extent(bytes: &[u8], start: usize, limit: usize) -> (usize, usize) {
     let mut end = start;
@@ -166,7 +294,7 @@ fn chain_extent(bytes: &[u8], start: usize, limit: usize) -> (usize, usize) {
         let run = bytes[end..limit].iter().take_while(|byte| byte.is_ascii_digit()).count();
         end += run;
         digits += run;
-        let joined = end + 1 < limit && matches!(bytes[end], b' ' | b'-') && bytes[end + 1].is_ascii_digit();
+        let joined = end + 1 < limit && is_separator(bytes[end]) && bytes[end + 1].is_ascii_digit();
         if !joined {
             return (end, digits);
         }
@@ -174,11 +302,14 @@ fn chain_extent(bytes: &[u8], start: usize, limit: usize) -> (usize, usize) {
     }
 }
 
-/// Digit runs joined by single spaces or hyphens: `139 1234 5678`, `86-13912345678`.
+/// Digit runs joined by single spaces, hyphens or dots: `139 1234 5678`, `86-13912345678`, `139.1234.5678`.
 struct Chain {
     runs: Vec<Range<usize>>,
     /// A trailing `X`/`x` check character right after the last run (resident IDs).
     check_x: bool,
+    /// Some runs are joined by dots: the chain is one number only if one shape covers all of it
+    /// (`3.13912345678` is a decimal, `139.1234.5678` a mobile number).
+    dotted: bool,
 }
 
 impl Chain {
@@ -186,19 +317,21 @@ impl Chain {
         let digits_from = |at: usize| at + bytes[at..limit].iter().take_while(|byte| byte.is_ascii_digit()).count();
         let mut runs = Vec::with_capacity(4);
         runs.push(start..digits_from(start));
+        let mut dotted = false;
         loop {
             let end = runs[runs.len() - 1].end;
-            let joined = end + 1 < limit && matches!(bytes[end], b' ' | b'-') && bytes[end + 1].is_ascii_digit();
+            let joined = end + 1 < limit && is_separator(bytes[end]) && bytes[end + 1].is_ascii_digit();
             if !joined {
                 break;
             }
+            dotted |= bytes[end] == b'.';
             runs.push(end + 1..digits_from(end + 1));
         }
         let end = runs[runs.len() - 1].end;
         let check_x = end < limit
             && matches!(bytes[end], b'X' | b'x')
             && bytes.get(end + 1).is_none_or(|byte| !byte.is_ascii_alphanumeric() && *byte != b'_');
-        Chain { runs, check_x }
+        Chain { runs, check_x, dotted }
     }
 
     fn start(&self) -> usize {
@@ -229,6 +362,15 @@ impl Chain {
     /// Tries the known shapes at each run, left to right; a match consumes its runs. Returns how
     /// many runs the shapes looked at (at most five per run: the work is linear in the chain).
     fn findings(&self, bytes: &[u8], out: &mut Vec<Finding>) -> usize {
+        if self.dotted {
+            // One number written with dots, or none: a dotted chain is not read piece by piece.
+            if let Some((finding, used)) = self.match_at(bytes, 0) {
+                if used == self.runs.len() {
+                    out.push(finding);
+                }
+            }
+            return self.runs.len().min(LONGEST_SHAPE);
+        }
         let mut index = 0;
         let mut examined = 0;
         while index < self.runs.len() {
@@ -257,59 +399,80 @@ impl Chain {
         let lengths = &length_slots[..runs.len()];
         let same_separator =
             |count: usize| runs[..count].windows(2).all(|pair| bytes[pair[0].end] == bytes[runs[0].end]);
-        let found = |kind, count: usize, digits: String, start: usize| {
-            let end = runs[count - 1].end + usize::from(kind == PersonalNumber::ResidentId && self.check_x);
+        let found = |kind, count: usize, digits: String, start: usize, x: bool| {
+            let end = runs[count - 1].end + usize::from(x);
             Some((Finding { kind, range: start..end, digits }, count))
         };
         let first = text(&runs[0]);
         let last_of_chain = remaining.len() == 1;
 
-        // Resident ID: 18 digits, or 17 and X, or written 6-8-4.
+        // Resident ID: 18 digits, or 17 and X; or in groups with one separator (6-8-4, 6-4-4-4,
+        // 4-4-4-4-2, 6-8-3 and X …).
         if first.len() == 18 || (first.len() == 17 && self.check_x && last_of_chain) {
-            let digits = if first.len() == 17 { format!("{first}X") } else { first.to_string() };
+            let x = first.len() == 17;
+            let digits = if x { format!("{first}X") } else { first.to_string() };
             if is_resident_id(&digits) {
-                return found(PersonalNumber::ResidentId, 1, digits, runs[0].start);
+                return found(PersonalNumber::ResidentId, 1, digits, runs[0].start, x);
             }
         }
-        if lengths.starts_with(&[6, 8, 4]) && same_separator(3) {
-            let digits: String = runs[..3].iter().map(text).collect();
-            if is_resident_id(&digits) {
-                return found(PersonalNumber::ResidentId, 3, digits, runs[0].start);
+        let mut total = lengths[0];
+        for count in 2..=runs.len() {
+            total += lengths[count - 1];
+            if total > 18 {
+                break;
+            }
+            let x = total == 17 && self.check_x && count == remaining.len();
+            if (total == 18 || x) && same_separator(count) {
+                let mut digits: String = runs[..count].iter().map(text).collect();
+                if x {
+                    digits.push('X');
+                }
+                if is_resident_id(&digits) {
+                    return found(PersonalNumber::ResidentId, count, digits, runs[0].start, x);
+                }
             }
         }
 
-        // Mobile: 11 digits, with or without 86 / +86, whole or 3-4-4.
+        // Mobile: 11 digits, with or without 86 / +86, whole or 3-4-4 (or 3-8).
         let plus = usize::from(runs[0].start > 0 && bytes[runs[0].start - 1] == b'+');
         if is_mobile(first) {
-            return found(PersonalNumber::Mobile, 1, first.to_string(), runs[0].start);
+            return found(PersonalNumber::Mobile, 1, first.to_string(), runs[0].start, false);
         }
         if first.len() == 13 && first.starts_with("86") && is_mobile(&first[2..]) {
-            return found(PersonalNumber::Mobile, 1, first[2..].to_string(), runs[0].start - plus);
+            return found(PersonalNumber::Mobile, 1, first[2..].to_string(), runs[0].start - plus, false);
         }
-        let grouped_mobile = |from: usize| {
-            lengths.len() >= from + 3 && lengths[from..from + 3] == [3, 4, 4] && {
-                let digits: String = runs[from..from + 3].iter().map(text).collect();
-                is_mobile(&digits).then_some(digits)
+        let grouped_mobile = |from: usize| -> Option<usize> {
+            let shape = |count: usize, lengths_wanted: &[usize]| {
+                lengths.len() >= from + count && lengths[from..from + count] == *lengths_wanted && {
+                    let digits: String = runs[from..from + count].iter().map(text).collect();
+                    is_mobile(&digits)
+                }
+            };
+            if shape(3, &[3, 4, 4]) {
+                Some(3)
+            } else if shape(2, &[3, 8]) {
+                Some(2)
+            } else {
+                None
             }
-            .is_some()
         };
-        if grouped_mobile(0) && same_separator(3) {
-            let digits: String = runs[..3].iter().map(text).collect();
-            return found(PersonalNumber::Mobile, 3, digits, runs[0].start);
+        if let Some(count) = grouped_mobile(0).filter(|&count| same_separator(count)) {
+            let digits: String = runs[..count].iter().map(text).collect();
+            return found(PersonalNumber::Mobile, count, digits, runs[0].start, false);
         }
         if first == "86" && runs.len() >= 2 {
             if is_mobile(text(&runs[1])) {
-                return found(PersonalNumber::Mobile, 2, text(&runs[1]).to_string(), runs[0].start - plus);
+                return found(PersonalNumber::Mobile, 2, text(&runs[1]).to_string(), runs[0].start - plus, false);
             }
-            if grouped_mobile(1) && same_separator(4) {
-                let digits: String = runs[1..4].iter().map(text).collect();
-                return found(PersonalNumber::Mobile, 4, digits, runs[0].start - plus);
+            if let Some(count) = grouped_mobile(1).filter(|&count| same_separator(count + 1)) {
+                let digits: String = runs[1..=count].iter().map(text).collect();
+                return found(PersonalNumber::Mobile, count + 1, digits, runs[0].start - plus, false);
             }
         }
 
         // Bank card: 16-19 digits whole, or in groups of four (the last may be shorter).
         if is_bank_card(first) {
-            return found(PersonalNumber::BankCard, 1, first.to_string(), runs[0].start);
+            return found(PersonalNumber::BankCard, 1, first.to_string(), runs[0].start, false);
         }
         for count in (4..=runs.len()).rev() {
             let groups_ok =
@@ -317,7 +480,7 @@ impl Chain {
             if groups_ok && same_separator(count) && bytes[runs[0].end] == b' ' {
                 let digits: String = runs[..count].iter().map(text).collect();
                 if is_bank_card(&digits) {
-                    return found(PersonalNumber::BankCard, count, digits, runs[0].start);
+                    return found(PersonalNumber::BankCard, count, digits, runs[0].start, false);
                 }
             }
         }
@@ -431,6 +594,75 @@ mod tests {
         assert_eq!(kinds("身份证11010519491231002X，"), [(PersonalNumber::ResidentId, "11010519491231002X".into())]);
         assert_eq!(kinds("卡号 6222 0212 3456 7890 128"), [(PersonalNumber::BankCard, "6222021234567890128".into())]);
         assert!(kinds("卡号 6222 0212 3456 7890 127").is_empty());
+    }
+
+    fn ranges(text: &str) -> Vec<&str> {
+        find_in(text, 0..text.len()).into_iter().map(|finding| &text[finding.range]).collect()
+    }
+
+    #[test]
+    fn pasted_forms_are_read_folded_and_located_as_written() {
+        assert_eq!(ranges("手机：１３９１２３４５６７８。"), ["１３９１２３４５６７８"]);
+        assert_eq!(ranges("手机：１３９　１２３４　５６７８。"), ["１３９　１２３４　５６７８"]);
+        assert_eq!(ranges("手机：139.1234.5678。"), ["139.1234.5678"]);
+        assert_eq!(ranges("手机：１３９．１２３４．５６７８"), ["１３９．１２３４．５６７８"]);
+        assert_eq!(ranges("手机：139－1234－5678"), ["139－1234－5678"]);
+        assert_eq!(ranges("手机：139-12345678"), ["139-12345678"]);
+        assert_eq!(ranges("身份证：110105 19491231 002X，"), ["110105 19491231 002X"]);
+        assert_eq!(
+            ranges("身份证：１１０１０５　１９４９１２３１　００２ｘ。"),
+            ["１１０１０５　１９４９１２３１　００２ｘ"]
+        );
+        assert_eq!(ranges("身份证：110105-1949-1231-002X"), ["110105-1949-1231-002X"]);
+        assert_eq!(ranges("身份证：1101 0519 4912 3100 2X"), ["1101 0519 4912 3100 2X"]);
+        assert_eq!(ranges("身份证：110101 19900307 4258"), ["110101 19900307 4258"]);
+        assert_eq!(ranges("身份证号１１０１０１１９９００３０７４２５８"), ["１１０１０１１９９００３０７４２５８"]);
+        assert_eq!(ranges("＋８６　１３９　１２３４　５６７８"), ["＋８６　１３９　１２３４　５６７８"]);
+    }
+
+    #[test]
+    fn look_alikes_stay_quiet() {
+        for text in [
+            "２０２４年３月１５日",
+            "青政办发〔２０２４〕１３号",
+            "2024.05.15",
+            "3.13912345678",
+            "版本 1.13912345678",
+            "192.168.100.200",
+            "政务服务便民热线１２３４５，或 400-888-8888，或 0532-88886666，或（０５３２）８８８８６６６６",
+            "010 8888 8888",
+            "+86 10 8888 8888",
+            "项目编号：13912345678",
+            "统一社会信用代码：91370200MA3C5EXY1A",
+            "ＡＢ１３９１２３４５６７８",
+            "１３９＊＊＊＊５６７８",
+            "139.1234.5678.1",
+            "民证字第１３７０２０００４５号",
+            "| 单位 | 统一社会信用代码 | 项目编号 |\n|---|:---:|---|\n| 甲 | 123702198506120278 | 13912345678 |",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn table_columns_are_read_by_their_header() {
+        let table = "| 姓名 | 身份证号码 | 联系电话 |\n|---|---|---|\n| 张三 | 123702198506120278 | 13912345678 |";
+        assert_eq!(kinds(table).len(), 2, "an ID and a mobile number under their own headers");
+    }
+
+    #[test]
+    fn credit_codes_follow_gb_32100() {
+        assert!(is_credit_code("91350100M000100Y43"));
+        assert!(!is_credit_code("91350100M000100Y44"));
+        assert!(!is_credit_code("91350100M000100Y4"));
+        // A digits-only code that also passes GB 11643 is a code when its label says so.
+        let both = (0..10_000u32)
+            .map(|serial| format!("11010519491231{serial:04}"))
+            .find(|code| is_resident_id(code) && is_credit_code(code));
+        if let Some(code) = both {
+            assert!(kinds(&format!("统一社会信用代码：{code}")).is_empty());
+            assert_eq!(kinds(&format!("身份证号：{code}")).len(), 1);
+        }
     }
 
     #[test]

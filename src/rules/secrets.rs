@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::normalise::Normalised;
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::body_and_displayed_values;
 
@@ -99,9 +100,23 @@ pub struct Found {
     pub text: String,
 }
 
-/// Markings in `source[range]`, with ranges in the whole source.
+/// Markings in `source[range]`, with ranges in the whole source. The text is read folded (full-width
+/// digits, ideographic spaces: `机密★１年`), and each marking is quoted as written.
 pub fn find_markings(source: &str, range: Range<usize>) -> Vec<Found> {
-    let text = &source[range.clone()];
+    let normalised = Normalised::new(&source[range.clone()]);
+    let mut found = find_in_folded(normalised.text());
+    for marking in &mut found {
+        let original = normalised.range_to_original(marking.range.clone());
+        marking.range = range.start + original.start..range.start + original.end;
+        if marking.kind == Marking::Classification {
+            marking.text = source[marking.range.clone()].to_string();
+        }
+    }
+    found
+}
+
+fn find_in_folded(text: &str) -> Vec<Found> {
+    let range = 0..text.len();
     // Every mark has a ★: a byte search rules most texts out before the regex runs.
     let marks = if text.contains('★') { Some(CLASSIFICATION_MARK.find_iter(text)) } else { None };
     let mut found: Vec<Found> = marks

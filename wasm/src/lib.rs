@@ -7,33 +7,50 @@
 use chrono::{DateTime, FixedOffset};
 use govpress::page::Page;
 use govpress::site::{check_site, SourceText};
-use govpress::{ConfigError, Lang, Report, SiteConfig};
+use govpress::{ConfigError, Lang, Report, SiteConfig, TermsError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The name config errors point at: the page loads the site's `govpress.toml`.
 const CONFIG_FILE: &str = "govpress.toml";
+/// The site's terms (SPEC §12), beside the config.
+const TERMS_FILE: &str = "terms.toml";
+
+/// A config or terms file that does not load, and which one.
+struct FileError {
+    file: &'static str,
+    error: ConfigError,
+}
 /// The path a previewed draft is parsed under (the preview has no site to place it in).
 const PREVIEW_PATH: &str = "content/preview.md";
 
 /// A checker built once per config, reused for every keystroke.
 #[wasm_bindgen]
 pub struct Checker {
-    core: Result<govpress::Checker, ConfigError>,
+    core: Result<govpress::Checker, FileError>,
     lang: Lang,
     now: Option<DateTime<FixedOffset>>,
 }
 
 #[wasm_bindgen]
 impl Checker {
-    /// `config_toml`: the site's `govpress.toml` (default config when absent); `lang`: `zh` (default) or `en`.
+    /// `config_toml`: the site's `govpress.toml` (default config when absent); `lang`: `zh` (default) or `en`;
+    /// `terms_toml`: the site's `terms.toml` (SPEC §12), when it has one.
     /// An invalid config does not throw: `configError()` and every `check` return it as JSON.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_toml: Option<String>, lang: Option<String>) -> Checker {
+    pub fn new(config_toml: Option<String>, lang: Option<String>, terms_toml: Option<String>) -> Checker {
         let config = match config_toml.as_deref() {
             Some(text) if !text.trim().is_empty() => SiteConfig::parse(text),
             _ => Ok(SiteConfig::default()),
         };
+        let config = config.map_err(|error| FileError { file: CONFIG_FILE, error }).and_then(|mut config| {
+            let terms = terms_toml.as_deref().filter(|text| !text.trim().is_empty());
+            match config.attach_terms(terms) {
+                Ok(()) => Ok(config),
+                Err(TermsError::TermsFile(error)) => Err(FileError { file: TERMS_FILE, error }),
+                Err(TermsError::Config(error)) => Err(FileError { file: CONFIG_FILE, error }),
+            }
+        });
         Checker { core: config.map(govpress::Checker::new), lang: parse_lang(lang.as_deref()), now: None }
     }
 
@@ -140,13 +157,13 @@ impl Checker {
 /// SPEC §7 `check(source, path, config_toml?)`, plus an optional `lang`.
 #[wasm_bindgen]
 pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option<String>) -> String {
-    Checker::new(config_toml, lang).check(source, path)
+    Checker::new(config_toml, lang, None).check(source, path)
 }
 
 /// SPEC §7 `preview(source, config_toml?)`.
 #[wasm_bindgen]
 pub fn preview(source: &str, config_toml: Option<String>) -> String {
-    Checker::new(config_toml, None).preview(source)
+    Checker::new(config_toml, None, None).preview(source)
 }
 
 /// How the page names an article: `第十四条` in Chinese, `Article 14` in English.
@@ -192,24 +209,25 @@ struct ErrorBody<'a> {
 }
 
 /// A config that does not parse, as JSON the page shows instead of diagnostics.
-fn config_error_json(error: &ConfigError, lang: Lang) -> String {
+fn config_error_json(file_error: &FileError, lang: Lang) -> String {
+    let FileError { file, error } = file_error;
+    let file = *file;
     let message = match lang {
-        Lang::Zh => format!(
-            "{CONFIG_FILE} 第 {} 行第 {} 列：配置错误：{}",
-            error.position.line, error.position.column, error.message.zh
-        ),
-        Lang::En => {
+        Lang::Zh => {
             format!(
-                "{CONFIG_FILE}:{}:{}: config error: {}",
-                error.position.line, error.position.column, error.message.en
+                "{file} 第 {} 行第 {} 列：配置错误：{}",
+                error.position.line, error.position.column, error.message.zh
             )
+        }
+        Lang::En => {
+            format!("{file}:{}:{}: config error: {}", error.position.line, error.position.column, error.message.en)
         }
     };
     let report = ErrorReport {
         version: 1,
         error: ErrorBody {
             kind: "config",
-            file: CONFIG_FILE,
+            file,
             line: error.position.line,
             column: error.position.column,
             message,
@@ -228,8 +246,19 @@ mod tests {
     }
 
     #[test]
+    fn terms_toml_is_applied_and_its_errors_name_it() {
+        let mut checker = Checker::new(None, None, Some("[[term]]\nwrong = \"青兰市\"\nright = \"青岚市\"\n".into()));
+        fixed(&mut checker);
+        let report = checker.check("+++\ntitle = \"t\"\ndate = 2024-05-15\n+++\n青兰市布署工作。\n", "a.md");
+        assert_eq!(report.matches("\"terms.wording\"").count(), 2, "{report}");
+        let broken = Checker::new(None, None, Some("[[term]]\nwrong = \"a\"\n".into()));
+        let error = broken.config_error().unwrap();
+        assert!(error.contains("\"file\": \"terms.toml\"") && error.contains("\"line\": 1"), "{error}");
+    }
+
+    #[test]
     fn check_reports_the_spec_json_for_one_file() {
-        let mut checker = Checker::new(None, None);
+        let mut checker = Checker::new(None, None, None);
         fixed(&mut checker);
         let source = "+++\ntitle = \"t\"\ndate = 2024-05-15\n+++\n[x](javascript:alert(1))\n";
         let report: serde_json::Value = serde_json::from_str(&checker.check(source, "content/a.md")).unwrap();
@@ -241,18 +270,18 @@ mod tests {
 
     #[test]
     fn config_errors_become_json_not_panics() {
-        let mut checker = Checker::new(Some("[site]\norg_kind = \"company\"\n".into()), Some("en".into()));
+        let mut checker = Checker::new(Some("[site]\norg_kind = \"company\"\n".into()), Some("en".into()), None);
         fixed(&mut checker);
         let error: serde_json::Value = serde_json::from_str(&checker.config_error().unwrap()).unwrap();
         assert_eq!(error["error"]["line"], 2);
         assert_eq!(error["error"]["file"], "govpress.toml");
         assert_eq!(checker.check("x", "a.md"), checker.config_error().unwrap());
-        assert!(Checker::new(Some("   ".into()), None).config_error().is_none());
+        assert!(Checker::new(Some("   ".into()), None, None).config_error().is_none());
     }
 
     #[test]
     fn bytes_that_are_not_utf8_get_the_encoding_diagnostic() {
-        let mut checker = Checker::new(None, None);
+        let mut checker = Checker::new(None, None, None);
         fixed(&mut checker);
         let report: serde_json::Value =
             serde_json::from_str(&checker.check_bytes(b"ab\xffcd".to_vec(), "a.md")).unwrap();
@@ -276,7 +305,7 @@ mod tests {
 
     #[test]
     fn config_findings_point_into_govpress_toml() {
-        let checker = Checker::new(Some("[site]\nbase_url = \"https://www.example.com\"\n".into()), None);
+        let checker = Checker::new(Some("[site]\nbase_url = \"https://www.example.com\"\n".into()), None, None);
         let report: serde_json::Value = serde_json::from_str(&checker.check_config()).unwrap();
         let diagnostics = report["diagnostics"].as_array().unwrap();
         assert!(diagnostics.iter().all(|d| d["file"] == "govpress.toml"));
@@ -286,8 +315,11 @@ mod tests {
 
     #[test]
     fn a_site_in_memory_reports_config_pages_and_sections() {
-        let mut checker =
-            Checker::new(Some("[site]\nname = \"示例\"\nbase_url = \"https://www.example.gov.cn\"\n".into()), None);
+        let mut checker = Checker::new(
+            Some("[site]\nname = \"示例\"\nbase_url = \"https://www.example.gov.cn\"\n".into()),
+            None,
+            None,
+        );
         fixed(&mut checker);
         let files = vec![
             ("content/_index.md".to_string(), b"+++\ntitle = \"home\"\n+++\n".to_vec()),
@@ -311,7 +343,7 @@ mod tests {
 
     #[test]
     fn lang_switches_messages() {
-        let mut checker = Checker::new(None, Some("en".into()));
+        let mut checker = Checker::new(None, Some("en".into()), None);
         fixed(&mut checker);
         let english = checker.check("[x](javascript:alert(1))\n", "a.md");
         checker.set_lang("zh");

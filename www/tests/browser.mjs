@@ -223,8 +223,8 @@ describe('the browser checker in headless Chromium', () => {
     const reports = await page.evaluate(
       async ({ sites, now }) => {
         const { Checker } = await import('./pkg/govpress_wasm.js');
-        return sites.map(({ config, pages }) => {
-          const checker = new Checker(config, 'zh');
+        return sites.map(({ config, terms, pages }) => {
+          const checker = new Checker(config, 'zh', terms);
           checker.setNow(now);
           const paths = pages.map((p) => p.path);
           const report = JSON.parse(checker.checkSite(paths, pages.map((p) => new Uint8Array(p.bytes))));
@@ -233,7 +233,7 @@ describe('the browser checker in headless Chromium', () => {
         });
       },
       {
-        sites: sites.map((s) => ({ config: s.config, pages: s.pages.map((p) => ({ path: p.path, bytes: [...p.bytes] })) })),
+        sites: sites.map((s) => ({ config: s.config, terms: s.terms, pages: s.pages.map((p) => ({ path: p.path, bytes: [...p.bytes] })) })),
         now: corpusNow,
       },
     );

@@ -48,6 +48,7 @@ export function siteCases() {
       cases.push({
         dir: `tests/corpus/${rule}/${name}`,
         config: readFileSync(join(root, 'govpress.toml'), 'utf8'),
+        terms: existsSync(join(root, 'terms.toml')) ? readFileSync(join(root, 'terms.toml'), 'utf8') : undefined,
         pages,
         expected: sortDiagnostics(JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')), true),
       });

@@ -51,7 +51,7 @@ function withoutReviewSignOff(report) {
 }
 
 function wasmSiteReport(siteCase, lang) {
-  const checker = new wasm.Checker(siteCase.config, lang);
+  const checker = new wasm.Checker(siteCase.config, lang, siteCase.terms);
   try {
     checker.setNow(corpusNow);
     const paths = siteCase.pages.map((page) => page.path);

@@ -12,6 +12,7 @@ mod disclosure;
 mod feeds;
 mod links;
 mod pages;
+pub mod search;
 mod static_files;
 mod templates;
 pub mod writer;
@@ -93,7 +94,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let files = site.content_files()?;
     let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
-    let (run, jobs) = SiteRun::start(&checker, &sources);
+    let (mut run, jobs) = SiteRun::start(&checker, &sources);
+    run.collect_text = true;
     let model = &run.model;
     let other_files = pipeline::other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
@@ -138,7 +140,9 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let mut results = Vec::with_capacity(processed.len());
     let mut written = Vec::new();
     let mut bodies = std::collections::HashMap::new();
-    for (result, kept) in processed {
+    let mut texts = Vec::new();
+    for (mut result, kept) in processed {
+        texts.extend(result.text.take().map(|text| (result.source_index, text)));
         match kept {
             Kept::Nothing => {}
             Kept::Article(file) => written.push(file),
@@ -155,6 +159,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if !conflicted {
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
+        written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
         let copied = static_files::copy_static(&pipeline, &site.root)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.

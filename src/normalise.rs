@@ -1,0 +1,183 @@
+//! Text as the text rules read it: what Word, WeChat and input methods paste, folded to the ASCII
+//! forms the rules look for, with a map back to the bytes as written so diagnostics still point at
+//! the original text.
+//!
+//! Folded, one character for one character:
+//! - full-width digits and letters (`１３８`, `ＡＰＰ`, `Ｘ`) to ASCII;
+//! - the ideographic space (U+3000) and the no-break space (U+00A0) to a space;
+//! - the full-width hyphen-minus, the Unicode hyphens (U+2010–U+2013) and the minus sign (U+2212) to `-`;
+//! - the full-width full stop `．`, plus `＋` and low line `＿` to `.`, `+` and `_`.
+//!
+//! Nothing else changes: Chinese punctuation (`，。：；！？`), the dash `——` and brackets stay, because
+//! the rules' phrase shapes are written with them. The work is one pass over the text, and a text with
+//! nothing to fold is borrowed, not copied.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A text with its foldable characters folded, and where each folded stretch came from.
+#[derive(Debug, Clone)]
+pub struct Normalised<'a> {
+    text: Cow<'a, str>,
+    /// After each folded character: (offset in the folded text, offset in the original). Between two
+    /// anchors the texts are byte for byte the same, so one anchor maps a whole stretch.
+    anchors: Vec<(usize, usize)>,
+}
+
+impl<'a> Normalised<'a> {
+    pub fn new(original: &'a str) -> Normalised<'a> {
+        let bytes = original.as_bytes();
+        let mut folded: Option<String> = None;
+        let mut anchors = Vec::new();
+        // Start of the original stretch not yet copied into `folded`.
+        let mut copied_to = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            if byte < 0xC2 {
+                index += 1;
+                continue;
+            }
+            let width = utf8_width(byte);
+            let Some(ascii) = original.get(index..index + width).and_then(fold) else {
+                index += width.max(1);
+                continue;
+            };
+            let out = folded.get_or_insert_with(|| String::with_capacity(original.len()));
+            out.push_str(&original[copied_to..index]);
+            out.push(ascii);
+            index += width;
+            copied_to = index;
+            anchors.push((out.len(), index));
+        }
+        let text = match folded {
+            Some(mut out) => {
+                out.push_str(&original[copied_to..]);
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(original),
+        };
+        Normalised { text, anchors }
+    }
+
+    /// The folded text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether anything was folded.
+    pub fn changed(&self) -> bool {
+        !self.anchors.is_empty()
+    }
+
+    /// The original offset of a folded offset (a folded character's start maps to its start, its end
+    /// to its end).
+    pub fn to_original(&self, folded: usize) -> usize {
+        let index = self.anchors.partition_point(|&(at, _)| at <= folded);
+        match index.checked_sub(1).map(|index| self.anchors[index]) {
+            Some((at, original)) => original + (folded - at),
+            None => folded,
+        }
+    }
+
+    /// The folded offset of an original offset on a character boundary.
+    pub fn to_folded(&self, original: usize) -> usize {
+        let index = self.anchors.partition_point(|&(_, at)| at <= original);
+        match index.checked_sub(1).map(|index| self.anchors[index]) {
+            Some((folded, at)) => folded + (original - at),
+            None => original,
+        }
+    }
+
+    pub fn range_to_original(&self, range: Range<usize>) -> Range<usize> {
+        self.to_original(range.start)..self.to_original(range.end)
+    }
+
+    pub fn range_to_folded(&self, range: Range<usize>) -> Range<usize> {
+        self.to_folded(range.start)..self.to_folded(range.end)
+    }
+}
+
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        _ => 1,
+    }
+}
+
+/// The ASCII form of one foldable character.
+pub fn fold(character: &str) -> Option<char> {
+    let character = character.chars().next()?;
+    fold_char(character)
+}
+
+/// The ASCII form of one foldable character.
+pub fn fold_char(character: char) -> Option<char> {
+    let code = u32::from(character);
+    let ascii = match code {
+        // Full-width digits, upper- and lower-case letters: U+FF01..=U+FF5E is ASCII 0x21..=0x7E shifted.
+        0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => code - 0xFF01 + 0x21,
+        0xFF0B => u32::from(b'+'),
+        0xFF0D | 0x2010..=0x2013 | 0x2212 => u32::from(b'-'),
+        0xFF0E => u32::from(b'.'),
+        0xFF3F => u32::from(b'_'),
+        0x3000 | 0x00A0 => u32::from(b' '),
+        _ => return None,
+    };
+    char::from_u32(ascii)
+}
+
+/// Whether a character is a digit or letter, in its ASCII or full-width form (what masking hides).
+pub fn is_alphanumeric_form(character: char) -> bool {
+    character.is_ascii_alphanumeric() || fold_char(character).is_some_and(|ascii| ascii.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_forms_and_maps_offsets_back() {
+        let original = "电话：１３９　１２３４－５６７８，ＡＰＰ。";
+        let normalised = Normalised::new(original);
+        assert_eq!(normalised.text(), "电话：139 1234-5678，APP。");
+        let folded_start = normalised.text().find("139").unwrap();
+        assert_eq!(normalised.to_original(folded_start), original.find('１').unwrap());
+        let folded_end = normalised.text().find('，').unwrap();
+        assert_eq!(normalised.to_original(folded_end), original.find('，').unwrap());
+        assert_eq!(normalised.to_folded(original.find('，').unwrap()), folded_end);
+        let app = normalised.text().find("APP").unwrap();
+        assert_eq!(&original[normalised.range_to_original(app..app + 3)], "ＡＰＰ");
+    }
+
+    #[test]
+    fn a_text_with_nothing_to_fold_is_borrowed() {
+        let original = "请使用“一网通办”——办事指南：12345。";
+        let normalised = Normalised::new(original);
+        assert!(matches!(normalised.text, Cow::Borrowed(_)));
+        assert!(!normalised.changed());
+        assert_eq!(normalised.to_original(7), 7);
+    }
+
+    #[test]
+    fn every_offset_round_trips() {
+        let original = "ａ1２b　c．ｄ—e";
+        let normalised = Normalised::new(original);
+        assert_eq!(normalised.text(), "a12b c.d—e");
+        for (folded, _) in normalised.text().char_indices() {
+            let back = normalised.to_original(folded);
+            assert!(original.is_char_boundary(back));
+            assert_eq!(normalised.to_folded(back), folded);
+        }
+    }
+
+    #[test]
+    fn masking_counts_full_width_digits() {
+        assert!(is_alphanumeric_form('５'));
+        assert!(is_alphanumeric_form('Ｘ'));
+        assert!(!is_alphanumeric_form('　'));
+        assert!(!is_alphanumeric_form('政'));
+    }
+}

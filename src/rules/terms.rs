@@ -1,0 +1,188 @@
+//! 第十三条 (准确性、严肃性) and SPEC §12: wording that must not be published — the built-in list of
+//! well-documented errors (`crate::terms`), the site's `terms.toml`, and the 发文字号 brackets of
+//! GB/T 9704-2012 (国办发〔2024〕1号, not [2024] or （2024）).
+//!
+//! Only visible text is read: prose and the displayed front-matter values (title, description,
+//! department), not code spans or blocks, raw HTML, link targets, URLs written out, or front-matter keys.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use regex::Regex;
+
+use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::page::{Page, TextKind};
+use crate::rules::{PageContext, RuleInfo};
+use crate::terms::{Hit, DOC_NUMBER_ID};
+use crate::text_scan::url_ranges;
+
+pub const WORDING: RuleInfo = RuleInfo {
+    id: "terms.wording",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "不得使用不规范表述（内置规范表述表、站点 terms.toml、GB/T 9704 发文字号六角括号）",
+    summary_en:
+        "No non-standard wording (the built-in list, the site's terms.toml, GB/T 9704 document-number brackets)",
+};
+
+pub const RULES: &[RuleInfo] = &[WORDING];
+
+/// A 发文字号 whose year is in square, lenticular or round brackets: `国办发[2024]1号`, `青政字（2024）3号`.
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[发函字][ \t]*([\[【(（])[ \t]*((?:19|20)[0-9０-９]{2}|[１２][０-９]{3})[ \t]*([\]】)）])[ \t]*[0-9０-９]{1,5}[ \t]*号")
+        .expect("static regex compiles")
+});
+
+pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let page = context.page;
+    let doc_numbers = !context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID);
+    for span in visible_spans(page) {
+        let text = &page.source[span.clone()];
+        let urls = url_ranges(text);
+        let outside_urls =
+            |range: &Range<usize>| !urls.iter().any(|url| url.start < range.end && range.start < url.end);
+        for hit in context.terms.find(text).into_iter().filter(|hit| outside_urls(&hit.range)) {
+            let range = span.start + hit.range.start..span.start + hit.range.end;
+            out.push(page.diagnostic_at(range, term_diagnostic(&hit)));
+        }
+        // In the front matter, `[disclosure] doc_no` has its own rule (disclosure.doc-no): the body only.
+        let in_body = span.start >= page.body_offset;
+        if doc_numbers && in_body && text.contains('号') {
+            for found in DOC_NUMBER.captures_iter(text) {
+                let (Some(open), Some(close)) = (found.get(1), found.get(3)) else { continue };
+                let whole = found.get(0).map_or(open.range(), |whole| whole.range());
+                if !outside_urls(&whole) {
+                    continue;
+                }
+                let written = &text[open.start()..whole.end];
+                let right =
+                    format!("〔{}〕{}", &text[open.end()..close.start()].trim(), text[close.end()..whole.end].trim());
+                let range = span.start + open.start()..span.start + whole.end;
+                out.push(page.diagnostic_at(range, doc_number_diagnostic(written, &right)));
+            }
+        }
+    }
+}
+
+fn term_diagnostic(hit: &Hit<'_>) -> Diagnostic {
+    let term = hit.term;
+    let (source_zh, source_en) = if term.note.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("；依据：{}", term.note), format!("; source: {}", term.note))
+    };
+    let origin_en = if term.built_in { "built-in term" } else { "terms.toml" };
+    WORDING.diagnostic(
+        Text::new(
+            format!("“{}”为不规范表述，应为“{}”（第十三条：准确性、严肃性{source_zh}）", term.wrong, term.right),
+            format!(
+                "\"{}\" is non-standard wording; write \"{}\" (article 13: accuracy and seriousness{source_en})",
+                term.wrong, term.right
+            ),
+        ),
+        Text::new(
+            format!(
+                "改为“{}”（条目 {}；如确属正确用法，可在 govpress.toml 的 [terms] disable 中关闭）",
+                term.right, term.id
+            ),
+            format!(
+                "Write \"{}\" ({origin_en} {}; to turn it off, list its id in [terms] disable in govpress.toml)",
+                term.right, term.id
+            ),
+        ),
+    )
+}
+
+fn doc_number_diagnostic(written: &str, right: &str) -> Diagnostic {
+    WORDING.diagnostic(
+        Text::new(
+            format!("发文字号“{written}”的年份应用六角括号“〔〕”括入（第十三条：准确性、严肃性；依据：GB/T 9704-2012《党政机关公文格式》7.2.4）"),
+            format!("The year of the document number \"{written}\" goes in 〔〕 brackets (article 13; source: GB/T 9704-2012, 7.2.4)"),
+        ),
+        Text::new(
+            format!("改为“{right}”（条目 {DOC_NUMBER_ID}）"),
+            format!("Write \"{right}\" (built-in term {DOC_NUMBER_ID})"),
+        ),
+    )
+}
+
+/// The visible prose of a page as maximal spans (text runs that touch are joined), outside code
+/// blocks, then each displayed front-matter value.
+pub fn visible_spans(page: &Page<'_>) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut code_blocks = 0usize;
+    let mut autolinks = 0usize;
+    for (event, range) in &page.events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code_blocks += 1,
+            Event::End(TagEnd::CodeBlock) => code_blocks = code_blocks.saturating_sub(1),
+            // `<https://…>`: the text shown is the URL itself.
+            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => autolinks += 1,
+            Event::End(TagEnd::Link) => autolinks = autolinks.saturating_sub(1),
+            Event::Text(_) if code_blocks == 0 && autolinks == 0 => match spans.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => spans.push(range.clone()),
+            },
+            _ => {}
+        }
+    }
+    spans.extend(page.text_runs.iter().filter(|run| run.kind == TextKind::FrontMatter).map(|run| run.range.clone()));
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Checker, SiteConfig};
+
+    fn hits(source: &str, config: SiteConfig) -> Vec<(usize, usize, String)> {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00").unwrap();
+        Checker::new(config)
+            .check_page("a.md", source, now)
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.rule == "terms.wording")
+            .map(|diagnostic| (diagnostic.start.line, diagnostic.start.column, diagnostic.help.zh))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    const HEAD: &str = "+++\ntitle = \"会议布署\"\ndate = 2024-05-15\n+++\n";
+
+    #[test]
+    fn visible_text_only() {
+        let source = format!(
+            "{HEAD}会议布署了工作。\n\n`布署` 与 [链接](https://example.gov.cn/布署) 不算。\n\n```\n布署\n```\n\n见 <https://www.example.gov.cn/布署> 与 https://www.example.gov.cn/a?q=%E5 。\n"
+        );
+        let found = hits(&source, SiteConfig::default());
+        let places: Vec<(usize, usize)> = found.iter().map(|(line, column, _)| (*line, *column)).collect();
+        assert_eq!(places, [(2, 12), (5, 3)]);
+        assert!(found[0].2.starts_with("改为“部署”"), "{}", found[0].2);
+    }
+
+    #[test]
+    fn doc_numbers_need_hexagonal_brackets() {
+        let source = format!("{HEAD}根据国办发[2024]12号和青政字（２０２４）３号，以及国办发〔2024〕1号。\n");
+        let found = hits(&source, SiteConfig::default());
+        let places: Vec<(usize, usize)> = found.iter().map(|(line, column, _)| (*line, *column)).collect();
+        assert_eq!(places, [(2, 12), (5, 6), (5, 19)]);
+        assert!(found[1].2.starts_with("改为“〔2024〕12号”"), "{}", found[1].2);
+    }
+
+    #[test]
+    fn disabled_by_id() {
+        let mut config = SiteConfig::parse("[terms]\ndisable = [\"xdhy-bushu\", \"gbt9704-doc-number\"]\n").unwrap();
+        config.attach_terms(None).unwrap();
+        let source = format!("{HEAD}会议布署，国办发[2024]12号。\n");
+        assert!(hits(&source, config).is_empty());
+        let mut config = SiteConfig::parse("[site]\nname = \"x\"\n[terms]\ndisable = [\"xdhy-bush\"]\n").unwrap();
+        match config.attach_terms(None) {
+            Err(crate::TermsError::Config(error)) => {
+                assert_eq!(error.position.line, 4);
+                assert!(error.message.zh.contains("xdhy-bushu"), "{}", error.message.zh);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
