@@ -52,6 +52,7 @@ function pageTypes() {
     reprint: "/interpretations/2026-09-disclosure-regulation/",
     "disclosure document": REPEALED,
     "disclosure index": DIRECTORY,
+    search: "/search/?q=%E6%94%BF%E7%AD%96",
     "leave page": `/leave/${leave[0]}`,
     404: "/no-such-page/",
   };
