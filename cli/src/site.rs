@@ -43,10 +43,14 @@ impl Site {
         if !content.is_dir() {
             return Ok(Vec::new());
         }
-        let canonical_root = self.root.canonicalize().with_context(|| format!("无法访问 {}", self.root.display()))?;
+        let canonical_root = self
+            .root
+            .canonicalize()
+            .with_context(|| format!("无法访问 {0} / cannot access {0}", self.root.display()))?;
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("无法读取目录 {}", content.display()))?;
+            let entry =
+                entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", content.display()))?;
             let path = entry.path();
             if path.extension().and_then(|extension| extension.to_str()) != Some("md") {
                 continue;
@@ -82,14 +86,13 @@ impl Site {
 }
 
 pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
     let mut config = SiteConfig::parse(&text).map_err(|error| {
-        anyhow::anyhow!(
-            "{}:{}:{}: 配置错误 / config error: {}",
-            path.display(),
-            error.position.line,
-            error.position.column,
-            error.message.en
+        let at = format!("{}:{}:{}", path.display(), error.position.line, error.position.column);
+        crate::user_error::bilingual(
+            format!("{at}: 配置错误：{}", error.message.zh),
+            format!("{at}: config error: {}", error.message.en),
         )
     })?;
     attach_terms(&mut config, path)?;

@@ -122,7 +122,8 @@ impl Templates {
         let directory = site_root.join(TEMPLATES_DIR);
         if directory.is_dir() {
             for entry in walkdir::WalkDir::new(&directory).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+                let entry = entry
+                    .with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
