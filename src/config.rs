@@ -15,6 +15,10 @@ pub struct SiteConfig {
     pub links: LinksSection,
     pub review: ReviewSection,
     pub checks: ChecksSection,
+    /// `[headers]`: what the security headers allow besides the site itself (`crate::headers`).
+    pub headers: HeadersSection,
+    /// `[limits]`: input sizes refused before they are read (第三条).
+    pub limits: LimitsSection,
     /// `[terms]`: built-in or site terms (SPEC §12) turned off by id.
     pub terms: TermsSection,
     /// The site's `terms.toml`, attached by whoever read it ([`SiteConfig::attach_terms`]).
@@ -197,6 +201,39 @@ impl Default for ReviewSection {
             log: "reviews/log.jsonl".into(),
         }
     }
+}
+
+/// `[limits]`: a content file larger than `max_file_bytes` is refused by its size, before it is read
+/// (default [`crate::files::DEFAULT_MAX_FILE_BYTES`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsSection {
+    pub max_file_bytes: Option<u64>,
+}
+
+impl LimitsSection {
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(crate::files::DEFAULT_MAX_FILE_BYTES)
+    }
+}
+
+/// `[headers]` (docs/deploy.md): origins the Content-Security-Policy allows and HSTS settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeadersSection {
+    /// Hosts whose pages the site embeds in `<iframe>` (CSP `frame-src`).
+    pub frame_hosts: Vec<String>,
+    /// Hosts images, audio and video load from besides the site (`img-src`, `media-src`).
+    pub media_hosts: Vec<String>,
+    /// Hosts that may embed the site's pages (`frame-ancestors`); empty: none.
+    pub frame_ancestors: Vec<String>,
+    /// HSTS `max-age` in seconds (default one year).
+    pub hsts_max_age: Option<u64>,
+    pub hsts_include_subdomains: bool,
+    pub hsts_preload: bool,
+    /// Per path prefix, sources added to CSP directives: `[headers.paths."/search/"]`
+    /// `script-src = ["'wasm-unsafe-eval'"]`.
+    pub paths: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -27,7 +27,34 @@ pub const UNREADABLE: RuleInfo = RuleInfo {
     summary_en: "A content file cannot be read",
 };
 
-pub const RULES: &[RuleInfo] = &[ENCODING, OUTSIDE_SITE, UNREADABLE];
+pub const TOO_LARGE: RuleInfo = RuleInfo {
+    id: "file.too-large",
+    article: 3,
+    severity: Severity::Error,
+    summary_zh: "内容文件超过大小上限（[limits] max_file_bytes），按大小拒绝，不予读取（防范攻击致瘫）",
+    summary_en: "A content file over the size limit ([limits] max_file_bytes) is refused by its size, unread (guards against denial of service)",
+};
+
+pub const RULES: &[RuleInfo] = &[ENCODING, OUTSIDE_SITE, UNREADABLE, TOO_LARGE];
+
+/// The default of `[limits] max_file_bytes`: 16 MiB, far above any page (a 10 MB line is still read).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file of `size` bytes refused, unread, because it is over `limit`.
+pub fn too_large(file: &str, size: u64, limit: u64) -> Diagnostic {
+    TOO_LARGE
+        .diagnostic(
+            Text::new(
+                format!("文件大小 {size} 字节，超过上限 {limit} 字节（[limits] max_file_bytes），未读取（第三条：防范攻击致瘫）"),
+                format!("The file is {size} bytes, over the limit of {limit} bytes ([limits] max_file_bytes); it was not read (article 3)"),
+            ),
+            Text::new(
+                "拆分为多个页面，或把大文件作为附件放到 static/；确需更大时在 govpress.toml 的 [limits] 中调高 max_file_bytes",
+                "Split it into several pages, or put large files in static/; raise [limits] max_file_bytes in govpress.toml if really needed",
+            ),
+        )
+        .in_file(file)
+}
 
 /// Validates UTF-8, pointing at the first bad byte.
 pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {

@@ -36,11 +36,13 @@ pub fn write_private(path: &std::path::Path, pem: &[u8]) -> anyhow::Result<()> {
             path.display()
         ),
         _ => bilingual(
-            format!("无法创建 {}：{error}", path.display()),
+            format!("无法创建 {0}：{error} / cannot create {0}", path.display()),
             format!("cannot create {}: {error}", path.display()),
         ),
     })?;
-    file.write_all(pem).and_then(|()| file.sync_all()).with_context(|| format!("无法写入 {}", path.display()))?;
+    file.write_all(pem)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
     Ok(())
 }
 

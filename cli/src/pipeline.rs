@@ -121,7 +121,8 @@ pub fn other_files(site: &Site) -> anyhow::Result<Vec<String>> {
     let directory = site.root.join(crate::build::STATIC_DIR);
     if directory.is_dir() {
         for entry in walkdir::WalkDir::new(&directory).follow_links(false) {
-            let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+            let entry =
+                entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
             if entry.file_type().is_file() {
                 files.push(site::relative_path(&directory, entry.path()));
             }

@@ -79,7 +79,7 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(bilingual(
-            format!("无法读取 {}：{error}", path.display()),
+            format!("无法读取 {0}：{error} / cannot read {0}", path.display()),
             format!("cannot read {}: {error}", path.display()),
         )),
     }

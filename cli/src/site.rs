@@ -43,10 +43,14 @@ impl Site {
         if !content.is_dir() {
             return Ok(Vec::new());
         }
-        let canonical_root = self.root.canonicalize().with_context(|| format!("无法访问 {}", self.root.display()))?;
+        let canonical_root = self
+            .root
+            .canonicalize()
+            .with_context(|| format!("无法访问 {0} / cannot access {0}", self.root.display()))?;
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("无法读取目录 {}", content.display()))?;
+            let entry =
+                entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", content.display()))?;
             let path = entry.path();
             if path.extension().and_then(|extension| extension.to_str()) != Some("md") {
                 continue;
@@ -75,21 +79,20 @@ impl Site {
             } else if !entry.file_type().is_file() {
                 continue;
             }
-            files.push(read_source(relative, path));
+            files.push(read_source(relative, path, self.config.limits.max_file_bytes()));
         }
         Ok(files)
     }
 }
 
 pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
     let mut config = SiteConfig::parse(&text).map_err(|error| {
-        anyhow::anyhow!(
-            "{}:{}:{}: 配置错误 / config error: {}",
-            path.display(),
-            error.position.line,
-            error.position.column,
-            error.message.en
+        let at = format!("{}:{}:{}", path.display(), error.position.line, error.position.column);
+        crate::user_error::bilingual(
+            format!("{at}: 配置错误：{}", error.message.zh),
+            format!("{at}: config error: {}", error.message.en),
         )
     })?;
     attach_terms(&mut config, path)?;
@@ -123,13 +126,36 @@ fn attach_terms(config: &mut SiteConfig, config_path: &Path) -> anyhow::Result<(
     })
 }
 
-/// Reads one Markdown file; unreadable or non-UTF-8 files become diagnostics, not errors.
-pub fn read_source(relative: String, path: &Path) -> SourceFile {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => govpress::files::decode(&relative, bytes),
+/// Reads one Markdown file; unreadable, non-UTF-8 and too large files become diagnostics, not errors.
+/// The size is judged on the open file before a byte is read (a file that grows meanwhile is read only
+/// up to the limit and then refused), so a huge file costs no memory.
+pub fn read_source(relative: String, path: &Path, limit: u64) -> SourceFile {
+    let text = match read_limited(path, limit) {
+        Ok(Ok(bytes)) => govpress::files::decode(&relative, bytes),
+        Ok(Err(size)) => Err(govpress::files::too_large(&relative, size, limit)),
         Err(error) => Err(govpress::files::unreadable(&relative, &error.to_string())),
     };
     SourceFile { relative, absolute: path.to_path_buf(), text }
+}
+
+/// The file's bytes, or `Err(size)` when it holds more than `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    // Not a FIFO or a device behind a symlink: opening one could block forever.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("不是普通文件 / not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
 }
 
 /// The nearest ancestor directory (or the directory itself) holding `govpress.toml`.

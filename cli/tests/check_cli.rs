@@ -167,6 +167,18 @@ fn a_broken_config_exits_2_naming_file_line_and_column() {
     let result = check(site.path(), &[]);
     assert_eq!(result.code, 2);
     assert!(result.stderr.contains("govpress.toml:2:"), "{}", result.stderr);
+    assert!(result.stderr.contains("配置错误"), "Chinese by default: {}", result.stderr);
+    // `--lang en`: the same place, in English only.
+    let english = check(site.path(), &["--lang", "en"]);
+    assert_eq!(english.code, 2);
+    assert!(
+        english.stderr.contains("govpress.toml:2:") && english.stderr.contains("config error"),
+        "{}",
+        english.stderr
+    );
+    assert!(!english.stderr.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", english.stderr);
+    let missing = check(site.path(), &["--lang", "en", "no-such-dir"]);
+    assert!(!missing.stderr.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", missing.stderr);
 }
 
 #[test]

@@ -74,7 +74,8 @@ pub fn escape(value: &str) -> Option<Escape> {
     if value.starts_with('/') || drive || value.contains("://") {
         return Some(Escape::Absolute);
     }
-    let decoded = percent_decode(value);
+    // `%2e%2e` is `..` to a web server: judge the decoded form too.
+    let decoded = crate::site::links::percent_decode(value);
     if decoded.chars().any(char::is_control) {
         return Some(Escape::ControlCharacter);
     }
@@ -85,27 +86,6 @@ pub fn escape(value: &str) -> Option<Escape> {
         return Some(Escape::ParentSegment);
     }
     None
-}
-
-/// `%2e%2e` is `..` to a web server: judge the decoded form too.
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|byte| (*byte as char).to_digit(16));
-        match (bytes[index], hex(index + 1), hex(index + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

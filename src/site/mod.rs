@@ -70,6 +70,8 @@ pub struct PageResult {
     pub links: Option<LinkingFile>,
     /// Ids its body carries (heading anchors and ids written in raw HTML).
     pub ids: Vec<String>,
+    /// The body's visible text for the search index (published pages, when the run collects it).
+    pub text: Option<String>,
 }
 
 /// A site being processed: the checker, the model, and the base path links are published under.
@@ -78,6 +80,8 @@ pub struct SiteRun<'c> {
     pub model: SiteModel,
     base_path: String,
     disclosure: disclosure::Directory,
+    /// Keep each published page's visible text (`PageResult::text`) for the search index.
+    pub collect_text: bool,
 }
 
 impl<'c> SiteRun<'c> {
@@ -105,7 +109,7 @@ impl<'c> SiteRun<'c> {
         );
         let base_path = crate::leave_site::base_path(checker.config());
         let disclosure = disclosure::Directory::new(&model);
-        (SiteRun { checker, model, base_path, disclosure }, jobs)
+        (SiteRun { checker, model, base_path, disclosure, collect_text: false }, jobs)
     }
 
     /// The base path links are published under (`/` or `/portal/`).
@@ -133,7 +137,7 @@ impl<'c> SiteRun<'c> {
         diagnostics.extend(self.checker.check_parsed(&page, now));
         let Some(published) = self.model.page_from(path).filter(|published| published.source_index == source_index)
         else {
-            return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new() };
+            return PageResult { source_index, diagnostics, body: None, links: None, ids: Vec::new(), text: None };
         };
         diagnostics.extend(self.disclosure.check_page(&self.model, &page, published));
         let resolve = |href: &str| self.model.resolve_markdown_link(path, href).map(|url| self.href(&url));
@@ -151,7 +155,8 @@ impl<'c> SiteRun<'c> {
         let mut ids: Vec<String> = body.headings.iter().map(|heading| heading.id.clone()).collect();
         ids.extend(raw_html_ids(&page));
         let links = LinkingFile { url: published.url.clone(), links };
-        PageResult { source_index, diagnostics, body: Some(body), links: Some(links), ids }
+        let text = self.collect_text.then(|| crate::search::text::visible_text(&page));
+        PageResult { source_index, diagnostics, body: Some(body), links: Some(links), ids, text }
     }
 
     /// Step 3: blank and stale sections, output paths with two owners, and (when `links` is given)

@@ -20,7 +20,15 @@ pub const OUTPUT_CONFLICT: RuleInfo = RuleInfo {
 pub const RULES: &[RuleInfo] = &[OUTPUT_CONFLICT];
 
 /// Files every build writes besides the pages (theme assets come from the caller).
-pub const GENERATED_FILES: [&str; 4] = ["sitemap.xml", "robots.txt", "404.html", ".govpress-manifest.json"];
+pub const GENERATED_FILES: [&str; 7] = [
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    ".govpress-manifest.json",
+    "search/index.html",
+    "search/search.js",
+    crate::headers::HEADERS_FILE,
+];
 
 /// Every output path claimed twice. `reserved` are further files the build writes (theme assets).
 /// Static files are not judged here: the build's staging refuses a static file that takes a

@@ -9,3 +9,6 @@ mod urls;
 
 /// The build's HTML pass on hostile documents: static HTML, template output, SVG (items 2, 7).
 mod html_pass;
+
+/// Script-capable URLs in every spelling, gov.cn imitations, NUL bytes, huge tables, a 10 MB line (issue 15).
+mod inputs;

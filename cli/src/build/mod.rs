@@ -12,6 +12,7 @@ mod disclosure;
 mod feeds;
 mod links;
 mod pages;
+pub mod search;
 mod static_files;
 mod templates;
 pub mod writer;
@@ -19,6 +20,7 @@ pub mod writer;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use govpress::audit::Auditor;
 use govpress::config::LinkMode;
@@ -95,7 +97,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let files = site.content_files()?;
     let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
-    let (run, jobs) = SiteRun::start(&checker, &sources, options.now);
+    let (mut run, jobs) = SiteRun::start(&checker, &sources, options.now);
+    run.collect_text = true;
     let model = &run.model;
     let other_files = pipeline::other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
@@ -114,6 +117,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
             NavItem { key: section.key.clone(), title: page.title().to_string(), url: run.href(&page.url) }
         })
         .collect();
+    let security = security_headers(site)?;
     let templates = Templates::load(&site.root, &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
@@ -140,7 +144,9 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let mut results = Vec::with_capacity(processed.len());
     let mut written = Vec::new();
     let mut bodies = std::collections::HashMap::new();
-    for (result, kept) in processed {
+    let mut texts = Vec::new();
+    for (mut result, kept) in processed {
+        texts.extend(result.text.take().map(|text| (result.source_index, text)));
         match kept {
             Kept::Nothing => {}
             Kept::Article(file) => written.push(file),
@@ -157,6 +163,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if !conflicted {
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
+        written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
         let copied = static_files::copy_static(&pipeline, &site.root)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.
@@ -169,6 +176,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         leave_pages = leave_written.len();
         written.extend(leave_written);
         write_feeds(&pipeline, &site_vars)?;
+        staging.write(govpress::headers::HEADERS_FILE, security.headers_file().as_bytes())?;
         tracing::debug!(elapsed = ?started.elapsed(), "lists, leave pages, static files and feeds written");
         audit_findings = written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
         if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
@@ -200,6 +208,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     }
     staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
     result.written = true;
+    write_nginx_includes(site, &security)?;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
 }
@@ -211,6 +220,11 @@ fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result
     let Some(page) = pipeline.model.page_at(&links.url).filter(|page| page.source_index == result.source_index) else {
         return Ok(Kept::Nothing);
     };
+    // A `path`/`slug` that leaves the output is `paths.outside-site` (the build fails on it): not written,
+    // so the report names the page instead of the writer refusing the path.
+    if govpress::rules::paths::escape(page.url.trim_start_matches('/')).is_some() {
+        return Ok(Kept::Nothing);
+    }
     let links = SourceLinks::of(page, links);
     if page.is_section_index {
         return Ok(Kept::Index(body.html, links));
@@ -255,6 +269,37 @@ fn write_feeds(pipeline: &Pipeline<'_>, site: &SiteVars) -> anyhow::Result<()> {
     for (index, section) in model.sections.iter().enumerate().filter(|(_, section)| !section.key.is_empty()) {
         let path = format!("{}atom.xml", model.pages[section.index_page].url.trim_start_matches('/'));
         pipeline.staging.write(&path, feeds::atom(model, index, &site.name, &site.base_url).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The security headers of the config (docs/deploy.md); a value that cannot go into a header is an
+/// error at its line of `govpress.toml`, before anything is written.
+fn security_headers(site: &Site) -> anyhow::Result<govpress::headers::SecurityHeaders> {
+    govpress::headers::SecurityHeaders::from_config(&site.config).map_err(|error| {
+        let position = site.config.position_of(&error.key);
+        let at = format!("{}:{}:{}", crate::site::CONFIG_FILE, position.line, position.column);
+        crate::user_error::bilingual(
+            format!("{at}: {}：{}", error.key, error.message.zh),
+            format!("{at}: {}: {}", error.key, error.message.en),
+        )
+    })
+}
+
+/// The nginx includes (headers for the HTTPS server, the redirect for the HTTP one) in the site's
+/// `.govpress/nginx/`, each replaced atomically.
+fn write_nginx_includes(site: &Site, security: &govpress::headers::SecurityHeaders) -> anyhow::Result<()> {
+    use std::io::Write;
+    let directory = site.root.join(govpress::headers::NGINX_DIR);
+    std::fs::create_dir_all(&directory).with_context(|| format!("无法创建目录 {}", directory.display()))?;
+    for (name, text) in [
+        (govpress::headers::NGINX_HEADERS, security.nginx_include()),
+        (govpress::headers::NGINX_REDIRECT, security.nginx_redirect()),
+    ] {
+        let mut file = tempfile::NamedTempFile::new_in(&directory)
+            .with_context(|| format!("无法在 {} 创建临时文件", directory.display()))?;
+        file.write_all(text.as_bytes()).with_context(|| format!("无法写入 {}", directory.join(name).display()))?;
+        file.persist(directory.join(name)).with_context(|| format!("无法写入 {}", directory.join(name).display()))?;
     }
     Ok(())
 }

@@ -29,7 +29,8 @@ pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path) -> anyhow::Result<
     let mut copied = Copied::default();
     let directory = site_root.join(STATIC_DIR);
     if std::fs::symlink_metadata(&directory).is_ok() {
-        let root = site_root.canonicalize().with_context(|| format!("无法读取 {}", site_root.display()))?;
+        let root =
+            site_root.canonicalize().with_context(|| format!("无法读取 {0} / cannot read {0}", site_root.display()))?;
         copy_tree(pipeline, &root, &directory, &mut copied)?;
     }
     for (path, bytes) in THEME_ASSETS {
@@ -59,7 +60,8 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
     };
     let walker = walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name();
     for entry in walker.into_iter().filter_entry(|entry| inside(entry, &mut outside)) {
-        let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+        let entry =
+            entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
         if !entry.file_type().is_file() {
             if !entry.file_type().is_dir() {
                 tracing::warn!(path = %entry.path().display(), "not a regular file, not published");
@@ -68,7 +70,8 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
         }
         let relative = crate::site::relative_path(directory, entry.path());
         let label = format!("{STATIC_DIR}/{relative}");
-        let bytes = std::fs::read(entry.path()).with_context(|| format!("无法读取 {}", entry.path().display()))?;
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("无法读取 {0} / cannot read {0}", entry.path().display()))?;
         if let Some(refusal) = judge(root, &entry, &relative, &bytes, &label) {
             copied.refused.push(refusal);
             continue;

@@ -11,7 +11,7 @@ use govpress::SiteConfig;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 7] = [
+const EMBEDDED_TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../../../site-template/templates/base.html")),
     ("footer.html", include_str!("../../../site-template/templates/footer.html")),
     ("index.html", include_str!("../../../site-template/templates/index.html")),
@@ -19,6 +19,7 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 7] = [
     ("page.html", include_str!("../../../site-template/templates/page.html")),
     ("404.html", include_str!("../../../site-template/templates/404.html")),
     ("leave.html", include_str!("../../../site-template/templates/leave.html")),
+    ("search.html", include_str!("../../../site-template/templates/search.html")),
 ];
 
 /// Theme assets, written under the output root unless the site's `static/` has the same file.
@@ -121,7 +122,8 @@ impl Templates {
         let directory = site_root.join(TEMPLATES_DIR);
         if directory.is_dir() {
             for entry in walkdir::WalkDir::new(&directory).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("无法读取目录 {}", directory.display()))?;
+                let entry = entry
+                    .with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }

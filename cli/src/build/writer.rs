@@ -42,7 +42,8 @@ impl Staging {
     pub fn new(out: &Path) -> anyhow::Result<Staging> {
         let previous = check_replaceable(out)?.then(|| out.to_path_buf());
         let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
         let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
         swap::sweep_leftovers(parent, &name);
         let directory =
@@ -73,12 +74,13 @@ impl Staging {
             return Ok(());
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
         }
         if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, bytes)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
         } else {
-            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         }
         let digest = sm3_hex(bytes);
         self.lock_claims()?.set_digest(relative, digest);
@@ -133,7 +135,7 @@ impl Staging {
         }
         let staged = self.directory.path().to_path_buf();
         std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
-            .with_context(|| format!("无法写入 {}", staged.join(MANIFEST_FILE).display()))?;
+            .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
         // From here the directory is ours to remove: on success it is the output, on failure `swap` cleans up.
         let staged = self.directory.keep();
@@ -160,7 +162,7 @@ fn publishable(staged: &Path) -> anyhow::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(staged, std::fs::Permissions::from_mode(0o755))
-            .with_context(|| format!("无法设置 {} 的权限", staged.display()))?;
+            .with_context(|| format!("无法设置 {0} 的权限 / cannot set the permissions of {0}", staged.display()))?;
     }
     Ok(())
 }
@@ -221,7 +223,10 @@ fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
     if !out.is_dir() {
         bail!("{} 已存在且不是目录 / exists and is not a directory", out.display());
     }
-    let empty = std::fs::read_dir(out).with_context(|| format!("无法读取 {}", out.display()))?.next().is_none();
+    let empty = std::fs::read_dir(out)
+        .with_context(|| format!("无法读取 {0} / cannot read {0}", out.display()))?
+        .next()
+        .is_none();
     let ours = out.join(MANIFEST_FILE).is_file();
     if !empty && !ours {
         bail!(
@@ -237,7 +242,7 @@ fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
 pub fn digest_tree(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let mut found = BTreeMap::new();
     for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("无法读取目录 {}", root.display()))?;
+        let entry = entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", root.display()))?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -249,7 +254,8 @@ pub fn digest_tree(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
             // A symlink is content too: digest where it points, never follow it out of the tree.
             std::fs::read_link(entry.path())?.to_string_lossy().into_owned().into_bytes()
         } else {
-            std::fs::read(entry.path()).with_context(|| format!("无法读取 {}", entry.path().display()))?
+            std::fs::read(entry.path())
+                .with_context(|| format!("无法读取 {0} / cannot read {0}", entry.path().display()))?
         };
         found.insert(relative, sm3_hex(&bytes));
     }

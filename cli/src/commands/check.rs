@@ -83,12 +83,13 @@ fn check_file(
         (None, None) => SiteConfig::default(),
     };
     let relative = match &site_root {
-        Some(root) => {
-            site::relative_path(root, &path.canonicalize().with_context(|| format!("无法访问 {}", path.display()))?)
-        }
+        Some(root) => site::relative_path(
+            root,
+            &path.canonicalize().with_context(|| format!("无法访问 {0} / cannot access {0}", path.display()))?,
+        ),
         None => path.to_string_lossy().replace('\\', "/"),
     };
-    let file = site::read_source(relative, path);
+    let file = site::read_source(relative, path, config.limits.max_file_bytes());
     let now = site_now(now, &config);
     let checker = Checker::new(config);
     let (diagnostics, _) = check_source(&checker, &file, now);

@@ -52,25 +52,26 @@ pub fn run(args: InitArgs, globals: Globals) -> anyhow::Result<u8> {
 pub fn scaffold(dir: &Path, now: DateTime<FixedOffset>) -> anyhow::Result<()> {
     refuse_non_empty(dir)?;
     let parent = dir.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".govpress-init-")
-        .tempdir_in(parent)
-        .with_context(|| format!("无法在 {} 中创建临时目录", parent.display()))?;
+    std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {0} / cannot create {0}", parent.display()))?;
+    let staging = tempfile::Builder::new().prefix(".govpress-init-").tempdir_in(parent).with_context(|| {
+        format!("无法在 {0} 中创建临时目录 / cannot create a temporary directory in {0}", parent.display())
+    })?;
     write_site(staging.path(), now)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
-            .with_context(|| format!("无法设置 {} 的权限", staging.path().display()))?;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755)).with_context(|| {
+            format!("无法设置 {0} 的权限 / cannot set the permissions of {0}", staging.path().display())
+        })?;
     }
     if dir.exists() {
-        std::fs::remove_dir(dir).with_context(|| format!("无法替换空目录 {}", dir.display()))?;
+        std::fs::remove_dir(dir)
+            .with_context(|| format!("无法替换空目录 {0} / cannot replace the empty directory {0}", dir.display()))?;
     }
     let staged = staging.keep();
     std::fs::rename(&staged, dir).or_else(|error| {
         let _ = std::fs::remove_dir_all(&staged);
-        Err(error).with_context(|| format!("无法创建 {}", dir.display()))
+        Err(error).with_context(|| format!("无法创建 {0} / cannot create {0}", dir.display()))
     })
 }
 
@@ -136,7 +137,8 @@ fn sign_samples(dir: &Path, reviewers: &[DemoReviewer], now: DateTime<FixedOffse
     let site = Site::open(dir)?;
     let mut pages = Vec::new();
     for file in site.content_files()? {
-        let bytes = std::fs::read(&file.absolute).with_context(|| format!("无法读取 {}", file.absolute.display()))?;
+        let bytes = std::fs::read(&file.absolute)
+            .with_context(|| format!("无法读取 {0} / cannot read {0}", file.absolute.display()))?;
         pages.push(PageDigest::of(file.relative, &bytes));
     }
     let mut tip = ChainTip::GENESIS;
@@ -166,7 +168,8 @@ fn refuse_non_empty(dir: &Path) -> anyhow::Result<()> {
                 format!("{} exists and is not a directory", dir.display()),
             ));
         }
-        let mut entries = std::fs::read_dir(dir).with_context(|| format!("无法读取 {}", dir.display()))?;
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("无法读取 {0} / cannot read {0}", dir.display()))?;
         if entries.next().is_some() {
             return Err(bilingual(
                 format!("{} 不是空目录，不会覆盖其中的文件", dir.display()),
@@ -180,14 +183,16 @@ fn refuse_non_empty(dir: &Path) -> anyhow::Result<()> {
 /// Creates a file that must not exist yet (never overwrites).
 fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建 {0} / cannot create {0}", parent.display()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .with_context(|| format!("无法创建 {}", path.display()))?;
-    std::io::Write::write_all(&mut file, bytes).with_context(|| format!("无法写入 {}", path.display()))
+        .with_context(|| format!("无法创建 {0} / cannot create {0}", path.display()))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))
 }
 
 const ROSTER_HEADER: &str = "# 审核人员名册（第十三条）。以下三位是 govpress init 生成的演示审核人，私钥在 .govpress/demo-keys/（演示密钥）。\n\

@@ -11,6 +11,7 @@ pub mod keygen;
 pub mod links;
 pub mod review;
 pub mod rules;
+pub mod search;
 pub mod serve;
 pub mod verify;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Keygen(keygen::KeygenArgs),
     /// 审核签核（第十三条）：签核、状态、校验、导出审核记录档案
     Review(review::ReviewArgs),
+    /// 站内搜索：在已构建的输出目录中按 search/ 索引查找页面（与搜索页结果相同）
+    Search(search::SearchArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -47,5 +50,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(args, globals),
         Command::Keygen(args) => keygen::run(args, globals),
         Command::Review(args) => review::run(args, globals),
+        Command::Search(args) => search::run(args, globals),
     }
 }

@@ -54,7 +54,10 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     // The demo portal's temporary copy lives as long as the server.
     let (root, demo_copy) = site_root(args.dir.as_deref(), globals)?;
     let site = Site::open(&root)?;
-    let output_parent = tempfile::Builder::new().prefix("govpress-serve-").tempdir().context("无法创建临时目录")?;
+    let output_parent = tempfile::Builder::new()
+        .prefix("govpress-serve-")
+        .tempdir()
+        .context("无法创建临时目录 / cannot create a temporary directory")?;
     let output = output_parent.path().join("public");
     let shared = Arc::new(Shared::default());
 
@@ -65,7 +68,8 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     say(globals, format!("首次构建用时 {took} ms"), format!("first build took {took} ms"));
 
     let server = bind(args.port)?;
-    let address = server.server_addr().to_ip().context("服务器地址不是 IP 地址")?;
+    let address =
+        server.server_addr().to_ip().context("服务器地址不是 IP 地址 / the server address is not an IP address")?;
     let url = format!("http://{address}/");
     let roots = Arc::new(Roots { site: output.clone(), checker: find_checker() });
     // Printed even with --quiet: scripts read the address from this line.
@@ -89,7 +93,7 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     ctrlc::set_handler(move || {
         let _ = stop_sender.send(Message::Stop);
     })
-    .context("无法设置 Ctrl-C 处理")?;
+    .context("无法设置 Ctrl-C 处理 / cannot set the Ctrl-C handler")?;
     // The demo copy is not watched: edits there would be lost with it.
     let _watcher = match demo_copy {
         None => Some(watch(&site.root, sender, globals)?),
@@ -125,7 +129,10 @@ fn site_root(dir: Option<&Path>, globals: Globals) -> anyhow::Result<(PathBuf, O
     let (root, demo_copy) = match dir.map(Path::to_path_buf).or_else(|| site::find_site_root(Path::new("."))) {
         Some(root) => (root, None),
         None => {
-            let copy = tempfile::Builder::new().prefix("govpress-demo-").tempdir().context("无法创建临时目录")?;
+            let copy = tempfile::Builder::new()
+                .prefix("govpress-demo-")
+                .tempdir()
+                .context("无法创建临时目录 / cannot create a temporary directory")?;
             embedded::extract_demo_portal(copy.path())?;
             say(
                 globals,
@@ -143,8 +150,10 @@ fn watch(root: &Path, sender: mpsc::Sender<Message>, globals: Globals) -> anyhow
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = sender.send(Message::Changed(event));
     })
-    .context("无法监视文件变化")?;
-    watcher.watch(root, notify::RecursiveMode::Recursive).context("无法监视文件变化")?;
+    .context("无法监视文件变化 / cannot watch for file changes")?;
+    watcher
+        .watch(root, notify::RecursiveMode::Recursive)
+        .context("无法监视文件变化 / cannot watch for file changes")?;
     say(globals, "正在监视文件变化，按 Ctrl-C 退出", "Watching for changes, Ctrl-C to stop");
     Ok(watcher)
 }
@@ -279,11 +288,13 @@ fn copy_static(root: &Path, output: &Path, files: &[PathBuf]) -> anyhow::Result<
         let target = output.join(relative);
         if file.is_file() {
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("无法创建 {0} / cannot create {0}", parent.display()))?;
             }
-            std::fs::copy(file, &target).with_context(|| format!("无法复制 {}", file.display()))?;
+            std::fs::copy(file, &target).with_context(|| format!("无法复制 {0} / cannot copy {0}", file.display()))?;
         } else if !file.exists() && target.is_file() {
-            std::fs::remove_file(&target).with_context(|| format!("无法删除 {}", target.display()))?;
+            std::fs::remove_file(&target)
+                .with_context(|| format!("无法删除 {0} / cannot delete {0}", target.display()))?;
         }
     }
     Ok(())

@@ -113,7 +113,7 @@ fn check_certified(key: &PublicKeyPem, path: &std::path::Path, flag: Option<&str
     })?;
     let certificate_file = certificate_path(path);
     let certificate = std::fs::read_to_string(&certificate_file).ok();
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
     review::verify_certified(&roots, certificate.as_deref(), PUBLISHER_KEY, &bytes).map_err(|reason| {
         bilingual(
             format!("发布者公钥 {}（认证 {}）：{}", path.display(), certificate_file.display(), reason.zh),

@@ -12,3 +12,6 @@ mod side_doors;
 
 /// Raw-HTML URL spellings that browsers resolve differently (item 3).
 mod urls;
+
+/// Hostile files: size limit, NUL bytes, FIFOs, absolute and Windows paths, a 10 MB line, page tricks (issue 15).
+mod inputs;

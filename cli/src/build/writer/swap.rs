@@ -18,7 +18,8 @@ use anyhow::Context as _;
 /// Swaps `staged` into `out`. Returns where the previous output now is (to be removed), if there was one.
 pub fn swap_into_place(staged: &Path, out: &Path) -> anyhow::Result<Option<PathBuf>> {
     if std::fs::symlink_metadata(out).is_err() {
-        std::fs::rename(staged, out).with_context(|| format!("无法把输出移到 {}", out.display()))?;
+        std::fs::rename(staged, out)
+            .with_context(|| format!("无法把输出移到 {0} / cannot move the output to {0}", out.display()))?;
         return Ok(None);
     }
     match exchange(staged, out) {
@@ -30,10 +31,12 @@ pub fn swap_into_place(staged: &Path, out: &Path) -> anyhow::Result<Option<PathB
             .file_name()
             .map_or_else(|| ".public.old".into(), |name| name.to_string_lossy().replace(".tmp-", ".old-")),
     );
-    std::fs::rename(out, &previous).with_context(|| format!("无法移开旧的输出 {}", out.display()))?;
+    std::fs::rename(out, &previous)
+        .with_context(|| format!("无法移开旧的输出 {0} / cannot move the old output aside {0}", out.display()))?;
     if let Err(error) = std::fs::rename(staged, out) {
         let _ = std::fs::rename(&previous, out);
-        return Err(error).with_context(|| format!("无法把输出移到 {}", out.display()));
+        return Err(error)
+            .with_context(|| format!("无法把输出移到 {0} / cannot move the output to {0}", out.display()));
     }
     Ok(Some(previous))
 }

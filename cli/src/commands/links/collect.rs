@@ -54,7 +54,7 @@ impl Links {
 /// The fragment to look for on the target page, if it is an anchor (not a route or a text fragment).
 pub fn checkable_fragment(url: &Url, check_fragments: bool) -> Option<String> {
     let fragment = url.fragment().filter(|_| check_fragments)?;
-    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().to_string();
+    let decoded = govpress::site::links::percent_decode(fragment).into_owned();
     let skip = decoded.is_empty() || decoded == "top" || decoded.starts_with([':', '/', '!']);
     (!skip).then_some(decoded)
 }
@@ -113,7 +113,7 @@ fn collect_built(site: &Site, built: &Path, exclude: &RegexSet, links: &mut Link
         .collect();
     let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
     for entry in walkdir::WalkDir::new(built).follow_links(false).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("无法读取目录 {}", built.display()))?;
+        let entry = entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", built.display()))?;
         let is_html =
             entry.path().extension().and_then(|extension| extension.to_str()).is_some_and(|extension| {
                 extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("htm")
@@ -122,7 +122,8 @@ fn collect_built(site: &Site, built: &Path, exclude: &RegexSet, links: &mut Link
             continue;
         }
         links.files_scanned += 1;
-        let bytes = std::fs::read(entry.path()).with_context(|| format!("无法读取 {}", entry.path().display()))?;
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("无法读取 {0} / cannot read {0}", entry.path().display()))?;
         let text = String::from_utf8_lossy(&bytes);
         let absolute = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
         let file = if absolute.starts_with(&root) {

@@ -66,8 +66,8 @@ pub fn certify(args: CertifyArgs, globals: Globals) -> anyhow::Result<u8> {
     let kind = match args.kind {
         Kind::Roster => trust::ROSTER,
         Kind::PublisherKey => {
-            let text =
-                std::fs::read_to_string(&args.file).with_context(|| format!("无法读取 {}", args.file.display()))?;
+            let text = std::fs::read_to_string(&args.file)
+                .with_context(|| format!("无法读取 {0} / cannot read {0}", args.file.display()))?;
             PublicKeyPem::parse(&text).map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
             trust::PUBLISHER_KEY
         }
@@ -77,7 +77,7 @@ pub fn certify(args: CertifyArgs, globals: Globals) -> anyhow::Result<u8> {
 }
 
 fn write_certificate(file: &Path, kind: &str, key: &Path, out: &Path, globals: Globals) -> anyhow::Result<u8> {
-    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {0} / cannot read {0}", file.display()))?;
     let key = read_key(key)?;
     let certificate = certify_bytes(kind, &bytes, &key, now_in_china());
     write_atomically(out, certificate.to_text().as_bytes())?;
@@ -104,7 +104,8 @@ fn write_certificate(file: &Path, kind: &str, key: &Path, out: &Path, globals: G
 }
 
 pub fn fingerprint(args: FingerprintArgs, _globals: Globals) -> anyhow::Result<u8> {
-    let text = std::fs::read_to_string(&args.key).with_context(|| format!("无法读取 {}", args.key.display()))?;
+    let text = std::fs::read_to_string(&args.key)
+        .with_context(|| format!("无法读取 {0} / cannot read {0}", args.key.display()))?;
     let public = PublicKeyPem::parse(&text)
         .or_else(|_| PrivateKey::parse(&text).map(|key| key.public_key()))
         .map_err(|error| anyhow::anyhow!("{}: {error}", args.key.display()))?;
@@ -115,10 +116,12 @@ pub fn fingerprint(args: FingerprintArgs, _globals: Globals) -> anyhow::Result<u
 /// Writes beside the target and renames over it, so a reader never sees half a certificate.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp =
-        tempfile::NamedTempFile::new_in(directory).with_context(|| format!("无法写入 {}", path.display()))?;
-    std::io::Write::write_all(&mut temp, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
-    temp.as_file().sync_all().with_context(|| format!("无法写入 {}", path.display()))?;
-    temp.persist(path).map_err(|error| anyhow::anyhow!("无法写入 {}: {}", path.display(), error.error))?;
+    let mut temp = tempfile::NamedTempFile::new_in(directory)
+        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+    std::io::Write::write_all(&mut temp, bytes)
+        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+    temp.as_file().sync_all().with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+    temp.persist(path)
+        .map_err(|error| anyhow::anyhow!("无法写入 {0}: {1} / cannot write {0}: {1}", path.display(), error.error))?;
     Ok(())
 }

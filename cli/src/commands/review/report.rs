@@ -337,13 +337,15 @@ pub fn canonical(args: CanonicalArgs, _globals: Globals) -> anyhow::Result<u8> {
         .with_context(|| format!("{} 中没有第 {} 条记录 / no such record", files.log_file, args.seq))?;
     if let Some(path) = &args.signature_out {
         let der = record.signature_der().context("签名不是 base64 或十六进制 / bad signature encoding")?;
-        std::fs::write(path, der).with_context(|| format!("无法写入 {}", path.display()))?;
+        std::fs::write(path, der).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
     }
     if let Some(path) = &args.public_key_out {
         let roster = files.require_roster()?;
-        let reviewer =
-            roster.get(&record.reviewer).with_context(|| format!("审核人 {} 不在名册中", record.reviewer))?;
-        std::fs::write(path, reviewer.public_key.to_pem()).with_context(|| format!("无法写入 {}", path.display()))?;
+        let reviewer = roster
+            .get(&record.reviewer)
+            .with_context(|| format!("审核人 {0} 不在名册中 / reviewer {0} is not in the roster", record.reviewer))?;
+        std::fs::write(path, reviewer.public_key.to_pem())
+            .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
     }
     write_out(None, &record.signed_bytes())?;
     Ok(EXIT_OK)
@@ -351,7 +353,9 @@ pub fn canonical(args: CanonicalArgs, _globals: Globals) -> anyhow::Result<u8> {
 
 fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match path {
-        Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display())),
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;

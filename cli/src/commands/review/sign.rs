@@ -70,7 +70,7 @@ pub fn run(args: SignArgs, globals: Globals) -> anyhow::Result<u8> {
     // Advice only: the archive is verified by `review verify` and `check`, not here.
     let log = ReviewLog::parse(&log_text).ok();
     for (relative, path) in &pages {
-        let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
         let facts = PageFacts::read(&text);
         if facts.author.as_deref().is_some_and(|author| reviewer.is_author(author)) {
@@ -144,7 +144,8 @@ pub fn run(args: SignArgs, globals: Globals) -> anyhow::Result<u8> {
 }
 
 pub(super) fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取私钥 {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取私钥 {0} / cannot read the private key {0}", path.display()))?;
     #[cfg(unix)]
     if let Ok(metadata) = std::fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
@@ -158,7 +159,7 @@ pub(super) fn read_key(path: &Path) -> anyhow::Result<PrivateKey> {
 /// Site-relative path → file, for every named file and every `.md` under named directories.
 /// Pages must lie under the site's `content/`.
 fn collect_pages(root: &Path, named: &[PathBuf]) -> anyhow::Result<BTreeMap<String, PathBuf>> {
-    let root = root.canonicalize().with_context(|| format!("无法访问 {}", root.display()))?;
+    let root = root.canonicalize().with_context(|| format!("无法访问 {0} / cannot access {0}", root.display()))?;
     let content = root.join(site::CONTENT_DIR);
     let mut pages = BTreeMap::new();
     for path in named {
@@ -173,7 +174,8 @@ fn collect_pages(root: &Path, named: &[PathBuf]) -> anyhow::Result<BTreeMap<Stri
         }
         if canonical.is_dir() {
             for entry in walkdir::WalkDir::new(&canonical).follow_links(false).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("无法读取目录 {}", canonical.display()))?;
+                let entry = entry
+                    .with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", canonical.display()))?;
                 let is_markdown = entry.path().extension().and_then(|extension| extension.to_str()) == Some("md");
                 if is_markdown && entry.file_type().is_file() {
                     pages.insert(site::relative_path(&root, entry.path()), entry.path().to_path_buf());

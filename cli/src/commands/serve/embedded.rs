@@ -18,15 +18,17 @@ const FILES: &[(&str, &[u8])] = &[
 pub fn extract_demo_portal(root: &Path) -> anyhow::Result<()> {
     for (directory, name) in [(&CONTENT, "content"), (&STATIC, "static")] {
         let target = root.join(name);
-        std::fs::create_dir_all(&target).with_context(|| format!("无法创建 {}", target.display()))?;
-        directory.extract(&target).with_context(|| format!("无法写入 {}", target.display()))?;
+        std::fs::create_dir_all(&target)
+            .with_context(|| format!("无法创建 {0} / cannot create {0}", target.display()))?;
+        directory.extract(&target).with_context(|| format!("无法写入 {0} / cannot write {0}", target.display()))?;
     }
     for (relative, bytes) in FILES {
         let path = root.join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建 {0} / cannot create {0}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
     }
     Ok(())
 }

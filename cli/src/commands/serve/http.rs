@@ -183,22 +183,11 @@ fn query_value<'q>(query: &'q str, key: &str) -> Option<&'q str> {
     query.split('&').filter_map(|pair| pair.split_once('=')).find(|(name, _)| *name == key).map(|(_, value)| value)
 }
 
-/// Decodes `%XX` escapes (UTF-8 page paths); `None` for malformed escapes or bytes.
+/// Decodes `%XX` escapes (UTF-8 page paths, as the core decodes links); `None` for bytes that are
+/// not UTF-8 or a NUL.
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = text.get(index + 1..index + 3)?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(decoded).ok().filter(|path| !path.contains('\0'))
+    let decoded = govpress::site::links::percent_decode(text);
+    (!decoded.contains(['\0', '\u{FFFD}'])).then(|| decoded.into_owned())
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -267,7 +256,7 @@ mod tests {
     #[test]
     fn decodes_chinese_paths_and_rejects_bad_escapes() {
         assert_eq!(percent_decode("%E6%94%BF%E5%8A%A1/").as_deref(), Some("政务/"));
-        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%ff"), None);
         assert_eq!(percent_decode("a%00b"), None);
     }
 
