@@ -35,7 +35,70 @@ pub const COLLISION: RuleInfo = RuleInfo {
     summary_en: "One output path has one owner: a static file cannot replace a rendered page or a generated file",
 };
 
-pub const RULES: &[RuleInfo] = &[SECRET, BACKUP, COLLISION];
+pub const ATTACHMENT_UNREAD: RuleInfo = RuleInfo {
+    id: "attachment.unread",
+    article: 22,
+    severity: Severity::Warning,
+    summary_zh: "static/ 中的附件（xlsx、docx、pdf 或非 UTF-8 的 csv）未能读取文本，其中的个人信息未经检查",
+    summary_en: "An attachment in static/ (xlsx, docx, pdf, or a csv not in UTF-8) could not be read, so its personal data was not checked",
+};
+
+pub const RULES: &[RuleInfo] = &[SECRET, BACKUP, COLLISION, ATTACHMENT_UNREAD];
+
+/// Attachments read as text: 公示名单 and 统计表 published as CSV.
+const TEXT_ATTACHMENTS: [&str; 1] = ["csv"];
+/// Attachments whose text govpress does not extract yet: each is a warning, never passed silently.
+const OPAQUE_ATTACHMENTS: [&str; 9] = ["xlsx", "xls", "ods", "et", "docx", "doc", "wps", "odt", "pdf"];
+
+/// 第二十二条 and 第十六条 on an attachment in `static/` (`relative` to it, `label` as diagnostics name it):
+/// CSV and text files are read (UTF-8, with or without BOM) and judged by the page text rules, each finding
+/// at its line and column; office documents and PDFs are reported as not read.
+pub fn attachment_findings(relative: &str, bytes: &[u8], label: &str) -> Vec<Diagnostic> {
+    let extension = relative.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).unwrap_or_default();
+    if OPAQUE_ATTACHMENTS.contains(&extension.as_str()) {
+        return vec![unread(
+            label,
+            &format!(".{extension} 附件的文本暂不能提取"),
+            &format!("the text of .{extension} attachments is not extracted yet"),
+        )];
+    }
+    if !TEXT_ATTACHMENTS.contains(&extension.as_str()) {
+        return Vec::new();
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return vec![unread(label, "不是 UTF-8 编码（如 GBK）", "it is not UTF-8 (GBK, say)")];
+    };
+    let lines = crate::source::LineIndex::new(text);
+    let at = |range: std::ops::Range<usize>, diagnostic: Diagnostic| {
+        diagnostic.at(lines.position(text, range.start), lines.position(text, range.end)).in_file(label)
+    };
+    let whole = 0..text.len();
+    let mut findings: Vec<Diagnostic> = crate::rules::secrets::find_markings(text, whole.clone())
+        .into_iter()
+        .map(|found| at(found.range.clone(), crate::rules::secrets::diagnostic(&found)))
+        .collect();
+    for finding in crate::rules::personal_data::find_in(text, whole) {
+        let clear = &text[finding.range.clone()];
+        findings.push(at(finding.range.clone(), crate::rules::personal_data::diagnostic(&finding)).redacting(clear));
+    }
+    findings
+}
+
+fn unread(label: &str, why_zh: &str, why_en: &str) -> Diagnostic {
+    ATTACHMENT_UNREAD
+        .diagnostic(
+            Text::new(
+                format!("附件 {label} 未能读取：{why_zh}，其中的身份证号、手机号等个人信息未经检查（第二十二条）"),
+                format!("The attachment {label} was not read: {why_en}, so personal data in it was not checked (article 22)"),
+            ),
+            Text::new(
+                "人工核对附件中没有未脱敏的个人信息；名单类附件可另存为 UTF-8 编码的 CSV 一并发布",
+                "Check by hand that it holds no unmasked personal data; publish lists as UTF-8 CSV as well",
+            ),
+        )
+        .in_file(label)
+}
 
 /// Why a static file holds a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,5 +295,18 @@ mod tests {
         let generated = collision("sitemap.xml", Some("static/sitemap.xml"), None);
         assert!(generated.message.get(crate::Lang::Zh).contains("生成的 sitemap.xml"));
         assert_eq!(generated.file, "static/sitemap.xml");
+    }
+
+    #[test]
+    fn csv_attachments_are_read_and_office_files_reported() {
+        let csv = "姓名,身份证号\n张三,１１０１０５　１９４９１２３１　００２Ｘ\n李四,110101********1234\n";
+        let found = attachment_findings("files/list.csv", csv.as_bytes(), "static/files/list.csv");
+        let places: Vec<_> = found.iter().map(|d| (d.rule, d.file.as_str(), d.start.line, d.start.column)).collect();
+        assert_eq!(places, [("personal-data.resident-id", "static/files/list.csv", 2, 4)]);
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), "13912345678".as_bytes()].concat();
+        assert_eq!(attachment_findings("a.CSV", &with_bom, "static/a.CSV")[0].start.column, 1);
+        assert_eq!(attachment_findings("a.pdf", b"%PDF-1.7", "static/a.pdf")[0].rule, "attachment.unread");
+        assert_eq!(attachment_findings("a.csv", b"\xd5\xc5", "static/a.csv")[0].rule, "attachment.unread");
+        assert!(attachment_findings("logo.png", b"\x89PNG", "static/logo.png").is_empty());
     }
 }

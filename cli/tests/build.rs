@@ -407,3 +407,42 @@ fn a_scheduled_page_is_left_out_until_its_time_and_the_build_says_so() {
         after.stderr
     );
 }
+
+#[test]
+fn attachments_in_static_are_read_or_reported_as_unread() {
+    let (_dir, site) = fixture();
+    write(
+        &site.join("static/files/list.csv"),
+        "序号,姓名,手机\n1,张三,13912345678\n2,李四,１３８　１２３４　５６７８\n3,王五,139****5678\n",
+    );
+    write(&site.join("static/files/table.xlsx"), "PK not a real workbook");
+    std::fs::write(site.join("static/files/gbk.csv"), b"\xd5\xc5\xc8\xfd,13912345678\n").unwrap();
+    let out = site.join("public");
+    let result = build(&site, &out, &["--format", "json"]);
+    assert_eq!(result.code, 1, "personal data in an attachment fails the build: {}", result.stderr);
+    let report: serde_json::Value = serde_json::from_str(&result.stdout).unwrap();
+    let found: Vec<(String, String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"].as_str().unwrap().starts_with("static/files/"))
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().unwrap().to_string();
+            (text("rule"), text("file"), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap())
+        })
+        .collect();
+    let expected = [
+        ("attachment.unread", "static/files/gbk.csv", 1, 1),
+        ("personal-data.mobile", "static/files/list.csv", 2, 6),
+        ("personal-data.mobile", "static/files/list.csv", 3, 6),
+        ("attachment.unread", "static/files/table.xlsx", 1, 1),
+    ];
+    let mut found_sorted = found.clone();
+    found_sorted.sort_by(|a, b| (&a.1, a.2, a.3).cmp(&(&b.1, b.2, b.3)));
+    let expected: Vec<(String, String, u64, u64)> = expected
+        .iter()
+        .map(|(rule, file, line, column)| (rule.to_string(), file.to_string(), *line, *column))
+        .collect();
+    assert_eq!(found_sorted, expected);
+    assert!(!result.stdout.contains("13912345678"), "the number is masked in the report");
+}

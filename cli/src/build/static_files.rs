@@ -76,6 +76,8 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
             copied.refused.push(refusal);
             continue;
         }
+        // Attachments (CSV read as text; office files and PDFs reported as not read): 第二十二条.
+        copied.refused.extend(govpress::static_files::attachment_findings(&relative, &bytes, &label));
         copy_file(pipeline, relative, label, bytes, copied)?;
     }
     copied.refused.append(&mut outside);
