@@ -243,6 +243,9 @@ pub struct ChecksSection {
     pub severity: BTreeMap<String, SeverityOverride>,
     /// Freshness in days per section path (`"news" = 7`), overriding the defaults.
     pub freshness: BTreeMap<String, u32>,
+    /// A fixed "now" (RFC 3339) the CLI checks and builds with when `--now` is not given: for demo and
+    /// archived sites, which must read the same on any day. A live site leaves it out.
+    pub now: Option<String>,
 }
 
 /// `[terms]` in `govpress.toml`.
@@ -298,7 +301,22 @@ impl SiteConfig {
         })?;
         config.key_positions = key_positions(text);
         config.check_rule_ids()?;
+        if let Some(now) = config.checks.now.as_deref().filter(|now| chrono::DateTime::parse_from_rfc3339(now).is_err())
+        {
+            return Err(ConfigError {
+                position: config.position_of("checks.now"),
+                message: Text::new(
+                    format!("[checks] now = \"{now}\" 不是 RFC 3339 时间（例如 \"2026-11-25T12:00:00+08:00\"）"),
+                    format!("[checks] now = \"{now}\" is not an RFC 3339 time (e.g. \"2026-11-25T12:00:00+08:00\")"),
+                ),
+            });
+        }
         Ok(config)
+    }
+
+    /// `[checks] now`: the fixed "now" of a demo or archived site.
+    pub fn pinned_now(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.checks.now.as_deref().and_then(|now| chrono::DateTime::parse_from_rfc3339(now).ok())
     }
 
     /// `[checks.severity]` may name only rules that exist: a misspelt id would silently change nothing.

@@ -26,6 +26,9 @@ pub struct FrontMatter {
     pub title: Option<String>,
     #[serde(deserialize_with = "text")]
     pub date: Option<String>,
+    /// A scheduled page (定时发布): left out of the build until this moment; its `date` may lie ahead.
+    #[serde(deserialize_with = "text")]
+    pub publish_at: Option<String>,
     #[serde(deserialize_with = "text")]
     pub department: Option<String>,
     #[serde(deserialize_with = "text")]
@@ -107,6 +110,16 @@ impl<'de> Visitor<'de> for TextVisitor {
 impl FrontMatter {
     pub fn date(&self) -> Option<Timestamp> {
         self.date.as_deref().and_then(Timestamp::parse)
+    }
+
+    /// `publish_at`, when it is a valid time.
+    pub fn publish_at(&self) -> Option<Timestamp> {
+        self.publish_at.as_deref().and_then(Timestamp::parse)
+    }
+
+    /// A page scheduled for later: its `publish_at` is still ahead of `now`.
+    pub fn is_scheduled(&self, now: chrono::DateTime<chrono::FixedOffset>) -> bool {
+        self.publish_at().is_some_and(|at| at.instant() > now)
     }
 
     pub fn is_reprint(&self) -> bool {

@@ -11,3 +11,9 @@ pub fn parse_now(value: &str) -> Result<DateTime<FixedOffset>, String> {
 pub fn now_in_china() -> DateTime<FixedOffset> {
     chrono::Utc::now().with_timezone(&govpress::time::china_offset())
 }
+
+/// "Now" for a site: `--now` when given, else the site's pinned `[checks] now` (demo and archived
+/// sites), else the clock.
+pub fn site_now(flag: Option<DateTime<FixedOffset>>, config: &govpress::SiteConfig) -> DateTime<FixedOffset> {
+    flag.or_else(|| config.pinned_now()).unwrap_or_else(now_in_china)
+}

@@ -101,7 +101,7 @@ pub fn check_site(
     let texts = source_texts(&files);
     let checker = Checker::new(site.config.clone());
     let renderer = Renderer::new(checker.hosts());
-    let (run, jobs) = SiteRun::start(&checker, &texts);
+    let (run, jobs) = SiteRun::start(&checker, &texts, now);
     let results = process_pages(&run, jobs, &texts, now, &renderer, &ProgressBar::hidden(), |_| Ok(()))?;
     let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
     let other_files = other_files(site)?;

@@ -381,3 +381,29 @@ fn a_page_on_a_generated_file_is_a_finding_not_an_io_error() {
     let checked = run(govpress().arg("check").arg(&site).args(["--now", NOW, "--format", "json"]));
     assert_eq!(findings(&checked.stdout, "build.output-conflict"), [("content/sitemap.xml.md".to_string(), 1)]);
 }
+
+#[test]
+fn a_scheduled_page_is_left_out_until_its_time_and_the_build_says_so() {
+    let (_dir, site) = fixture();
+    write(
+        &site.join("content/news/later.md"),
+        "+++\ntitle = \"2095年元旦放假安排\"\ndate = 2095-01-01\npublish_at = 2095-01-01T09:00:00+08:00\n+++\n\n定时发布。\n",
+    );
+    sign_off(&site);
+    let out = site.join("public");
+    let before = build(&site, &out, &[]);
+    assert_eq!(before.code, 0, "{}{}", before.stdout, before.stderr);
+    assert!(before.stderr.contains("定时发布：content/news/later.md 将于 2095-01-01 09:00 发布"), "{}", before.stderr);
+    assert!(!out.join("news/later/index.html").exists(), "not published before its time");
+    let after = run(govpress().arg("build").arg(&site).arg("--out").arg(&out).args([
+        "--now",
+        "2095-01-01T09:00:01+08:00",
+        "--quiet",
+    ]));
+    assert!(
+        out.join("news/later/index.html").exists(),
+        "published once its time has come: {}{}",
+        after.stdout,
+        after.stderr
+    );
+}

@@ -312,3 +312,28 @@ fn a_reader_closing_the_pipe_early_does_not_turn_findings_into_a_failure() {
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn the_demo_portal_pins_its_now_so_it_is_clean_on_any_day() {
+    // No --now: examples/portal/govpress.toml's [checks] now is used, whatever the clock says.
+    let portal = common::repo_root().join("examples/portal");
+    let result = run(govpress().args(["check", portal.to_str().unwrap(), "--format", "json"]));
+    let report = json(&result.stdout);
+    assert_eq!((report["errors"].as_u64(), report["warnings"].as_u64()), (Some(0), Some(0)), "{}", result.stdout);
+    // --now still wins: years later the home page and the sections are stale.
+    let later = run(govpress().args([
+        "check",
+        portal.to_str().unwrap(),
+        "--format",
+        "json",
+        "--now",
+        "2099-01-01T00:00:00+08:00",
+    ]));
+    let rules: Vec<String> = json(&later.stdout)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(rules.iter().any(|rule| rule == "timeliness.stale-home"), "{rules:?}");
+}

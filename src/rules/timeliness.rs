@@ -32,7 +32,23 @@ pub const STALE_SECTION: RuleInfo = rule(
     "A section gets new pages within its freshness (news 14 days, notices and policies 180)",
 );
 
-pub const RULES: &[RuleInfo] = &[MISSING_DATE, INVALID_DATE, BLANK_SECTION, STALE_SECTION];
+pub const FUTURE_DATE: RuleInfo = RuleInfo {
+    id: "timeliness.future-date",
+    article: 13,
+    severity: Severity::Error,
+    summary_zh: "页面日期不得晚于当前时间（伪造发稿日期）；定时发布的页面用 publish_at",
+    summary_en: "A page is not dated after now (a faked date); scheduled pages use publish_at",
+};
+pub const STALE_HOME: RuleInfo = rule(
+    "timeliness.stale-home",
+    "首页最新内容不得超过 14 天未更新（content/_index.md 的 freshness_days 可调整）",
+    "The home page's newest item is at most 14 days old (freshness_days in content/_index.md changes it)",
+);
+
+pub const RULES: &[RuleInfo] = &[MISSING_DATE, INVALID_DATE, FUTURE_DATE, BLANK_SECTION, STALE_SECTION, STALE_HOME];
+
+/// How old the newest page of the site may be (首页不更新, inspection indicators).
+const HOME_DAYS: u32 = 14;
 
 const NEWS_DAYS: u32 = 14;
 const NOTICE_DAYS: u32 = 180;
@@ -73,8 +89,40 @@ pub fn check_page(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
-        Some(_) => {}
+        Some(text) => {
+            let scheduled = page.front_matter.is_scheduled(context.now);
+            let today = context.now.with_timezone(&china_offset()).date_naive();
+            if let Some(date) = Timestamp::parse(text).filter(|date| date.china_date() > today && !scheduled) {
+                out.push(page.diagnostic_at_key("date", future(&date, today)));
+            }
+        }
     }
+    if let Some(text) = page.front_matter.publish_at.as_deref().filter(|text| Timestamp::parse(text).is_none()) {
+        out.push(page.diagnostic_at_key(
+            "publish_at",
+            INVALID_DATE.diagnostic(
+                Text::new(
+                    format!("定时发布时间 publish_at“{text}”不是有效时间（第十三条）"),
+                    format!("publish_at \"{text}\" is not a valid time (article 13)"),
+                ),
+                Text::new("写成 2024-05-15T09:00:00+08:00", "Write 2024-05-15T09:00:00+08:00"),
+            ),
+        ));
+    }
+}
+
+fn future(date: &Timestamp, today: chrono::NaiveDate) -> Diagnostic {
+    let shown = date.display();
+    FUTURE_DATE.diagnostic(
+        Text::new(
+            format!("页面日期 {shown} 晚于今天（{today}），属于伪造发稿日期（第十三条：准确性）"),
+            format!("The page is dated {shown}, after today ({today}): a faked publication date (article 13: accuracy)"),
+        ),
+        Text::new(
+            "写实际发布日期；要到时再发布的页面，加 publish_at = 发布时间（构建在该时间前不发布它）",
+            "Give the real publication date; for a page to appear later, add publish_at (the build leaves it out until then)",
+        ),
+    )
 }
 
 /// Blank and stale sections, one warning on each such section's `_index.md`. Sections are the site
@@ -108,7 +156,42 @@ pub fn check_sections(config: &SiteConfig, model: &SiteModel, now: DateTime<Fixe
             out.push(stale(&name, &newest, age, days).in_file(&index_page.source_path));
         }
     }
+    out.extend(stale_home(model, today));
     out
+}
+
+/// 首页不更新: the newest dated page of the whole site is older than the home page's freshness
+/// (`freshness_days` in `content/_index.md`, default 14; 0 turns it off). Only sites with a home page.
+fn stale_home(model: &SiteModel, today: chrono::NaiveDate) -> Option<Diagnostic> {
+    let home = model.pages.iter().find(|page| page.source_path == "content/_index.md")?;
+    let days = home.front_matter.freshness_days.unwrap_or(HOME_DAYS);
+    if days == 0 {
+        return None;
+    }
+    let newest = model
+        .pages
+        .iter()
+        .filter(|page| !page.is_section_index)
+        .filter_map(|page| page.date)
+        .filter(|date| date.china_date() <= today)
+        .max_by_key(Timestamp::instant)?;
+    let age = (today - newest.china_date()).num_days();
+    (age > i64::from(days)).then(|| {
+        let date = newest.display();
+        STALE_HOME
+            .diagnostic(
+                Text::new(
+                    format!("首页最新的内容发布于 {date}，已 {age} 天未更新，超过 {days} 天（第十三条：及时性；首页不更新）"),
+                    format!("The newest item on the home page is from {date}: {age} days without an update, more than {days} (article 13: timeliness)"),
+                ),
+                Text::new(
+                    "及时发布新内容；首页更新周期不同的，在 content/_index.md 中设置 freshness_days",
+                    "Publish new pages; for a different cycle, set freshness_days in content/_index.md",
+                ),
+            )
+            .at(Position::START, Position::START)
+            .in_file(&home.source_path)
+    })
 }
 
 /// The freshness of a section in days, if it has one; `section` is its `_index.md`'s front matter.
@@ -219,7 +302,33 @@ mod tests {
             page("content/guide/local/_index.md", "本地", None),
             page("content/guide/local/a.md", "指南", Some("2024-06-01")),
         ];
-        assert_eq!(rules(&pages), [("timeliness.blank-section", "content/news/_index.md".to_string())]);
+        assert_eq!(
+            rules(&pages),
+            [
+                ("timeliness.blank-section", "content/news/_index.md".to_string()),
+                ("timeliness.stale-home", "content/_index.md".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_home_page_goes_stale_after_fourteen_days_unless_told_otherwise() {
+        let fresh = [page("content/_index.md", "首页", None), page("content/a.md", "新", Some("2024-06-20"))];
+        assert!(rules(&fresh).is_empty());
+        let stale = [page("content/_index.md", "首页", None), page("content/a.md", "旧", Some("2024-06-01"))];
+        assert_eq!(rules(&stale), [("timeliness.stale-home", "content/_index.md".to_string())]);
+        let off = [
+            ("content/_index.md".to_string(), "+++\ntitle = \"首页\"\nfreshness_days = 0\n+++\n".to_string()),
+            page("content/a.md", "旧", Some("2024-06-01")),
+        ];
+        assert!(rules(&off).is_empty());
+        // A page dated in the future (itself an error) does not keep the home page fresh.
+        let future = [
+            page("content/_index.md", "首页", None),
+            page("content/a.md", "旧", Some("2024-06-01")),
+            page("content/b.md", "未来", Some("2095-01-01")),
+        ];
+        assert_eq!(rules(&future), [("timeliness.stale-home", "content/_index.md".to_string())]);
     }
 
     #[test]

@@ -86,7 +86,12 @@ pub struct SiteRun<'c> {
 
 impl<'c> SiteRun<'c> {
     /// Step 1: every readable page's front matter, read once; the model built from them.
-    pub fn start(checker: &'c Checker, sources: &[SourceText<'_>]) -> (SiteRun<'c>, Vec<PageJob>) {
+    /// Pages whose `publish_at` is after `now` are checked but left out of the model (and so the build).
+    pub fn start(
+        checker: &'c Checker,
+        sources: &[SourceText<'_>],
+        now: DateTime<FixedOffset>,
+    ) -> (SiteRun<'c>, Vec<PageJob>) {
         let jobs: Vec<PageJob> = sources
             .iter()
             .enumerate()
@@ -95,10 +100,13 @@ impl<'c> SiteRun<'c> {
                 Some(PageJob { source_index, head: PageHead::read(text) })
             })
             .collect();
-        let model = SiteModel::new(jobs.iter().map(|job| {
-            let path = sources.get(job.source_index).map_or("", |source| source.path);
-            (job.source_index, path, &job.head.front_matter)
-        }));
+        let model = SiteModel::published_at(
+            jobs.iter().map(|job| {
+                let path = sources.get(job.source_index).map_or("", |source| source.path);
+                (job.source_index, path, &job.head.front_matter)
+            }),
+            Some(now),
+        );
         let base_path = crate::leave_site::base_path(checker.config());
         let disclosure = disclosure::Directory::new(&model);
         (SiteRun { checker, model, base_path, disclosure, collect_text: false }, jobs)
@@ -252,7 +260,7 @@ pub fn check_site(
     now: DateTime<FixedOffset>,
 ) -> Vec<Diagnostic> {
     let renderer = Renderer::new(checker.hosts());
-    let (run, jobs) = SiteRun::start(checker, sources);
+    let (run, jobs) = SiteRun::start(checker, sources, now);
     let mut diagnostics = Vec::new();
     for source in sources {
         if let Err(diagnostic) = source.text {

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::front_matter::FrontMatter;
 use crate::time::Timestamp;
 
@@ -67,6 +69,8 @@ pub struct SiteModel {
     /// `news/a.md` (relative to `content/`) → `/news/a/`.
     by_source: HashMap<String, usize>,
     by_url: HashMap<String, usize>,
+    /// Pages left out because their `publish_at` is still ahead (site-relative path, when).
+    pub scheduled: Vec<(String, Timestamp)>,
 }
 
 const DEFAULT_PAGINATE_BY: usize = 20;
@@ -75,6 +79,15 @@ impl SiteModel {
     /// Builds the model from `(source index, site-relative path, front matter)` of every readable page.
     /// Drafts and files outside `content/` are left out.
     pub fn new<'f>(pages: impl IntoIterator<Item = (usize, &'f str, &'f FrontMatter)>) -> SiteModel {
+        SiteModel::published_at(pages, None)
+    }
+
+    /// [`SiteModel::new`] as of `now`: pages scheduled later (`publish_at` ahead of `now`) are left out too,
+    /// and listed in [`SiteModel::scheduled`].
+    pub fn published_at<'f>(
+        pages: impl IntoIterator<Item = (usize, &'f str, &'f FrontMatter)>,
+        now: Option<DateTime<FixedOffset>>,
+    ) -> SiteModel {
         let mut model = SiteModel::default();
         for (source_index, relative, front_matter) in pages {
             let Some(content_path) = relative.strip_prefix("content/").filter(|path| path.ends_with(".md")) else {
@@ -82,6 +95,12 @@ impl SiteModel {
             };
             if front_matter.draft {
                 continue;
+            }
+            if let (Some(now), Some(at)) = (now, front_matter.publish_at()) {
+                if at.instant() > now {
+                    model.scheduled.push((relative.to_string(), at));
+                    continue;
+                }
             }
             let is_section_index = content_path.rsplit('/').next() == Some("_index.md");
             let directory = content_path.rsplit_once('/').map_or("", |(directory, _)| directory).to_string();

@@ -61,7 +61,7 @@ fn broken_internal_links_and_anchors_are_reported_at_the_markdown_line() {
 #[test]
 fn a_page_without_its_own_section_counts_for_the_nearest() {
     let checker = Checker::new(SiteConfig::default());
-    let (run, _) = SiteRun::start(&checker, &sources());
+    let (run, _) = SiteRun::start(&checker, &sources(), now());
     let page = run.model.page_from("content/news/2024/c.md").unwrap();
     assert_eq!(page.section.as_deref(), Some("news"));
     assert_eq!(page.url, "/news/2024/c/");
@@ -83,4 +83,18 @@ fn duplicate_urls_are_errors_on_both_pages() {
         .collect();
     assert_eq!(conflicts.len(), 2, "{conflicts:?}");
     assert!(conflicts[0].1.contains("content/b.md") && conflicts[1].1.contains("content/a.md"), "{conflicts:?}");
+}
+
+#[test]
+fn a_scheduled_page_is_checked_but_left_out_until_its_time() {
+    let checker = Checker::new(SiteConfig::default());
+    let later = "+++\ntitle = \"定时\"\ndate = 2099-01-01\npublish_at = 2099-01-01T09:00:00+08:00\n+++\n正文\n";
+    let pages = [SourceText { path: "content/news/later.md", text: Ok(later) }];
+    let (run, _) = SiteRun::start(&checker, &pages, now());
+    assert!(run.model.page_from("content/news/later.md").is_none());
+    assert_eq!(run.model.scheduled.len(), 1);
+    assert_eq!(run.model.scheduled[0].0, "content/news/later.md");
+    let after = DateTime::parse_from_rfc3339("2099-01-01T09:00:01+08:00").unwrap();
+    let (run, _) = SiteRun::start(&checker, &pages, after);
+    assert!(run.model.page_from("content/news/later.md").is_some(), "published once its time has come");
 }

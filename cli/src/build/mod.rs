@@ -78,6 +78,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub leave_pages: usize,
+    /// Pages left out because their `publish_at` is still ahead: (site-relative path, when).
+    pub scheduled: Vec<(String, String)>,
 }
 
 /// What phase 2 kept of a page for the rest of the build.
@@ -95,7 +97,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     let files = site.content_files()?;
     let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
-    let (mut run, jobs) = SiteRun::start(&checker, &sources);
+    let (mut run, jobs) = SiteRun::start(&checker, &sources, options.now);
     run.collect_text = true;
     let model = &run.model;
     let other_files = pipeline::other_files(site)?;
@@ -199,6 +201,7 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         pages,
         files: staging.file_count(),
         leave_pages,
+        scheduled: run.model.scheduled.iter().map(|(path, at)| (path.clone(), at.display())).collect(),
     };
     if result.report.errors() > 0 {
         return Ok(result);

@@ -7,7 +7,7 @@ use clap::Args;
 use govpress::Lang;
 
 use crate::build::{build_site, BuildOptions};
-use crate::clock::{now_in_china, parse_now};
+use crate::clock::{parse_now, site_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format};
@@ -53,12 +53,20 @@ pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
     }
     let options = BuildOptions {
         out: args.out,
-        now: args.now.unwrap_or_else(now_in_china),
+        now: site_now(args.now, &site.config),
         progress: !globals.quiet,
         trust: args.trust.or_env(),
         publisher_key,
     };
     let built = build_site(&site, &options)?;
+    // Scheduled pages (publish_at): left out of this build; a later build publishes each once its time
+    // has come (README: the scheduled CI build).
+    for (path, at) in &built.scheduled {
+        match globals.lang {
+            Lang::Zh => eprintln!("定时发布：{path} 将于 {at} 发布，本次构建未包含"),
+            Lang::En => eprintln!("scheduled: {path} is published at {at}; not in this build"),
+        }
+    }
     if !built.report.diagnostics.is_empty() {
         output::print(&built.report, args.format, &built.sources, globals.lang, false)?;
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use govpress::{Checker, Report, SiteConfig};
 
-use crate::clock::{now_in_china, parse_now};
+use crate::clock::{parse_now, site_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
@@ -35,16 +35,17 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
-    let now = args.now.unwrap_or_else(now_in_china);
     let trust = args.trust.clone().or_env();
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let mut report = Report::default();
     let mut sources = Sources::new();
     for path in &paths {
         let part = if path.is_dir() {
-            crate::pipeline::check_site(&Site::open(path)?, now, &trust, &mut sources)?
+            let site = Site::open(path)?;
+            let now = site_now(args.now, &site.config);
+            crate::pipeline::check_site(&site, now, &trust, &mut sources)?
         } else if path.is_file() {
-            check_file(path, args.config.as_deref(), now, &mut sources)?
+            check_file(path, args.config.as_deref(), args.now, &mut sources)?
         } else {
             anyhow::bail!("{}: 文件或目录不存在 / no such file or directory", path.display());
         };
@@ -72,7 +73,7 @@ fn check_source(
 fn check_file(
     path: &Path,
     config: Option<&Path>,
-    now: DateTime<FixedOffset>,
+    now: Option<DateTime<FixedOffset>>,
     sources: &mut Sources,
 ) -> anyhow::Result<Report> {
     let site_root = site::find_site_root(path);
@@ -89,6 +90,7 @@ fn check_file(
         None => path.to_string_lossy().replace('\\', "/"),
     };
     let file = site::read_source(relative, path, config.limits.max_file_bytes());
+    let now = site_now(now, &config);
     let checker = Checker::new(config);
     let (diagnostics, _) = check_source(&checker, &file, now);
     sources.insert(&file.relative, file.text.ok(), path);

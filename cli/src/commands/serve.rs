@@ -18,7 +18,7 @@ use govpress::config::SeverityOverride;
 use notify::Watcher;
 
 use crate::build::{build_site, BuildOptions};
-use crate::clock::{now_in_china, parse_now};
+use crate::clock::{parse_now, site_now};
 use crate::exit_code::EXIT_OK;
 use crate::globals::Globals;
 use crate::output::{self, Format, RenderOptions};
@@ -198,7 +198,7 @@ fn build_and_report(
 ) -> Option<String> {
     let options = BuildOptions {
         out: Some(output.to_path_buf()),
-        now: now.unwrap_or_else(now_in_china),
+        now: site_now(now, &site.config),
         progress: false,
         trust: TrustArgs::from_env(),
         publisher_key: None,
