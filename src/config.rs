@@ -191,6 +191,8 @@ pub struct ReviewSection {
     pub stages: Vec<String>,
     pub roster: String,
     pub log: String,
+    /// How many days a page's `date` may lie from its 终审 time (default 30; 0 turns the check off).
+    pub date_tolerance_days: Option<u32>,
 }
 
 impl Default for ReviewSection {
@@ -199,6 +201,7 @@ impl Default for ReviewSection {
             stages: vec!["初审".into(), "复审".into(), "终审".into()],
             roster: "reviewers.toml".into(),
             log: "reviews/log.jsonl".into(),
+            date_tolerance_days: None,
         }
     }
 }

@@ -337,3 +337,27 @@ fn the_demo_portal_pins_its_now_so_it_is_clean_on_any_day() {
         .collect();
     assert!(rules.iter().any(|rule| rule == "timeliness.stale-home"), "{rules:?}");
 }
+
+#[test]
+fn a_page_dated_far_from_its_final_signature_is_a_warning() {
+    let site = common::clean_site();
+    let root = site.path();
+    // The default tolerance (30 days), not the tests' 0.
+    write(&root.join("govpress.toml"), &common::CLEAN_CONFIG.replace("date_tolerance_days = 0\n", ""));
+    write(&root.join("content/news/old.md"), "+++\ntitle = \"旧闻\"\ndate = 2001-01-01\n+++\n\n补录的旧闻。\n");
+    common::sign_off(root);
+    let findings = |result: &common::Run| -> Vec<(String, u64)> {
+        json(&result.stdout)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "timeliness.review-date" && d["file"] == "content/news/old.md")
+            .map(|d| (d["severity"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+            .collect()
+    };
+    let result = check(root, &["--format", "json"]);
+    assert_eq!(findings(&result), [("warning".to_string(), 3)], "{}", result.stdout);
+    // Turned off for a site whose history was entered afterwards.
+    write(&root.join("govpress.toml"), common::CLEAN_CONFIG);
+    assert!(findings(&check(root, &["--format", "json"])).is_empty());
+}

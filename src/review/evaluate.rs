@@ -7,7 +7,8 @@ use super::log::{signature_holds, Broken, ReviewLog};
 use super::record::{ChainTip, Record};
 use super::roster::Roster;
 use super::site::{
-    log_diagnostic, page_diagnostic, rollback_diagnostic, roster_diagnostic, uncertified_diagnostic, PageFacts,
+    backdating, log_diagnostic, page_diagnostic, rollback_diagnostic, roster_diagnostic, uncertified_diagnostic,
+    PageFacts,
 };
 use super::state::PageState;
 use super::trust;
@@ -20,6 +21,8 @@ pub struct PageReview {
     pub path: String,
     pub author: Option<String>,
     pub state: PageState,
+    /// A signed-off page dated far from its 终审 time (`timeliness.review-date`).
+    pub backdated: Option<Diagnostic>,
 }
 
 /// Every page's sign-off (drafts aside), with roster and log problems at their file and line.
@@ -146,7 +149,8 @@ impl SiteReview {
                 let facts = PageFacts::read(text);
                 (!facts.draft).then(|| {
                     let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
-                    PageReview { path: path.to_string(), author: facts.author, state }
+                    let backdated = backdating(path, &facts, &state, review);
+                    PageReview { path: path.to_string(), author: facts.author, state, backdated }
                 })
             })
             .collect();
@@ -188,7 +192,7 @@ impl SiteReview {
         let reason = broken_reason(review, broken);
         let pages = pages
             .into_iter()
-            .map(|page| PageReview { state: PageState::Invalid { reason: reason.clone() }, ..page })
+            .map(|page| PageReview { state: PageState::Invalid { reason: reason.clone() }, backdated: None, ..page })
             .collect();
         SiteReview { pages, problems: vec![log_diagnostic(&review.log, broken)], roster, stages, log_head: None }
     }
@@ -199,6 +203,7 @@ impl SiteReview {
         diagnostics.extend(self.pages.iter().filter_map(|page| {
             page_diagnostic(&page.path, &page.state, self.roster.as_ref(), &self.stages, page.author.as_deref())
         }));
+        diagnostics.extend(self.pages.iter().filter_map(|page| page.backdated.clone()));
         diagnostics
     }
 
@@ -223,6 +228,7 @@ fn all_invalid(pages: &[(&str, &str)], reason: &Text) -> Vec<PageReview> {
                 path: path.to_string(),
                 author: facts.author,
                 state: PageState::Invalid { reason: reason.clone() },
+                backdated: None,
             })
         })
         .collect()

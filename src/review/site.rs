@@ -3,9 +3,11 @@
 use super::log::Broken;
 use super::roster::{Roster, RosterError};
 use super::state::PageState;
-use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::config::ReviewSection;
+use crate::diagnostic::{Diagnostic, Position, Severity, Text};
 use crate::front_matter;
 use crate::rules::RuleInfo;
+use crate::time::Timestamp;
 
 pub const UNSIGNED: RuleInfo = RuleInfo {
     id: "review.unsigned",
@@ -77,17 +79,66 @@ pub struct PageFacts {
     pub author: Option<String>,
     /// Drafts are not published, so they need no sign-off.
     pub draft: bool,
+    /// The page's `date` and where it is written (compared with its 终审 time).
+    pub date: Option<(Timestamp, Position)>,
 }
 
 impl PageFacts {
     pub fn read(source: &str) -> PageFacts {
         let Ok(split) = front_matter::split(source) else { return PageFacts::default() };
         match front_matter::parse(source, &split) {
-            Ok((front_matter, _)) => PageFacts { author: front_matter.author, draft: front_matter.draft },
+            Ok((front_matter, keys)) => PageFacts {
+                date: front_matter.date().map(|date| (date, keys.get("date"))),
+                author: front_matter.author,
+                draft: front_matter.draft,
+            },
             Err(_) => PageFacts::default(),
         }
     }
 }
+
+/// 伪造发稿日期, as the signed log shows it: a signed-off page whose `date` lies more than
+/// `[review] date_tolerance_days` (default 30; 0 turns it off) from the time of its last stage's
+/// approval (终审). The signature's time is the one a page cannot backdate.
+pub fn backdating(path: &str, facts: &PageFacts, state: &PageState, review: &ReviewSection) -> Option<Diagnostic> {
+    let tolerance = review.date_tolerance_days.unwrap_or(DEFAULT_DATE_TOLERANCE_DAYS);
+    let ((date, position), final_stage) = (facts.date.as_ref()?, review.stages.last()?);
+    if tolerance == 0 {
+        return None;
+    }
+    let PageState::SignedOff { approvals } = state else { return None };
+    let approval =
+        approvals.iter().filter(|approval| &approval.stage == final_stage).max_by_key(|approval| approval.seq)?;
+    let signed = Timestamp::parse(&approval.time)?;
+    let days = (date.china_date() - signed.china_date()).num_days();
+    if days.abs() <= i64::from(tolerance) {
+        return None;
+    }
+    let (shown, signed_shown) = (date.display(), signed.display());
+    let (gap_zh, gap_en) = if days < 0 {
+        (format!("早 {} 天", -days), format!("{} days before", -days))
+    } else {
+        (format!("晚 {days} 天"), format!("{days} days after"))
+    };
+    Some(
+        crate::rules::timeliness::REVIEW_DATE
+            .diagnostic(
+                Text::new(
+                    format!("页面日期 {shown} 比{final_stage}签署时间 {signed_shown} {gap_zh}，超过 {tolerance} 天（第十三条：不得伪造发稿日期）"),
+                    format!("The page is dated {shown}, {gap_en} its {final_stage} signature ({signed_shown}), more than {tolerance} days (article 13: no faked dates)"),
+                ),
+                Text::new(
+                    "写实际发布日期；补录的历史页面可调大 govpress.toml 的 [review] date_tolerance_days（0 为关闭）",
+                    "Give the real publication date; for pages entered afterwards, raise [review] date_tolerance_days (0 turns it off)",
+                ),
+            )
+            .at(*position, *position)
+            .in_file(path),
+    )
+}
+
+/// Days a page's date may lie from its 终审 time.
+pub const DEFAULT_DATE_TOLERANCE_DAYS: u32 = 30;
 
 /// The roster problem as a diagnostic at `file:line`.
 pub fn roster_diagnostic(file: &str, error: &RosterError) -> Diagnostic {

@@ -45,7 +45,14 @@ pub const STALE_HOME: RuleInfo = rule(
     "The home page's newest item is at most 14 days old (freshness_days in content/_index.md changes it)",
 );
 
-pub const RULES: &[RuleInfo] = &[MISSING_DATE, INVALID_DATE, FUTURE_DATE, BLANK_SECTION, STALE_SECTION, STALE_HOME];
+pub const REVIEW_DATE: RuleInfo = rule(
+    "timeliness.review-date",
+    "页面日期与终审签署时间相差不得超过 30 天（[review] date_tolerance_days 可调整；伪造发稿日期）",
+    "A page's date is within 30 days of its final-stage signature ([review] date_tolerance_days changes it)",
+);
+
+pub const RULES: &[RuleInfo] =
+    &[MISSING_DATE, INVALID_DATE, FUTURE_DATE, BLANK_SECTION, STALE_SECTION, STALE_HOME, REVIEW_DATE];
 
 /// How old the newest page of the site may be (首页不更新, inspection indicators).
 const HOME_DAYS: u32 = 14;
