@@ -1,5 +1,18 @@
 //! XML escaping shared by the JUnit report and the Atom feeds.
 
+/// Text an XML writer escapes itself, without the characters XML 1.0 cannot carry.
+pub fn xml_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}') {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// XML-escapes an attribute value; drops characters XML 1.0 cannot carry.
 pub fn escape_attribute(text: &str) -> String {
     escape_with(text, true)
