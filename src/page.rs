@@ -358,6 +358,15 @@ mod tests {
     }
 
     #[test]
+    fn displayed_disclosure_values_are_scanned_like_prose() {
+        let source = "+++\ntitle = \"通知\"\n[disclosure]\nissuer = \"青岚市人民政府\"\ndoc_no = \"青政发〔2024〕1号\"\ntopic = \"综合政务\"\nindex_no = \"X/2024-00001\"\n+++\n";
+        let (page, _) = Page::parse("content/a.md", source);
+        let runs: Vec<_> =
+            page.text_runs.iter().filter(|run| run.kind == TextKind::FrontMatter).map(|run| page.text(run)).collect();
+        assert_eq!(runs, ["通知", "青岚市人民政府", "青政发〔2024〕1号", "综合政务"]);
+    }
+
+    #[test]
     fn a_page_without_front_matter_is_still_parsed() {
         let (page, diagnostics) = Page::parse("a.md", "# 标题\n正文");
         assert_eq!(diagnostics.len(), 1);

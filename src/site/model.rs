@@ -303,6 +303,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_disclosure_directory_lists_every_document_on_one_page() {
+        let mut files = vec![(
+            "content/policies/_index.md".to_string(),
+            "+++\ntitle = \"政策文件\"\ndisclosure = true\npaginate_by = 2\n+++\n".to_string(),
+        )];
+        for number in 0..5 {
+            files.push((format!("content/policies/{number}.md"), format!("+++\ntitle = \"文件{number}\"\n+++\n")));
+        }
+        let files: Vec<(&str, &str)> = files.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+        let model = model(&files);
+        let section = model.section("policies").unwrap();
+        assert_eq!(section.pages.len(), 5);
+        assert_eq!(section.list_pages(), 1, "no /policies/page/2/: the filter needs every row");
+        assert_eq!(section.pages.chunks(section.paginate_by).count(), 1);
+    }
+
+    #[test]
     fn a_page_in_a_directory_without_index_belongs_to_the_nearest_section() {
         let model = model(&[
             ("content/policy/_index.md", "+++\ntitle = \"政策文件\"\n+++\n"),

@@ -52,6 +52,7 @@ function pageTypes() {
     reprint: "/interpretations/2026-09-disclosure-regulation/",
     "disclosure document": REPEALED,
     "disclosure index": DIRECTORY,
+    search: "/search/?q=%E6%94%BF%E7%AD%96",
     "leave page": `/leave/${leave[0]}`,
     404: "/no-such-page/",
   };
@@ -268,7 +269,7 @@ for (const width of WIDTHS) {
           if (parent.getClientRects().length === 0) continue;
           sizes.push({ size: parseFloat(getComputedStyle(parent).fontSize), text: node.textContent.trim().slice(0, 20) });
         }
-        const controls = [...document.querySelectorAll(".site-nav a, .reading-toggle, .button, .pagination a, .item-list a")]
+        const controls = [...document.querySelectorAll(".site-nav a, .reading-toggle, .button, .pagination a, .item-list a, .disclosure-filter select")]
           .filter((element) => element.getClientRects().length > 0)
           .map((element) => {
             const box = element.getBoundingClientRect();
