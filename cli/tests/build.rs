@@ -88,7 +88,10 @@ fn builds_pages_leave_pages_feeds_and_a_manifest() {
     }
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://www.example.gov.cn/news/a/</loc>"));
-    assert!(read(&out.join("news/atom.xml")).contains("<title>示例市召开网络安全宣传周动员会</title>"));
+    let feed: atom_syndication::Feed = read(&out.join("news/atom.xml")).parse().expect("a valid Atom feed");
+    assert_eq!(feed.lang(), Some("zh-CN"));
+    assert!(feed.entries().iter().any(|entry| entry.title().as_str() == "示例市召开网络安全宣传周动员会"));
+    assert!(feed.entries().iter().all(|entry| entry.id().starts_with("https://www.example.gov.cn/news/")));
     // No temporary or previous directories are left beside the output.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -1,8 +1,9 @@
 //! Machine-readable outputs: `sitemap.xml`, an Atom feed per section, `robots.txt`.
 
+use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use govpress::time::Timestamp;
 
-use crate::xml::escape_attribute as escape;
+use crate::xml::{escape_attribute as escape, xml_text};
 use govpress::site::{SiteModel, SitePage};
 
 /// How many entries a section feed carries.
@@ -32,40 +33,50 @@ pub fn robots(base_url: &str, base_path: &str) -> String {
     )
 }
 
-/// The Atom feed of one section: its newest pages.
+/// The Atom feed of one section: its newest pages (written by `atom_syndication`).
 pub fn atom(model: &SiteModel, section_index: usize, site_name: &str, base_url: &str) -> String {
     let section = &model.sections[section_index];
     let index_page = &model.pages[section.index_page];
     let pages: Vec<&SitePage> = section.pages.iter().take(FEED_ENTRIES).map(|&index| &model.pages[index]).collect();
     let updated = pages.iter().filter_map(|page| page.date).map(|date| date.instant()).max();
     let feed_url = format!("{base_url}{}atom.xml", index_page.url);
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
-    );
-    xml.push_str(&format!("  <title>{} - {}</title>\n", escape(index_page.title()), escape(site_name)));
-    xml.push_str(&format!("  <id>{}</id>\n", escape(&feed_url)));
-    xml.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", escape(&feed_url)));
-    xml.push_str(&format!("  <link href=\"{}\"/>\n", escape(&format!("{base_url}{}", index_page.url))));
-    xml.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated.map(Timestamp::Zoned).as_ref())));
-    for page in pages {
-        let url = format!("{base_url}{}", page.url);
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(page.title())));
-        xml.push_str(&format!("    <id>{}</id>\n", escape(&url)));
-        xml.push_str(&format!("    <link href=\"{}\"/>\n", escape(&url)));
-        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(page.date.as_ref())));
-        if let Some(department) = page.front_matter.department.as_deref() {
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", escape(department)));
-        }
-        if let Some(description) = page.front_matter.description.as_deref() {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(description)));
-        }
-        xml.push_str("  </entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    xml
+    let mut feed = Feed::default();
+    feed.set_lang("zh-CN".to_string());
+    feed.set_title(Text::plain(xml_text(&format!("{} - {site_name}", index_page.title()))));
+    feed.set_id(feed_url.clone());
+    feed.set_links([link(&feed_url, "self"), link(&format!("{base_url}{}", index_page.url), "alternate")]);
+    feed.set_updated(instant(updated.map(Timestamp::Zoned).as_ref()));
+    let entries: Vec<Entry> = pages
+        .into_iter()
+        .map(|page| {
+            let url = format!("{base_url}{}", page.url);
+            let mut entry = Entry::default();
+            entry.set_title(Text::plain(xml_text(page.title())));
+            entry.set_id(url.clone());
+            entry.set_links([link(&url, "alternate")]);
+            entry.set_updated(instant(page.date.as_ref()));
+            if let Some(department) = page.front_matter.department.as_deref() {
+                let mut author = Person::default();
+                author.set_name(xml_text(department));
+                entry.set_authors([author]);
+            }
+            entry.set_summary(page.front_matter.description.as_deref().map(|summary| Text::plain(xml_text(summary))));
+            entry
+        })
+        .collect();
+    feed.set_entries(entries);
+    // The writer declares `<?xml version="1.0"?>` itself (UTF-8 is XML's default).
+    format!("{}\n", feed.to_string())
 }
 
-fn rfc3339(date: Option<&Timestamp>) -> String {
-    date.map_or_else(|| "1970-01-01T00:00:00+08:00".to_string(), |date| date.instant().to_rfc3339())
+fn link(href: &str, rel: &str) -> Link {
+    let mut link = Link::default();
+    link.set_href(href);
+    link.set_rel(rel);
+    link
+}
+
+/// An undated page (the check warns about it) is dated at the epoch, in China's offset.
+fn instant(date: Option<&Timestamp>) -> FixedDateTime {
+    date.map_or_else(|| FixedDateTime::default().with_timezone(&govpress::time::china_offset()), Timestamp::instant)
 }

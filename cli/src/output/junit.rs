@@ -3,14 +3,15 @@
 //! Warnings fail only under `--deny-warnings`; otherwise they pass with the warning in `<system-out>`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use govpress::redaction::Redactor;
 use govpress::{Diagnostic, Lang, Report, Severity};
 
 use super::{article_text, severity_word, Sources};
 
-use crate::xml::{escape_attribute as escape, escape_content};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
+use crate::xml::xml_text;
 
 struct Case<'a> {
     rule: &'a str,
@@ -30,60 +31,52 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang, deny_warnings: boo
             }
         }
     }
-    let fails = |case: &Case<'_>| {
-        case.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error || deny_warnings)
-    };
-    let total_tests: usize = files.values().map(|cases| cases.len().max(1)).sum();
-    let total_failures: usize = files.values().flatten().filter(|case| fails(case)).count();
-
     let redactor = report.redactor();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"govpress\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\" skipped=\"0\">"
-    );
+    let mut junit = quick_junit::Report::new("govpress");
     for (name, cases) in &files {
         let file = sources.path(name);
-        let failures = cases.iter().filter(|case| fails(case)).count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-            escape(file),
-            cases.len().max(1)
-        );
+        let mut suite = TestSuite::new(xml_text(file));
         if cases.is_empty() {
             let name = match lang {
                 Lang::Zh => "全部规则通过",
                 Lang::En => "all rules pass",
             };
-            let _ = writeln!(out, "    <testcase name=\"{name}\" classname=\"{}\" file=\"{0}\"/>", escape(file));
+            suite.add_test_case(located(TestCase::new(name, TestCaseStatus::success()), file, None));
         }
         for case in cases {
-            render_case(&mut out, file, case, fails(case), &redactor, lang);
+            let fails =
+                case.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error || deny_warnings);
+            suite.add_test_case(test_case(file, case, fails, &redactor, lang));
         }
-        out.push_str("  </testsuite>\n");
+        junit.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    match junit.to_string() {
+        Ok(xml) => xml,
+        // Only an I/O error of the writer (a `Vec`) can fail serialising; there is none.
+        Err(error) => format!("<!-- {} -->\n", xml_text(&error.to_string())),
+    }
 }
 
-fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, redactor: &Redactor, lang: Lang) {
+/// The file (and line) GitLab and Jenkins link a testcase to.
+fn located(mut test_case: TestCase, file: &str, line: Option<usize>) -> TestCase {
+    test_case.set_classname(xml_text(file));
+    test_case.extra.insert("file".into(), xml_text(file).into());
+    if let Some(line) = line {
+        test_case.extra.insert("line".into(), line.to_string().into());
+    }
+    test_case
+}
+
+fn test_case(file: &str, case: &Case<'_>, fails: bool, redactor: &Redactor, lang: Lang) -> TestCase {
     let first = case.diagnostics[0];
-    let _ = writeln!(
-        out,
-        "    <testcase name=\"{}\" classname=\"{}\" file=\"{1}\" line=\"{}\">",
-        escape(&format!("{} ({})", case.rule, article_text(case.article, lang))),
-        escape(file),
-        first.start.line
-    );
+    let help_word = match lang {
+        Lang::Zh => "帮助：",
+        Lang::En => "help: ",
+    };
     let body: String = case
         .diagnostics
         .iter()
         .map(|diagnostic| {
-            let help_word = match lang {
-                Lang::Zh => "帮助：",
-                Lang::En => "help: ",
-            };
             format!(
                 "{file}:{}:{}: {} {}\n  {help_word}{}\n",
                 diagnostic.start.line,
@@ -94,28 +87,20 @@ fn render_case(out: &mut String, file: &str, case: &Case<'_>, fails: bool, redac
             )
         })
         .collect();
-    if fails {
-        let _ = writeln!(
-            out,
-            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-            escape(&redactor.apply(first.message.get(lang))),
-            first.severity.as_str(),
-            escape_content(&redactor.apply(&body))
-        );
+    let body = xml_text(&redactor.apply(&body));
+    let name = format!("{} ({})", case.rule, article_text(case.article, lang));
+    let status = if fails {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_message(xml_text(&redactor.apply(first.message.get(lang))));
+        status.set_type(first.severity.as_str());
+        status.set_description(body.clone());
+        status
     } else {
-        let _ = writeln!(out, "      <system-out>{}</system-out>", escape_content(&redactor.apply(&body)));
+        TestCaseStatus::success()
+    };
+    let mut test_case = TestCase::new(xml_text(&name), status);
+    if !fails {
+        test_case.set_system_out(body);
     }
-    out.push_str("    </testcase>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_handles_markup_and_control_characters() {
-        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
-        assert_eq!(escape("a\u{1}b\nc"), "a\u{fffd}b&#10;c");
-        assert_eq!(escape_content("a\u{1}b\nc\r"), "a\u{fffd}b\nc&#13;");
-    }
+    located(test_case, file, Some(first.start.line))
 }
