@@ -23,6 +23,9 @@ pub struct PlatformReport {
     pub sites: Vec<SiteOutcome>,
 }
 
+/// What one site gave: its report, the texts the report quotes, and its end.
+type SitePart = (Report, Sources, SiteState);
+
 /// One site's end of a platform run.
 #[derive(Debug)]
 pub struct SiteOutcome {
@@ -64,7 +67,7 @@ impl PlatformReport {
         self.sources.absorb(sources, &prefix);
     }
 
-    fn collect(results: Vec<(&PlatformSite, anyhow::Result<(Report, Sources, SiteState)>)>, lang: Lang) -> Self {
+    fn collect(results: Vec<(&PlatformSite, anyhow::Result<SitePart>)>, lang: Lang) -> Self {
         let mut platform = PlatformReport::default();
         for (site, result) in results {
             let state = match result {
