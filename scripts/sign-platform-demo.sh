@@ -5,12 +5,13 @@
 #
 #   scripts/sign-platform-demo.sh           sign the current content (appends three records per site)
 #   scripts/sign-platform-demo.sh --fresh   start new logs (only for the demo: a real archive is never reset)
+#   GOVPRESS_PLATFORM_DIR=DIR ...           sign a copy of the demo platform elsewhere (tests)
 #
 # The keys in examples/platform/demo-keys/ are 演示密钥 DEMO KEYS, public in this repository: never use
 # them for a real site. Missing keys are generated (govpress keygen) and the shared roster rewritten.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-platform="$repo/examples/platform"
+platform="${GOVPRESS_PLATFORM_DIR:-$repo/examples/platform}"
 keys="$platform/demo-keys"
 sites=(portal fgw jyj)
 
