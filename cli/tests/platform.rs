@@ -55,7 +55,7 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 fn break_jyj(root: &Path) {
     write(
         &root.join("sites/jyj/content/notices/2026-11-30-secret.md"),
-        "+++\ntitle = \"内部通知\"\ndate = 2026-11-30\n+++\n\n机密★1年\n\n正文。\n",
+        "+++\ntitle = \"内部通知\"\ndate = 2026-11-30\n+++\n\n机密★1年\n\n青兰市教育局正文。\n",
     );
 }
 
@@ -116,6 +116,9 @@ fn check_covers_every_site_in_one_report_relative_to_the_platform_root() {
     let rules: Vec<&str> =
         report["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
     assert!(rules.iter().any(|rule| *rule == "secrets.classification"), "{rules:?}");
+    // The platform's shared terms apply to every site.
+    let shared_term = report["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "terms.wording").unwrap();
+    assert!(shared_term["message"].as_str().unwrap().contains("青岚市"), "{shared_term}");
 
     // Every format names the file from the platform root.
     for format in ["human", "sarif", "github", "junit"] {
