@@ -115,7 +115,7 @@ fn check_covers_every_site_in_one_report_relative_to_the_platform_root() {
     assert!(files.iter().all(|file| *file == "sites/jyj/content/notices/2026-11-30-secret.md"), "{files:?}");
     let rules: Vec<&str> =
         report["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
-    assert!(rules.iter().any(|rule| *rule == "secrets.classification"), "{rules:?}");
+    assert!(rules.contains(&"secrets.classification"), "{rules:?}");
     // The platform's shared terms apply to every site.
     let shared_term = report["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "terms.wording").unwrap();
     assert!(shared_term["message"].as_str().unwrap().contains("青岚市"), "{shared_term}");
