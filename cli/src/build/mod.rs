@@ -164,7 +164,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
         written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
-        let copied = static_files::copy_static(&pipeline, &site.root)?;
+        let limits = attachments::Limits::new(site.config.limits.max_file_bytes());
+        let copied = static_files::copy_static(&pipeline, &site.root, limits)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.
         let targets: BTreeSet<_> = match leave.mode() {

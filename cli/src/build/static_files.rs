@@ -25,13 +25,14 @@ pub struct Copied {
 }
 
 /// The site's `static/` (HTML files rewritten and audited too), then the theme's assets it does not override.
-pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path) -> anyhow::Result<Copied> {
+/// `limits` bounds what reading an attachment may cost (`[limits] max_file_bytes`).
+pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path, limits: attachments::Limits) -> anyhow::Result<Copied> {
     let mut copied = Copied::default();
     let directory = site_root.join(STATIC_DIR);
     if std::fs::symlink_metadata(&directory).is_ok() {
         let root =
             site_root.canonicalize().with_context(|| format!("无法读取 {0} / cannot read {0}", site_root.display()))?;
-        copy_tree(pipeline, &root, &directory, &mut copied)?;
+        copy_tree(pipeline, &root, &directory, limits, &mut copied)?;
     }
     for (path, bytes) in THEME_ASSETS {
         if !pipeline.staging.contains(path) {
@@ -41,7 +42,13 @@ pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path) -> anyhow::Result<
     Ok(copied)
 }
 
-fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mut Copied) -> anyhow::Result<()> {
+fn copy_tree(
+    pipeline: &Pipeline<'_>,
+    root: &Path,
+    directory: &Path,
+    limits: attachments::Limits,
+    copied: &mut Copied,
+) -> anyhow::Result<()> {
     // Symlinks are followed (walkdir refuses loops), but a link whose target leaves the site is
     // pruned with a diagnostic before anything under it is read.
     let mut outside = Vec::new();
@@ -76,8 +83,9 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
             copied.refused.push(refusal);
             continue;
         }
-        // Attachments (CSV read as text; office files and PDFs reported as not read): 第二十二条.
-        copied.refused.extend(govpress::static_files::attachment_findings(&relative, &bytes, &label));
+        // Attachments (第二十二条): the text of CSV, spreadsheets, documents and PDFs judged by the page
+        // text rules at its cell, page or paragraph; one that cannot be read is a warning.
+        copied.refused.extend(attachments::check(&relative, &bytes, &label, limits));
         copy_file(pipeline, relative, label, bytes, copied)?;
     }
     copied.refused.append(&mut outside);
