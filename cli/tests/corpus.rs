@@ -194,14 +194,10 @@ fn every_attachment_case_reports_exactly_what_it_expects_through_the_build() {
         std::fs::copy(dir.join(name), site.path().join("static").join(name)).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let run = common::run(
-        common::govpress()
-            .arg("build")
-            .arg(site.path())
-            .arg("--out")
-            .arg(out.path().join("public"))
-            .args(["--now", common::NOW, "--quiet", "--format", "json"]),
-    );
+    let options = ["--now", common::NOW, "--quiet", "--format", "json"];
+    let mut build = common::govpress();
+    build.arg("build").arg(site.path()).arg("--out").arg(out.path().join("public")).args(options);
+    let run = common::run(&mut build);
     let report: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|error| panic!("{error}: {}", run.stderr));
     assert_eq!(run.code, 1, "personal data in attachments fails the build: {}", run.stderr);
     let mut got = diagnostics_by_file(&report, true);
@@ -216,7 +212,8 @@ fn every_attachment_case_reports_exactly_what_it_expects_through_the_build() {
     if !got.is_empty() {
         failures.push(format!("diagnostics on other files of the clean site: {got:?}"));
     }
-    assert!(failures.is_empty(), "{} of {} attachment cases differ:\n{}", failures.len(), names.len(), failures.join("\n"));
+    let differ = failures.len();
+    assert!(failures.is_empty(), "{differ} of {} attachment cases differ:\n{}", names.len(), failures.join("\n"));
     for clear in ["11010519491231002X", "13912345678", "１３９ １２３４ ５６７８"] {
         assert!(!run.stdout.contains(clear), "{clear} is masked in the report");
     }
