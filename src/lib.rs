@@ -11,6 +11,7 @@ pub mod disclosure;
 pub mod files;
 pub mod front_matter;
 pub mod headers;
+pub mod history;
 pub mod hosts;
 pub mod html_depth;
 pub mod html_scan;

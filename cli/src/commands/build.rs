@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
+use govpress::history::HistoryEntry;
 use govpress::Lang;
 
 use crate::build::{build_site, BuildOptions};
@@ -36,6 +37,7 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
+    let run = crate::history::Run::start(args.now);
     let site = Site::open(&args.dir)?;
     let publisher_key = crate::keys::publisher_key(args.publisher_key.as_deref(), &site.root)?;
     if publisher_key.is_none() {
@@ -59,6 +61,10 @@ pub fn run(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
         publisher_key,
     };
     let built = build_site(&site, &options)?;
+    let mut entry =
+        HistoryEntry::from_report("build", run.time, run.elapsed_ms(), built.report.files_checked, &built.report);
+    entry.published = Some(built.written);
+    crate::history::record(&site, &entry, globals.lang);
     // Scheduled pages (publish_at): left out of this build; a later build publishes each once its time
     // has come (README: the scheduled CI build).
     for (path, at) in &built.scheduled {
