@@ -3,6 +3,7 @@
 //! Text in, typed results out: no file system, network, threads or clock. The CLI and the
 //! WebAssembly facade read files, keep time and print; this crate only decides.
 
+pub mod archive;
 pub mod audit;
 pub mod checker;
 pub mod config;

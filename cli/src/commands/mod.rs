@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use crate::globals::Globals;
 
+pub mod archive;
 pub mod build;
 pub mod check;
 pub mod init;
@@ -37,6 +38,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// 站内搜索：在已构建的输出目录中按 search/ 索引查找页面（与搜索页结果相同）
     Search(search::SearchArgs),
+    /// 站点关停归档（第十二条）：内容、输出、名册、审核记录、清单与运行记录打包为一个签名文件；verify 离线核验
+    Archive(archive::ArchiveArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -51,5 +54,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Keygen(args) => keygen::run(args, globals),
         Command::Review(args) => review::run(args, globals),
         Command::Search(args) => search::run(args, globals),
+        Command::Archive(args) => archive::run(args, globals),
     }
 }
