@@ -10,6 +10,7 @@ mod keys;
 mod locked_append;
 mod output;
 mod pipeline;
+mod platform;
 mod review_files;
 mod review_trust;
 mod site;

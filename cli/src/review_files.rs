@@ -108,7 +108,8 @@ pub fn check_reviews(
     pages: &[SourceFile],
     trust: &TrustArgs,
 ) -> anyhow::Result<(Vec<Diagnostic>, Option<review::ChainTip>)> {
-    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
+    let files =
+        ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone(), platform: site.platform.clone() });
     let review = page_states(&files, pages, trust)?;
     Ok((review.diagnostics(), review.log_head))
 }

@@ -230,7 +230,7 @@ fn preview_site(site: &Site) -> Site {
             config.checks.severity.entry(rule.id.to_string()).or_insert(SeverityOverride::Warning);
         }
     }
-    Site { root: site.root.clone(), config }
+    Site { root: site.root.clone(), config, platform: site.platform.clone() }
 }
 
 /// Waits for a change, then collects changes until `DEBOUNCE` passes quietly. `None` when stopping.
@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn previews_show_unsigned_drafts_but_not_a_broken_archive() {
-        let site = Site { root: PathBuf::from("/site"), config: govpress::SiteConfig::default() };
+        let site = Site { root: PathBuf::from("/site"), config: govpress::SiteConfig::default(), platform: None };
         let severity = preview_site(&site).config.checks.severity;
         assert_eq!(severity.get("review.unsigned"), Some(&SeverityOverride::Warning));
         assert_eq!(severity.get("review.stale"), Some(&SeverityOverride::Warning));

@@ -223,7 +223,8 @@ fn read_member(path: &Path) -> anyhow::Result<Result<Vec<u8>, String>> {
 
 /// The head of the site's review log when it verifies against the roster (the archive names it).
 fn review_log_head(site: &Site) -> Option<govpress::audit::manifest::LogHead> {
-    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
+    let files =
+        ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone(), platform: site.platform.clone() });
     let roster = files.require_roster().ok()?;
     let text = files.log_text().ok()?;
     let log = govpress::review::ReviewLog::parse(&text).ok()?;
