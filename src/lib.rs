@@ -4,6 +4,7 @@
 //! WebAssembly facade read files, keep time and print; this crate only decides.
 
 pub mod archive;
+pub mod assessment;
 pub mod audit;
 pub mod checker;
 pub mod config;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
-use govpress::history::{self, HistoryEntry};
+use govpress::history::{self, History, HistoryEntry};
 use govpress::Lang;
 
 use crate::locked_append::{directory_of, sync_directory, Locked};
@@ -81,4 +81,27 @@ fn file_names(directory: &Path) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(names)
+}
+
+/// The whole history of a site: the current file and its rotated segments, sorted by time.
+pub fn read(site: &Site) -> anyhow::Result<History> {
+    let file = path(site);
+    let mut all = History::default();
+    let directory = directory_of(&file);
+    let Some(current) = file.file_name().and_then(|name| name.to_str()) else { return Ok(all) };
+    if !directory.is_dir() {
+        return Ok(all);
+    }
+    let names = file_names(directory)?;
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut files: Vec<&str> = history::segments(current, &names).into_iter().map(|(name, _)| name).collect();
+    files.push(current);
+    for name in files {
+        match std::fs::read_to_string(directory.join(name)) {
+            Ok(text) => all.extend(History::parse(&text)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => anyhow::bail!("无法读取 {0}：{error} / cannot read {0}", directory.join(name).display()),
+        }
+    }
+    Ok(all)
 }

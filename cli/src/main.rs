@@ -1,5 +1,6 @@
 //! The `govpress` command: wires flags to the core and to the file system. No rules live here.
 
+mod atomic_write;
 mod build;
 mod clock;
 mod commands;

@@ -10,6 +10,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod links;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod search;
@@ -40,6 +41,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// 站点关停归档（第十二条）：内容、输出、名册、审核记录、清单与运行记录打包为一个签名文件；verify 离线核验
     Archive(archive::ArchiveArgs),
+    /// 合规报告（第十八条年度安全评估、第二十条日志留存）：一个自包含的 HTML 文件，可打印为 PDF
+    Report(report::ReportArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -55,5 +58,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Review(args) => review::run(args, globals),
         Command::Search(args) => search::run(args, globals),
         Command::Archive(args) => archive::run(args, globals),
+        Command::Report(args) => report::run(args, globals),
     }
 }
