@@ -45,7 +45,9 @@ impl ReviewFiles {
 
     /// The roster; `Ok(None)` when the file does not exist, `Err` (file:line) when it is invalid.
     pub fn roster(&self) -> anyhow::Result<Option<Result<Roster, review::RosterError>>> {
-        let Some(text) = read_optional(&self.roster_path())? else { return Ok(None) };
+        // A platform's site: the shared roster first (SPEC §10).
+        let own = read_optional(&self.roster_path())?;
+        let Some(text) = crate::platform::site_roster_text(self, own)? else { return Ok(None) };
         Ok(Some(Roster::parse(&text, self.stages())))
     }
 

@@ -30,8 +30,14 @@ pub struct SourceFile {
 
 impl Site {
     /// Opens the site at `root`; a broken config is an error naming `govpress.toml:line:column`.
+    /// A site listed in the `platform.toml` of an ancestor directory is opened as a site of that platform
+    /// (its theme, roster and terms shared), however it is named: `govpress build sites/portal`,
+    /// `govpress review sign` in it and `build --platform` read the same site.
     pub fn open(root: &Path) -> anyhow::Result<Site> {
-        Site::open_with_terms(root, &[])
+        match crate::platform::open_member(root)? {
+            Some(site) => Ok(site),
+            None => Site::open_with_terms(root, &[]),
+        }
     }
 
     /// Opens a site of a platform: its terms are the platform's `shared_terms` and its own (SPEC §10).

@@ -10,6 +10,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod links;
+pub mod platform;
 pub mod report;
 pub mod review;
 pub mod rules;
@@ -43,6 +44,8 @@ pub enum Command {
     Archive(archive::ArchiveArgs),
     /// 合规报告（第十八条年度安全评估、第二十条日志留存）：一个自包含的 HTML 文件，可打印为 PDF
     Report(report::ReportArgs),
+    /// 集约化平台（第十条）：platform matrix 输出 CI 矩阵，每个站点一个作业
+    Platform(platform::PlatformArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -59,5 +62,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Search(args) => search::run(args, globals),
         Command::Archive(args) => archive::run(args, globals),
         Command::Report(args) => report::run(args, globals),
+        Command::Platform(args) => platform::run(args, globals),
     }
 }

@@ -4,6 +4,7 @@
 
 mod embedded;
 mod http;
+mod platform;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub struct ServeArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    #[command(flatten)]
+    platform: crate::platform::PlatformFlags,
 }
 
 enum Message {
@@ -51,6 +54,9 @@ enum Message {
 }
 
 pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
+    if args.platform.platform.is_some() {
+        return platform::run(&args.platform, &args, globals);
+    }
     // The demo portal's temporary copy lives as long as the server.
     let (root, demo_copy) = site_root(args.dir.as_deref(), globals)?;
     let site = Site::open(&root)?;

@@ -12,7 +12,7 @@ use govpress::config::ConfigError;
 use govpress::platform::{PathKind, PlatformConfig, PlatformSite, PLATFORM_FILE};
 use govpress::terms::Term;
 
-pub use roster::apply_shared_roster;
+pub use roster::{apply_shared_roster, site_roster_text};
 
 use crate::site::Site;
 use crate::user_error::bilingual;
@@ -28,7 +28,7 @@ pub struct Platform {
 
 /// What a platform shares with each of its sites, read once.
 pub struct Shared {
-    /// The platform root.
+    /// The platform root, canonical.
     pub root: PathBuf,
     /// `[platform] theme`: a directory with `templates/` and `static/` like a site's.
     pub theme: Option<PathBuf>,
@@ -51,6 +51,7 @@ impl Shared {
     /// in it read `theme/static/…` once the site's directory is put in front (SPEC §10).
     pub fn theme_static(&self, site_root: &Path) -> Option<(PathBuf, String)> {
         let theme = self.theme.as_ref()?;
+        let site_root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
         let depth = site_root.strip_prefix(&self.root).map_or(0, |relative| relative.components().count());
         let label = format!("{}{}/static", "../".repeat(depth), crate::site::relative_path(&self.root, theme));
         Some((theme.join(crate::build::STATIC_DIR), label))
@@ -100,10 +101,12 @@ impl Platform {
                 Some(SharedRoster { path, text, certificate })
             }
         };
-        let theme = config.theme.as_ref().map(|theme| root.join(&theme.path));
+        let canonical =
+            root.canonicalize().with_context(|| format!("无法访问 {0} / cannot access {0}", root.display()))?;
+        let theme = config.theme.as_ref().map(|theme| canonical.join(&theme.path));
         let theme_templates = theme.as_ref().map(|theme| theme.join(crate::build::templates_dir()));
         let templates = crate::build::parse_theme(&theme_templates.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-        let shared = Shared { root: root.clone(), theme, templates, terms, roster };
+        let shared = Shared { root: canonical, theme, templates, terms, roster };
         Ok(Platform { root, config, shared: Arc::new(shared) })
     }
 
@@ -135,6 +138,28 @@ impl Platform {
             })
             .collect()
     }
+}
+
+/// Opens `root` as a site of the platform in the nearest ancestor directory holding `platform.toml`, when
+/// that platform lists it; `None` when there is no such platform or it does not list the site.
+pub fn open_member(root: &Path) -> anyhow::Result<Option<Site>> {
+    let Ok(canonical) = root.canonicalize() else { return Ok(None) };
+    let Some(directory) = canonical.ancestors().skip(1).find(|directory| directory.join(PLATFORM_FILE).is_file())
+    else {
+        return Ok(None);
+    };
+    let file = directory.join(PLATFORM_FILE);
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("无法读取平台配置 {0} / cannot read the platform file {0}", file.display()))?;
+    let config = PlatformConfig::parse(&text).map_err(|error| config_error(&file, &error))?;
+    let relative = crate::site::relative_path(directory, &canonical);
+    if !config.sites.iter().any(|site| site.dir == relative) {
+        return Ok(None);
+    }
+    let platform = Platform::open(&file)?;
+    let mut site = Site::open_with_terms(root, &platform.shared.terms)?;
+    site.platform = Some(Arc::clone(&platform.shared));
+    Ok(Some(site))
 }
 
 /// A config error at `file:line:column`, in both languages, as `govpress.toml` errors are.

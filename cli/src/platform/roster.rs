@@ -33,15 +33,26 @@ pub fn apply_shared_roster(texts: &mut ReviewTexts, files: &ReviewFiles) -> anyh
             return Ok(());
         }
     }
-    let own = texts.roster.as_deref().unwrap_or_default();
-    match merge_rosters(&shared.text, own, files.stages()) {
-        Ok(merged) => {
+    if let Some(merged) = site_roster_text(files, texts.roster.clone())? {
+        if texts.roster.as_deref() != Some(merged.as_str()) {
             texts.roster = Some(merged);
             // Both files were verified above, each against its own certificate.
             texts.trust_root = None;
-            Ok(())
         }
-        Err(RosterMergeError::Own(_)) => Ok(()),
+    }
+    Ok(())
+}
+
+/// The roster a platform's site reads: the shared roster followed by its own (`own`, `None` when it has
+/// none). A site's own invalid roster is returned as it is, for the sign-off to report at its line; a
+/// site on its own gets `own` back.
+pub fn site_roster_text(files: &ReviewFiles, own: Option<String>) -> anyhow::Result<Option<String>> {
+    let Some(shared) = files.site.platform.as_ref().and_then(|platform| platform.roster.as_ref()) else {
+        return Ok(own);
+    };
+    match merge_rosters(&shared.text, own.as_deref().unwrap_or_default(), files.stages()) {
+        Ok(merged) => Ok(Some(merged)),
+        Err(RosterMergeError::Own(_)) => Ok(own),
         Err(RosterMergeError::Shared(error)) => Err(at(&shared.path, error.position, &error.message)),
         Err(RosterMergeError::Clash(error)) => Err(at(&files.roster_path(), error.position, &error.message)),
     }
