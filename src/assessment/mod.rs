@@ -272,10 +272,11 @@ fn turnaround(records: &[Record], stages: &[String]) -> (Vec<Turnaround>, usize,
             }
             None => in_review += 1,
         }
-        for stage in 1..stages.len() {
-            if let (Some(Some(from)), Some(Some(to))) = (times.approved.get(stage - 1), times.approved.get(stage)) {
+        // spans[1 + i]: from stage i's approval to stage i + 1's.
+        for (pair, span) in times.approved.windows(2).zip(spans.iter_mut().skip(1)) {
+            if let [Some(from), Some(to)] = pair {
                 if to >= from {
-                    spans[stage].push(hours(*from, *to));
+                    span.push(hours(*from, *to));
                 }
             }
         }
