@@ -24,6 +24,7 @@ pub struct Series<'a> {
     pub points: Vec<(NaiveDate, f64)>,
 }
 
+/// Text for HTML and SVG content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
@@ -32,7 +33,6 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             _ => out.push(character),
         }
     }
