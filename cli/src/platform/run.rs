@@ -178,11 +178,7 @@ pub fn build(
                 };
                 let run = crate::history::Run::start(args.now);
                 let built = build_site(&opened, &options)?;
-                // Each site's history, as `govpress build DIR` appends it (SPEC §11).
-                let files = built.report.files_checked;
-                let mut entry = HistoryEntry::from_report("build", run.time, run.elapsed_ms(), files, &built.report);
-                entry.published = Some(built.written);
-                crate::history::record(&opened, &entry, args.lang);
+                crate::history::record_build(&opened, &run, &built.report, built.written, args.lang);
                 let state = if built.written {
                     SiteState::Passed(summary(&built.out, built.pages, built.files, args.lang))
                 } else {
