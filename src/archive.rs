@@ -6,10 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::manifest::{LogHead, ManifestSignature, SIGNATURE_ALGORITHM};
+use crate::audit::manifest::{LogHead, ManifestSignature};
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::review::{PrivateKey, PublicKeyPem};
 use crate::rules::RuleInfo;
@@ -167,39 +166,15 @@ impl ArchiveManifest {
     }
 
     pub fn sign(&mut self, key: &PrivateKey) {
-        let value = base64::engine::general_purpose::STANDARD.encode(key.sign(&self.signed_bytes()));
-        self.signature = Some(ManifestSignature {
-            algorithm: SIGNATURE_ALGORITHM.into(),
-            signer: key.public_key().fingerprint(),
-            value,
-        });
+        self.signature = Some(ManifestSignature::over(&self.signed_bytes(), key));
     }
 
     /// Whether the manifest is signed by `key` (never the key it names itself).
     pub fn verify_signature(&self, key: &PublicKeyPem) -> Result<(), Diagnostic> {
-        let Some(signature) = &self.signature else {
-            return Err(finding(&SIGNATURE, MANIFEST_MEMBER, "没有签名", "is unsigned"));
-        };
-        let bytes = base64::engine::general_purpose::STANDARD.decode(signature.value.trim()).unwrap_or_default();
-        if signature.algorithm == SIGNATURE_ALGORITHM && key.verify(&self.signed_bytes(), &bytes) {
-            return Ok(());
+        match ManifestSignature::problem(self.signature.as_ref(), &self.signed_bytes(), key) {
+            None => Ok(()),
+            Some(problem) => Err(finding(&SIGNATURE, MANIFEST_MEMBER, &problem.zh, &problem.en)),
         }
-        let fingerprint = key.fingerprint();
-        Err(if signature.signer == fingerprint {
-            finding(
-                &SIGNATURE,
-                MANIFEST_MEMBER,
-                "的签名无效：签名后清单被改动",
-                "has a signature that does not verify: it changed after signing",
-            )
-        } else {
-            finding(
-                &SIGNATURE,
-                MANIFEST_MEMBER,
-                &format!("由另一把密钥（指纹 {}）签名，不是发布者公钥（指纹 {fingerprint}）", signature.signer),
-                &format!("is signed by another key ({}), not the publisher key ({fingerprint})", signature.signer),
-            )
-        })
     }
 
     pub fn to_json(&self) -> String {

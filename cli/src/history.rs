@@ -33,6 +33,13 @@ impl Run {
     }
 }
 
+/// Records a `build` run (a site on its own, or one site of a platform build).
+pub fn record_build(site: &Site, run: &Run, report: &govpress::Report, published: bool, lang: Lang) {
+    let mut entry = HistoryEntry::from_report("build", run.time, run.elapsed_ms(), report.files_checked, report);
+    entry.published = Some(published);
+    record(site, &entry, lang);
+}
+
 /// Appends `entry` to the site's history and rotates it when due; a failure is printed as a warning.
 pub fn record(site: &Site, entry: &HistoryEntry, lang: Lang) {
     let file = path(site);

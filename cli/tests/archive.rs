@@ -7,7 +7,7 @@ mod common;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{govpress, run, write, Run};
+use common::{govpress, keypair, run, Run};
 use govpress::archive::ArchiveManifest;
 
 struct Closing {
@@ -56,15 +56,6 @@ impl Closing {
             .arg(&self.public)
             .args(["--format", "json"]))
     }
-}
-
-fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
-    let key = dir.join(format!("{name}.pem"));
-    let made = run(govpress().arg("keygen").arg("--out").arg(&key));
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let public = dir.join(format!("{name}.pub"));
-    write(&public, &made.stdout);
-    (key, public)
 }
 
 fn members(file: &Path) -> Vec<(String, Vec<u8>)> {

@@ -127,6 +127,22 @@ fn a_platform_report_has_a_section_per_site() {
         &platform.path().join("platform.toml"),
         "[platform]\nname = \"示例市政府网站集约化平台\"\n\n[[site]]\ndir = \"sites/portal\"\n\n[[site]]\ndir = \"sites/fgw\"\n",
     );
+    // A platform build records each site's run in that site's history.
+    let built = run(govpress().current_dir(platform.path()).args([
+        "build",
+        "--platform",
+        "platform.toml",
+        "--out",
+        "public",
+        "--quiet",
+        "--now",
+        NOW,
+    ]));
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    for dir in ["sites/portal", "sites/fgw"] {
+        let history = std::fs::read_to_string(platform.path().join(dir).join(".govpress/history.jsonl")).unwrap();
+        assert_eq!(history.lines().count(), 1, "{dir}");
+    }
     let file = platform.path().join("report.html");
     let made = run(govpress()
         .current_dir(platform.path())
@@ -143,4 +159,5 @@ fn a_platform_report_has_a_section_per_site() {
     assert!(html.contains("示例市发展和改革委员会") && html.contains("sites/fgw"));
     assert_eq!(html.matches("网站标识（第八条、第九条）").count(), 2);
     assert_eq!(html.matches("日志留存设置").count(), 1, "the retention settings are said once");
+    assert_eq!(html.matches("运行记录共 1").count(), 2, "each site's history");
 }

@@ -24,6 +24,7 @@ pub struct Series<'a> {
     pub points: Vec<(NaiveDate, f64)>,
 }
 
+/// Text for HTML and SVG content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
@@ -32,25 +33,23 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             _ => out.push(character),
         }
     }
     out
 }
 
-/// The smallest 1, 2 or 5 × 10ⁿ at or above `value` (at least 1), so the axis reads in round numbers.
+/// The axis top: four gridline steps of a round whole number (1, 2, 3, 4, 5, 6 or 8 × 10ⁿ), the
+/// smallest that reaches `value` (at least 4), so counts read as whole numbers.
 fn nice_max(value: f64) -> f64 {
-    if value <= 1.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(value.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if step * magnitude >= value {
-            return step * magnitude;
+    let wanted = (value / 4.0).max(1.0);
+    let magnitude = 10f64.powf(wanted.log10().floor());
+    for step in [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if step * magnitude >= wanted {
+            return 4.0 * step * magnitude;
         }
     }
-    10.0 * magnitude
+    40.0 * magnitude
 }
 
 fn number(value: f64) -> String {
@@ -189,10 +188,11 @@ mod tests {
 
     #[test]
     fn axes_read_in_round_numbers() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(13.0), 20.0);
-        assert_eq!(nice_max(240.0), 250.0);
+        assert_eq!(nice_max(0.0), 4.0);
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(21.0), 24.0);
+        assert_eq!(nice_max(240.0), 240.0);
+        assert_eq!(nice_max(241.0), 320.0);
     }
 
     #[test]

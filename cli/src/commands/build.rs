@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
-use govpress::history::HistoryEntry;
 use govpress::Lang;
 
 use crate::build::{build_site, BuildOptions};
@@ -81,10 +80,7 @@ fn run_site(
         publisher_key,
     };
     let built = build_site(&site, &options)?;
-    let mut entry =
-        HistoryEntry::from_report("build", run.time, run.elapsed_ms(), built.report.files_checked, &built.report);
-    entry.published = Some(built.written);
-    crate::history::record(&site, &entry, globals.lang);
+    crate::history::record_build(&site, &run, &built.report, built.written, globals.lang);
     // Scheduled pages (publish_at): left out of this build; a later build publishes each once its time
     // has come (README: the scheduled CI build).
     for (path, at) in &built.scheduled {

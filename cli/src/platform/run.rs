@@ -160,6 +160,7 @@ pub fn build(
         .par_iter()
         .map(|site| {
             let result = platform.open_site(site).and_then(|opened: Site| {
+                let run = crate::history::Run::start(args.now);
                 let options = BuildOptions {
                     out: Some(out.join(&site.name)),
                     now: site_now(args.now, &opened.config),
@@ -168,6 +169,7 @@ pub fn build(
                     publisher_key: publisher_key.cloned(),
                 };
                 let built = build_site(&opened, &options)?;
+                crate::history::record_build(&opened, &run, &built.report, built.written, args.lang);
                 let state = if built.written {
                     SiteState::Passed(summary(&built.out, built.pages, built.files, args.lang))
                 } else {
