@@ -128,9 +128,16 @@ fn a_platform_report_has_a_section_per_site() {
         "[platform]\nname = \"示例市政府网站集约化平台\"\n\n[[site]]\ndir = \"sites/portal\"\n\n[[site]]\ndir = \"sites/fgw\"\n",
     );
     // A platform build records each site's run in that site's history.
-    let built = run(govpress()
-        .current_dir(platform.path())
-        .args(["build", "--platform", "platform.toml", "--out", "public", "--quiet", "--now", NOW]));
+    let built = run(govpress().current_dir(platform.path()).args([
+        "build",
+        "--platform",
+        "platform.toml",
+        "--out",
+        "public",
+        "--quiet",
+        "--now",
+        NOW,
+    ]));
     assert_eq!(built.code, 0, "{}", built.stderr);
     for dir in ["sites/portal", "sites/fgw"] {
         let history = std::fs::read_to_string(platform.path().join(dir).join(".govpress/history.jsonl")).unwrap();
