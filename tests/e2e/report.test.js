@@ -1,9 +1,10 @@
 // `govpress report` (SPEC §11): the demo portal with a year of run history, rendered in Chromium from
 // the file alone (no request leaves it), screenshot for docs/, printed to PDF and read back with
-// pdftotext (poppler-utils): the printed report carries every section in Chinese.
+// pdftotext (poppler-utils): the printed report carries every section in Chinese. Then the portal is
+// archived (第十二条), verified, and one flipped byte of the archive file is caught.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 
@@ -84,4 +85,30 @@ test("the report renders without any request, prints to PDF and reads back in Ch
   } finally {
     await browser.close();
   }
+});
+
+test("the demo portal archives, verifies, and one flipped byte is caught (第十二条)", () => {
+  const keys = join(env.work, "archive-keys");
+  mkdirSync(keys, { recursive: true });
+  const key = join(keys, "publisher.pem");
+  const made = govpress(["keygen", "--out", key]);
+  assert.equal(made.status, 0, made.stderr);
+  const publicKey = join(keys, "publisher.pub");
+  writeFileSync(publicKey, made.stdout);
+  const archive = join(env.work, "portal.tar.gz");
+  const archived = govpress(["archive", env.site, "--out", archive, "--publisher-key", key, "--now", env.now]);
+  assert.equal(archived.status, 0, archived.stderr);
+  assert.match(archived.stderr, /demo-keys/, "the demo keys are named as left out");
+
+  const verified = govpress(["archive", "verify", archive, "--public-key", publicKey, "--format", "json"]);
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.equal(JSON.parse(verified.stdout).diagnostics.length, 0);
+
+  const bytes = readFileSync(archive);
+  bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+  writeFileSync(archive, bytes);
+  const caught = govpress(["archive", "verify", archive, "--public-key", publicKey, "--format", "json"]);
+  assert.equal(caught.status, 1, caught.stdout + caught.stderr);
+  const findings = JSON.parse(caught.stdout).diagnostics;
+  assert.ok(findings.length > 0 && findings.every((d) => d.rule.startsWith("archive.") && d.file), JSON.stringify(findings));
 });
