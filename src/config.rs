@@ -348,10 +348,23 @@ impl SiteConfig {
     /// Attaches the site's `terms.toml` (None: the site has none) and checks that every `[terms] disable`
     /// id names a built-in or site term, so a misspelt id is not silently ignored.
     pub fn attach_terms(&mut self, terms_toml: Option<&str>) -> Result<(), TermsError> {
-        let site_terms = match terms_toml {
+        self.attach_shared_terms(&[], terms_toml)
+    }
+
+    /// Like [`SiteConfig::attach_terms`], after a platform's shared terms (SPEC §10): the site's own
+    /// `terms.toml` is added to them, and its entry replaces a shared one of the same id.
+    pub fn attach_shared_terms(
+        &mut self,
+        shared: &[crate::terms::Term],
+        terms_toml: Option<&str>,
+    ) -> Result<(), TermsError> {
+        let own = match terms_toml {
             Some(text) => crate::terms::parse_terms_toml(text).map_err(TermsError::TermsFile)?,
             None => Vec::new(),
         };
+        let mut site_terms: Vec<crate::terms::Term> =
+            shared.iter().filter(|term| !own.iter().any(|mine| mine.id == term.id)).cloned().collect();
+        site_terms.extend(own);
         let known = crate::terms::known_ids(&site_terms);
         if let Some(unknown) = self.terms.disable.iter().find(|id| !known.contains(id)) {
             let nearest = known.iter().min_by_key(|id| strsim::levenshtein(unknown, id)).cloned().unwrap_or_default();
@@ -476,5 +489,22 @@ mod tests {
     fn wrong_org_kind_is_an_error_not_a_default() {
         let error = SiteConfig::parse("[site]\norg_kind = \"company\"\n").unwrap_err();
         assert_eq!(error.position.line, 2);
+    }
+
+    #[test]
+    fn shared_terms_come_first_and_a_site_term_of_the_same_id_replaces_one() {
+        let shared = crate::terms::parse_terms_toml(
+            "[[term]]\nid = \"city\"\nwrong = \"青和市\"\nright = \"青禾市\"\n[[term]]\nwrong = \"甲\"\nright = \"乙\"\n",
+        )
+        .unwrap();
+        let mut config = SiteConfig::parse("[terms]\ndisable = [\"甲\"]\n").unwrap();
+        config
+            .attach_shared_terms(&shared, Some("[[term]]\nid = \"city\"\nwrong = \"青河市\"\nright = \"青禾市\"\n"))
+            .unwrap();
+        let terms: Vec<(&str, &str)> =
+            config.site_terms.iter().map(|term| (term.id.as_str(), term.wrong.as_str())).collect();
+        assert_eq!(terms, [("甲", "甲"), ("city", "青河市")]);
+        let mut config = SiteConfig::parse("[terms]\ndisable = [\"丙\"]\n").unwrap();
+        assert!(matches!(config.attach_shared_terms(&shared, None), Err(TermsError::Config(_))));
     }
 }

@@ -17,6 +17,7 @@ pub mod html_scan;
 pub mod leave_site;
 pub mod normalise;
 pub mod page;
+pub mod platform;
 pub mod redaction;
 pub mod render;
 pub mod report;

@@ -8,6 +8,7 @@ mod globals;
 mod keys;
 mod output;
 mod pipeline;
+mod platform;
 mod review_files;
 mod review_trust;
 mod site;

@@ -11,6 +11,8 @@ use crate::clock::{parse_now, site_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
+use crate::platform::run::PlatformArgs;
+use crate::platform::{Platform, PlatformFlags};
 use crate::review_trust::TrustArgs;
 use crate::site::{self, Site, SourceFile};
 
@@ -32,10 +34,24 @@ pub struct CheckArgs {
     now: Option<DateTime<FixedOffset>>,
     #[command(flatten)]
     trust: TrustArgs,
+    #[command(flatten)]
+    platform: PlatformFlags,
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     let trust = args.trust.clone().or_env();
+    if let Some(path) = &args.platform.platform {
+        if !args.paths.is_empty() {
+            anyhow::bail!("--platform 不能与站点目录同用 / --platform takes no site directory");
+        }
+        let platform = Platform::open(path)?;
+        let sites = platform.select(&args.platform.sites)?;
+        let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+        let checked = crate::platform::run::check(&platform, &sites, &run);
+        output::print(&checked.report, args.format, &checked.sources, globals.lang, args.deny_warnings)?;
+        checked.print_summary(globals.lang, true);
+        return Ok(checked.exit_code(args.deny_warnings));
+    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let mut report = Report::default();
     let mut sources = Sources::new();

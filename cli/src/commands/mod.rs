@@ -9,6 +9,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod links;
+pub mod platform;
 pub mod review;
 pub mod rules;
 pub mod search;
@@ -37,6 +38,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// 站内搜索：在已构建的输出目录中按 search/ 索引查找页面（与搜索页结果相同）
     Search(search::SearchArgs),
+    /// 集约化平台（第十条）：platform matrix 输出 CI 矩阵，每个站点一个作业
+    Platform(platform::PlatformArgs),
 }
 
 pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
@@ -51,5 +54,6 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Keygen(args) => keygen::run(args, globals),
         Command::Review(args) => review::run(args, globals),
         Command::Search(args) => search::run(args, globals),
+        Command::Platform(args) => platform::run(args, globals),
     }
 }

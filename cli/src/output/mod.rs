@@ -78,6 +78,20 @@ impl Sources {
         self.paths.get(file).map_or(file, String::as_str)
     }
 
+    /// Takes in another command part's sources under `prefix` (a platform site's directory, so that
+    /// `content/a.md` of `sites/portal` is `sites/portal/content/a.md`, SPEC §10).
+    pub fn absorb(&mut self, other: Sources, prefix: &str) {
+        let name = |file: &str| format!("{prefix}{file}");
+        for (file, path) in other.paths {
+            let text = other.texts.get(&file).cloned();
+            let read = other.read.contains(&file);
+            self.insert(&name(&file), text, Path::new(&path));
+            if read && !self.ambiguous.contains(&name(&file)) {
+                self.read.insert(name(&file));
+            }
+        }
+    }
+
     /// Every file that was read, by report name, sorted.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.read.iter().map(String::as_str)
