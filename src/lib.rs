@@ -34,5 +34,5 @@ pub mod url_judge;
 
 pub use checker::{Checker, PageOutcome, PageSummary};
 pub use config::{ConfigError, SiteConfig, TermsError};
-pub use diagnostic::{Diagnostic, Lang, Position, Severity, Text};
+pub use diagnostic::{Diagnostic, Lang, Part, Position, Severity, Text};
 pub use report::Report;

@@ -6,6 +6,7 @@
 // diagnostic; the preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
 // fetched only when the preview is first opened, so checking does not wait for the sanitiser.
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
+import { ReviewView } from './review.js';
 
 const STRINGS = {
   zh: {
@@ -138,6 +139,9 @@ const ui = {
   previewPane: $('preview-pane'),
   previewStatus: $('preview-status'),
 };
+
+// The reviewers' view (三审签核) of an opened site folder: review.js.
+const review = new ReviewView($('review-panel'), { openPage: (path) => showFile(path) });
 
 const state = {
   lang: readSavedLang(),
@@ -331,6 +335,7 @@ function checkNow() {
   renderDiagnostics(report.diagnostics);
   renderSiteFindings(siteFindings);
   renderPreview();
+  review.update(state.checker, state.lang, state.site ? state.files : null);
 }
 
 function scheduleCheck() {
@@ -456,6 +461,7 @@ async function loadFiles(found) {
   const siteRoot = configEntry ? configEntry.path.slice(0, -'govpress.toml'.length) : null;
   const termsEntry = configEntry && found.find(({ path }) => path === `${siteRoot}terms.toml`);
   if (configEntry) await loadConfig(configEntry.file, 'govpress.toml', termsEntry ? await termsEntry.file.text() : undefined);
+  await review.load(found, siteRoot, state.checker);
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );

@@ -174,7 +174,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
         let theme = shared.and_then(|shared| shared.theme_static(&site.root));
         let theme = theme.as_ref().map(|(directory, label)| (directory.as_path(), label.as_str()));
-        let copied = static_files::copy_static(&pipeline, &site.root, theme)?;
+        let limits = attachments::Limits::new(site.config.limits.max_file_bytes());
+        let copied = static_files::copy_static(&pipeline, &site.root, theme, limits)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.
         let targets: BTreeSet<_> = match leave.mode() {

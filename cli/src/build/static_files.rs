@@ -26,20 +26,26 @@ pub struct Copied {
 
 /// The site's `static/` (HTML files rewritten and audited too), then the theme's assets it does not override.
 /// A platform's theme (`theme`: its `static/` and how the report names it from the site) comes between the
-/// two: the site's files win over the theme's, the theme's over the built-in assets.
-pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path, theme: Option<(&Path, &str)>) -> anyhow::Result<Copied> {
+/// two: the site's files win over the theme's, the theme's over the built-in assets. `limits` bounds what
+/// reading an attachment may cost (`[limits] max_file_bytes`).
+pub fn copy_static(
+    pipeline: &Pipeline<'_>,
+    site_root: &Path,
+    theme: Option<(&Path, &str)>,
+    limits: attachments::Limits,
+) -> anyhow::Result<Copied> {
     let mut copied = Copied::default();
     let directory = site_root.join(STATIC_DIR);
     if std::fs::symlink_metadata(&directory).is_ok() {
         let root =
             site_root.canonicalize().with_context(|| format!("无法读取 {0} / cannot read {0}", site_root.display()))?;
-        copy_tree(pipeline, &root, (&directory, STATIC_DIR), false, &mut copied)?;
+        copy_tree(pipeline, &root, (&directory, STATIC_DIR), false, limits, &mut copied)?;
     }
     if let Some((theme_static, label)) = theme.filter(|(theme_static, _)| theme_static.is_dir()) {
         let root = theme_static
             .canonicalize()
             .with_context(|| format!("无法读取 {0} / cannot read {0}", theme_static.display()))?;
-        copy_tree(pipeline, &root, (theme_static, label), true, &mut copied)?;
+        copy_tree(pipeline, &root, (theme_static, label), true, limits, &mut copied)?;
     }
     for (path, bytes) in THEME_ASSETS {
         if !pipeline.staging.contains(path) {
@@ -56,6 +62,7 @@ fn copy_tree(
     root: &Path,
     (directory, label_dir): (&Path, &str),
     overridable: bool,
+    limits: attachments::Limits,
     copied: &mut Copied,
 ) -> anyhow::Result<()> {
     // Symlinks are followed (walkdir refuses loops), but a link whose target leaves the site is
@@ -95,8 +102,9 @@ fn copy_tree(
             copied.refused.push(refusal);
             continue;
         }
-        // Attachments (CSV read as text; office files and PDFs reported as not read): 第二十二条.
-        copied.refused.extend(govpress::static_files::attachment_findings(&relative, &bytes, &label));
+        // Attachments (第二十二条): the text of CSV, spreadsheets, documents and PDFs judged by the page
+        // text rules at its cell, page or paragraph; one that cannot be read is a warning.
+        copied.refused.extend(attachments::check(&relative, &bytes, &label, limits));
         copy_file(pipeline, relative, label, bytes, copied)?;
     }
     copied.refused.append(&mut outside);

@@ -181,6 +181,18 @@ fn article_text(article: u8, lang: Lang) -> String {
     }
 }
 
+/// The message, followed by the attachment's cell, page or paragraph when it has one:
+/// `…（位置：工作表「公示」单元格 C7）` / `… (at sheet 公示 cell C7)`. For formats with no place of their own
+/// for it (GitHub annotations, JUnit, SARIF's message).
+fn located_message(diagnostic: &govpress::Diagnostic, lang: Lang) -> std::borrow::Cow<'_, str> {
+    let message = diagnostic.message.get(lang);
+    match (&diagnostic.part, lang) {
+        (None, _) => message.into(),
+        (Some(part), Lang::Zh) => format!("{message}（位置：{}）", part.label(lang)).into(),
+        (Some(part), Lang::En) => format!("{message} (at {})", part.label(lang)).into(),
+    }
+}
+
 /// "3 个错误，1 个警告" / "3 errors, 1 warning".
 fn counts_text(report: &Report, lang: Lang) -> String {
     let (errors, warnings) = (report.errors(), report.warnings());
