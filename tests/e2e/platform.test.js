@@ -105,7 +105,9 @@ test("serve --platform serves each site under /<site>/ with its links and search
     await page.goto(`${served.url}fgw/`, { waitUntil: "load" });
     await page.fill('form.site-search input[name="q"]', "重点项目");
     await page.press('form.site-search input[name="q"]', "Enter");
-    await page.waitForURL(/\/fgw\/search\/\?q=/);
+    await page.waitForURL(/\/fgw\/search\/\?q=/).catch((error) => {
+      throw new Error(`${error.message}\nat ${page.url()}\nserve said:\n${served.output()}`);
+    });
     const results = await page.waitForSelector('#search-results[data-total="1"]', { timeout: 30000 });
     const link = await results.$eval("li a", (a) => a.getAttribute("href"));
     assert.match(link, /^\/fgw\/news\/2026-11-26-projects\/$/);
