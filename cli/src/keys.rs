@@ -1,4 +1,5 @@
-//! SM2 key pairs for reviewers: shared by `govpress keygen` and `govpress init` (its demo reviewers).
+//! SM2 keys: new key pairs (`govpress keygen`, `govpress init`), the publisher key that signs, and the
+//! publisher public key that `verify` and `archive verify` check against (certified by the trust root).
 
 use std::io::Write;
 
@@ -96,4 +97,40 @@ fn read_key_file(path: &std::path::Path, site_root: &std::path::Path) -> anyhow:
             format!("cannot read the publisher key {}: {error}", path.display()),
         )
     })
+}
+
+/// A publisher public key (SM2 PEM) for `govpress verify` and `govpress archive verify`. With a trust root
+/// (`trust_root`, else `GOVPRESS_TRUST_ROOT`) the key must carry the unit administrator's certificate
+/// as the publisher key (`KEY.pub.sig`, written by `review certify --kind publisher-key`).
+pub fn publisher_public_key(
+    path: &std::path::Path,
+    trust_root: Option<&str>,
+) -> anyhow::Result<govpress::review::PublicKeyPem> {
+    use crate::review_trust::{certificate_path, TRUST_ROOT_ENV};
+    use govpress::review;
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        bilingual(
+            format!("无法读取发布者公钥 {}：{error}", path.display()),
+            format!("cannot read the public key {}: {error}", path.display()),
+        )
+    })?;
+    let key = review::PublicKeyPem::parse(&text)
+        .map_err(|error| bilingual(format!("{}：{error}", path.display()), format!("{}: {error}", path.display())))?;
+    let env = std::env::var(TRUST_ROOT_ENV).ok().filter(|value| !value.trim().is_empty());
+    let Some(root) = trust_root.map(str::to_string).or(env) else { return Ok(key) };
+    let roots = review::parse_trust_root(&root).map_err(|reason| {
+        bilingual(format!("{TRUST_ROOT_ENV}: {}", reason.zh), format!("{TRUST_ROOT_ENV}: {}", reason.en))
+    })?;
+    let certificate_file = certificate_path(path);
+    let certificate = std::fs::read_to_string(&certificate_file).ok();
+    review::verify_certified(&roots, certificate.as_deref(), review::trust::PUBLISHER_KEY, text.as_bytes()).map_err(
+        |reason| {
+            bilingual(
+                format!("发布者公钥 {}（认证 {}）：{}", path.display(), certificate_file.display(), reason.zh),
+                format!("publisher key {} (certificate {}): {}", path.display(), certificate_file.display(), reason.en),
+            )
+        },
+    )?;
+    tracing::debug!(fingerprint = %key.fingerprint(), "publisher key certified by the trust root");
+    Ok(key)
 }

@@ -1,6 +1,7 @@
 //! The decommissioning archive (第十二条, SPEC §11, docs/archive.md): a round trip verifies; a changed
 //! byte, an added or removed member, a manifest rewritten or re-signed without the publisher key and a
-//! damaged file are each caught and named; no private key is ever inside, demo keys included.
+//! damaged file are each caught and named; no private key is ever inside, demo keys included; archiving
+//! leaves the site as it was and packs no earlier archive; with a trust root the public key must be certified.
 
 mod common;
 
@@ -48,13 +49,19 @@ impl Closing {
     }
 
     fn verify(&self) -> Run {
+        self.verify_with(&[])
+    }
+
+    fn verify_with(&self, extra: &[&str]) -> Run {
         run(govpress()
+            .env_remove("GOVPRESS_TRUST_ROOT")
             .arg("archive")
             .arg("verify")
             .arg(self.archive_path())
             .arg("--public-key")
             .arg(&self.public)
-            .args(["--format", "json"]))
+            .args(["--format", "json"])
+            .args(extra))
     }
 }
 
@@ -261,4 +268,84 @@ fn no_publisher_key_no_archive() {
         .arg("--publisher-key")
         .arg(closing.site.join(".govpress/demo-keys/demo-final.pem")));
     assert_eq!(inside.code, 2, "a key inside the site is refused: {}", inside.stderr);
+}
+
+/// Every file under `root` with its bytes, `/`-separated and sorted.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                files.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn archiving_leaves_the_site_as_it_was_and_packs_no_earlier_archive() {
+    let closing = Closing::new();
+    // As docs/archive.md shows it: the archive written into the site directory itself.
+    std::fs::remove_dir_all(closing.site.join(".govpress/nginx")).unwrap();
+    let before = tree(&closing.site);
+    let earlier = closing.site.join("closing-earlier.tar.gz");
+    let archived = run(govpress()
+        .env_remove("GOVPRESS_PUBLISHER_KEY")
+        .arg("archive")
+        .arg(&closing.site)
+        .arg("--out")
+        .arg(&earlier)
+        .arg("--publisher-key")
+        .arg(&closing.key));
+    assert_eq!(archived.code, 0, "{}", archived.stderr);
+    let mut after = tree(&closing.site);
+    after.retain(|(path, _)| path != "closing-earlier.tar.gz");
+    assert_eq!(
+        after.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>(),
+        before.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>(),
+        "the archive alone was added to the site (no .govpress/nginx/)"
+    );
+    assert!(after == before, "no file of the site changed");
+
+    let archived = closing.archive();
+    assert_eq!(archived.code, 0, "{}", archived.stderr);
+    let members = members(&closing.archive_path());
+    assert!(!members.iter().any(|(path, _)| path.ends_with(".tar.gz")), "no archive inside the archive");
+    let manifest = manifest(&members);
+    let excluded: Vec<&str> = manifest.excluded.iter().map(|excluded| excluded.path.as_str()).collect();
+    assert!(
+        excluded.contains(&"site/closing-earlier.tar.gz"),
+        "the earlier archive is listed as left out: {excluded:?}"
+    );
+    assert_eq!(closing.verify().code, 0);
+}
+
+#[test]
+fn with_a_trust_root_the_public_key_must_be_certified_by_the_administrator() {
+    let closing = Closing::new();
+    assert_eq!(closing.archive().code, 0);
+    let (admin, _) = keypair(closing.dir.path(), "admin");
+    let fingerprint = run(govpress().args(["review", "fingerprint"]).arg(&admin)).stdout.trim().to_string();
+    let root = ["--trust-root", fingerprint.as_str()];
+    let uncertified = closing.verify_with(&root);
+    assert_eq!(uncertified.code, 2, "{}", uncertified.stderr);
+    assert!(uncertified.stderr.contains("publisher.pub"), "{}", uncertified.stderr);
+    let certified = run(govpress()
+        .args(["review", "certify"])
+        .arg(&closing.public)
+        .args(["--kind", "publisher-key", "--key"])
+        .arg(&admin));
+    assert_eq!(certified.code, 0, "{}", certified.stderr);
+    let verified = closing.verify_with(&root);
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+    let (other, _) = keypair(closing.dir.path(), "other");
+    let other = run(govpress().args(["review", "fingerprint"]).arg(&other)).stdout.trim().to_string();
+    assert_eq!(closing.verify_with(&["--trust-root", &other]).code, 2, "another administrator's root");
 }

@@ -71,6 +71,9 @@ pub struct BuildOptions {
     pub trust: TrustArgs,
     /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
     pub publisher_key: Option<govpress::review::PrivateKey>,
+    /// Write the nginx includes into the site's `.govpress/nginx/` (`govpress build`); not for a preview
+    /// or an archive, which must leave the site as it is.
+    pub nginx_includes: bool,
 }
 
 #[derive(Debug)]
@@ -219,7 +222,9 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     }
     staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
     result.written = true;
-    write_nginx_includes(site, &security)?;
+    if options.nginx_includes {
+        write_nginx_includes(site, &security)?;
+    }
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
 }

@@ -8,16 +8,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use govpress::audit::manifest::{Manifest, MANIFEST_FILE};
-use govpress::review::trust::PUBLISHER_KEY;
-use govpress::review::{self, PublicKeyPem};
 use govpress::{Lang, Report};
 
 use crate::build::writer::digest_tree;
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
-use crate::review_trust::{certificate_path, TRUST_ROOT_ENV};
-use crate::user_error::bilingual;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -39,10 +35,11 @@ pub struct VerifyArgs {
 
 pub fn run(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
     let manifest_path = args.manifest.clone().unwrap_or_else(|| args.out.join(MANIFEST_FILE));
-    let public_key = args.public_key.as_deref().map(read_public_key).transpose()?;
-    if let Some((key, path)) = &public_key {
-        check_certified(key, path, args.trust_root.as_deref())?;
-    }
+    let public_key = args
+        .public_key
+        .as_deref()
+        .map(|path| crate::keys::publisher_public_key(path, args.trust_root.as_deref()))
+        .transpose()?;
     let text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("无法读取构建清单 {} / cannot read the manifest", manifest_path.display()))?;
     let manifest = Manifest::from_json(&text)
@@ -53,7 +50,7 @@ pub fn run(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
     let found = digest_tree(&args.out)?;
     let mut diagnostics = Vec::new();
     match &public_key {
-        Some((key, _)) => diagnostics.extend(manifest.verify_signature(key).err()),
+        Some(key) => diagnostics.extend(manifest.verify_signature(key).err()),
         None if !globals.quiet => match globals.lang {
             Lang::Zh => eprintln!("警告：未给出 --public-key，只比对摘要；改写清单的篡改无法发现"),
             Lang::En => eprintln!("warning: no --public-key: digests only; a rewritten manifest goes unnoticed"),
@@ -89,37 +86,4 @@ pub fn run(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
         }
     }
     Ok(EXIT_OK)
-}
-
-fn read_public_key(path: &std::path::Path) -> anyhow::Result<(PublicKeyPem, PathBuf)> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        bilingual(
-            format!("无法读取发布者公钥 {}：{error}", path.display()),
-            format!("cannot read the public key {}: {error}", path.display()),
-        )
-    })?;
-    let key = PublicKeyPem::parse(&text)
-        .map_err(|error| bilingual(format!("{}：{error}", path.display()), format!("{}: {error}", path.display())))?;
-    Ok((key, path.to_path_buf()))
-}
-
-/// With a trust root (flag or `GOVPRESS_TRUST_ROOT`), the public key must be certified by the unit
-/// administrator as the publisher key (`KEY.sig`, written by `review certify --kind publisher-key`).
-fn check_certified(key: &PublicKeyPem, path: &std::path::Path, flag: Option<&str>) -> anyhow::Result<()> {
-    let env = std::env::var(TRUST_ROOT_ENV).ok().filter(|value| !value.trim().is_empty());
-    let Some(root) = flag.map(str::to_string).or(env) else { return Ok(()) };
-    let roots = review::parse_trust_root(&root).map_err(|reason| {
-        bilingual(format!("{TRUST_ROOT_ENV}: {}", reason.zh), format!("{TRUST_ROOT_ENV}: {}", reason.en))
-    })?;
-    let certificate_file = certificate_path(path);
-    let certificate = std::fs::read_to_string(&certificate_file).ok();
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
-    review::verify_certified(&roots, certificate.as_deref(), PUBLISHER_KEY, &bytes).map_err(|reason| {
-        bilingual(
-            format!("发布者公钥 {}（认证 {}）：{}", path.display(), certificate_file.display(), reason.zh),
-            format!("publisher key {} (certificate {}): {}", path.display(), certificate_file.display(), reason.en),
-        )
-    })?;
-    tracing::debug!(fingerprint = %key.fingerprint(), "publisher key certified by the trust root");
-    Ok(())
 }

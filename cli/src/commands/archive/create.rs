@@ -76,6 +76,7 @@ pub fn run(args: CreateArgs, globals: Globals) -> anyhow::Result<u8> {
                 progress: !globals.quiet,
                 trust: args.trust.clone().or_env(),
                 publisher_key: Some(key.clone()),
+                nginx_includes: false,
             };
             let report = build_site(&site, &options)?;
             if !report.written {
@@ -125,6 +126,11 @@ pub fn run(args: CreateArgs, globals: Globals) -> anyhow::Result<u8> {
     };
     for (path, relative) in walk(&site.root, &skip, true)? {
         match read_member(&path)? {
+            // An earlier archive of the site (`--out` inside it, as docs/archive.md shows) is its own record.
+            Ok(bytes) if is_archive(&bytes) => manifest.excluded.push(Excluded {
+                path: format!("{SITE_PREFIX}{relative}"),
+                reason: "此前的 govpress 归档 / an earlier govpress archive".to_string(),
+            }),
             Ok(bytes) => add(format!("{SITE_PREFIX}{relative}"), &bytes, &mut manifest)?,
             Err(reason) => manifest.excluded.push(Excluded { path: format!("{SITE_PREFIX}{relative}"), reason }),
         }
@@ -219,6 +225,16 @@ fn read_member(path: &Path) -> anyhow::Result<Result<Vec<u8>, String>> {
         return Ok(Err("不是普通文件（符号链接等）/ not a regular file".to_string()));
     }
     Ok(Ok(std::fs::read(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?))
+}
+
+/// Whether `bytes` are a govpress archive: a gzip-compressed tar holding the archive manifest.
+fn is_archive(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return false;
+    }
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let Ok(entries) = tar.entries() else { return false };
+    entries.map_while(Result::ok).any(|entry| entry.path_bytes().as_ref() == MANIFEST_MEMBER.as_bytes())
 }
 
 /// The head of the site's review log when it verifies against the roster (the archive names it).

@@ -1,4 +1,4 @@
-//! `govpress archive verify FILE --public-key KEY`: reads the whole archive offline, digests every
+//! `govpress archive verify FILE --public-key KEY [--trust-root FPR]`: reads the whole archive offline, digests every
 //! member and compares it with the signed manifest; names each changed, missing and added member, a
 //! bad signature, and where a damaged file stops. Exit 0 when whole, 1 on any difference, 2 when it
 //! cannot run.
@@ -9,13 +9,11 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use govpress::archive::{self, ArchiveManifest, Member, MANIFEST_MEMBER};
-use govpress::review::PublicKeyPem;
 use govpress::{Lang, Report};
 
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
-use crate::user_error::bilingual;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -24,6 +22,9 @@ pub struct VerifyArgs {
     /// 发布者公钥（SM2 PEM）：归档清单须有该密钥的有效签名
     #[arg(long, value_name = "KEY.pub")]
     public_key: PathBuf,
+    /// 信任根（管理员公钥指纹，默认取 GOVPRESS_TRUST_ROOT）：给出时，发布者公钥须有管理员的认证 KEY.pub.sig
+    #[arg(long, value_name = "FPR")]
+    trust_root: Option<String>,
     /// 输出格式（json 供监控使用）
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -37,15 +38,7 @@ struct Read_ {
 }
 
 pub fn run(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
-    let key_text = std::fs::read_to_string(&args.public_key).map_err(|error| {
-        bilingual(
-            format!("无法读取发布者公钥 {}：{error}", args.public_key.display()),
-            format!("cannot read the public key {}: {error}", args.public_key.display()),
-        )
-    })?;
-    let key = PublicKeyPem::parse(&key_text).map_err(|error| {
-        bilingual(format!("{}：{error}", args.public_key.display()), format!("{}: {error}", args.public_key.display()))
-    })?;
+    let key = crate::keys::publisher_public_key(&args.public_key, args.trust_root.as_deref())?;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("无法打开归档文件 {0} / cannot open the archive {0}", args.file.display()))?;
     let read = read_archive(std::io::BufReader::new(file));
