@@ -17,9 +17,12 @@ use crate::rules::RuleInfo;
 pub const MANIFEST_MEMBER: &str = "GOVPRESS-ARCHIVE.json";
 /// Format version written in `version`.
 pub const ARCHIVE_VERSION: u32 = 1;
-/// Members from the site directory are under `site/`, the built output under `output/`.
+/// Members from the site directory are under `site/`, the built output under `output/`, and for a site
+/// of a platform (SPEC §10) what the platform shares with it (`platform.toml`, the shared roster and its
+/// certificate, terms and theme) under `platform/`, by their paths from the platform root.
 pub const SITE_PREFIX: &str = "site/";
 pub const OUTPUT_PREFIX: &str = "output/";
+pub const PLATFORM_PREFIX: &str = "platform/";
 
 const fn rule(id: &'static str, summary_zh: &'static str, summary_en: &'static str) -> RuleInfo {
     RuleInfo { id, article: 12, severity: Severity::Error, summary_zh, summary_en }

@@ -265,3 +265,49 @@ fn the_documented_workflows_expand_to_one_job_per_site() {
     let expected: Vec<(String, String)> = sites.iter().map(|site| (format!("site:{site}"), site.to_string())).collect();
     assert_eq!(jobs, expected);
 }
+
+#[test]
+fn a_platform_site_archives_with_what_the_platform_shares_and_verifies() {
+    let (dir, root) = demo_platform();
+    let (key, public) = common::keypair(dir.path(), "publisher");
+    let archive = dir.path().join("fgw.tar.gz");
+    let archived = run(govpress()
+        .env_remove("GOVPRESS_PUBLISHER_KEY")
+        .arg("archive")
+        .arg(root.join("sites/fgw"))
+        .arg("--out")
+        .arg(&archive)
+        .arg("--publisher-key")
+        .arg(&key));
+    assert_eq!(archived.code, 0, "{}", archived.stderr);
+    let bytes = std::fs::read(&archive).unwrap();
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    let mut names = Vec::new();
+    let mut manifest = String::new();
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        if name == govpress::archive::MANIFEST_MEMBER {
+            std::io::Read::read_to_string(&mut entry, &mut manifest).unwrap();
+        }
+        names.push(name);
+    }
+    // The roster that signed the site's log, the terms and theme it was built with: the archive alone
+    // holds everything needed to read and check the site again.
+    for must in [
+        "site/govpress.toml",
+        "site/reviews/log.jsonl",
+        "platform/platform.toml",
+        "platform/reviewers.toml",
+        "platform/terms.toml",
+        "platform/theme/static/assets/platform.css",
+        "output/index.html",
+    ] {
+        assert!(names.iter().any(|name| name == must), "{must} is archived: {names:?}");
+    }
+    assert!(!names.iter().any(|name| name.contains("demo-keys") || name.starts_with("platform/sites/")), "{names:?}");
+    let manifest = govpress::archive::ArchiveManifest::from_json(&manifest).unwrap();
+    assert!(manifest.review_log_head.is_some(), "the log verified against the shared roster");
+    let verified = run(govpress().arg("archive").arg("verify").arg(&archive).arg("--public-key").arg(&public));
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+}

@@ -1,6 +1,8 @@
 // The 集约化 platform (第十条): `govpress build --platform` on a copy of examples/platform where one site
 // breaks a rule publishes the other two, keeps the broken site's previous output byte for byte and exits 1;
-// `govpress serve --platform` serves every site under /<site>/, with links and site search inside it.
+// its report renders in Chromium (screenshot for docs/), one site is archived, verified, and a flipped byte
+// of the archive is caught (第十二条); `govpress serve --platform` serves every site under /<site>/, with
+// links and site search inside it.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,6 +69,56 @@ test("one site breaks a rule: the others publish, it keeps its previous output, 
   assert.deepEqual(snapshot(join(out, "jyj")), jyjBefore, "the broken site's previous output stands");
   assert.match(readFileSync(join(out, "portal/index.html"), "utf8"), /12345（市民热线）/, "the portal published");
   assert.match(result.stderr, /sites\/jyj：未通过检查/);
+});
+
+test("the platform's report renders in Chromium, a site archives, verifies, and a flipped byte is caught", async () => {
+  // One report, a section per site (SPEC §11), rendered from the file alone.
+  const report = join(env.work, "platform-report.html");
+  const made = govpress(["report", "--platform", join(root, "platform.toml"), "--out", report, "--now", env.now]);
+  assert.equal(made.status, 0, made.stderr);
+  const reportBrowser = await launchChromium();
+  try {
+    const context = await reportBrowser.newContext({ viewport: { width: 1100, height: 900 } });
+    const requests = [];
+    await context.route("**/*", (route) => {
+      requests.push(route.request().url());
+      return route.request().url().startsWith("file://") ? route.continue() : route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(`file://${report}`);
+    assert.deepEqual(requests, [`file://${report}`], "the report needs nothing but itself");
+    assert.equal(await page.locator("h1").first().innerText(), "青岚市政府网站集约化平台");
+    const sites = await page.locator("nav ol li").allInnerTexts();
+    assert.equal(sites.length, SITES.length, sites.join(" | "));
+    for (const site of SITES) assert.ok(sites.some((text) => text.includes(`sites/${site}`)), `${site} in ${sites}`);
+    assert.ok(await page.locator("svg.chart").count() >= 3 * SITES.length, "charts for every site");
+    const shots = process.env.GOVPRESS_E2E_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, "screenshot-platform-report.png"), fullPage: false });
+  } finally {
+    await reportBrowser.close();
+  }
+
+  // The development and reform commission's site closes (第十二条): archived with what the platform
+  // shares with it, verified, and one flipped byte of the file is caught.
+  const key = join(env.work, "platform-publisher.pem");
+  const keygen = govpress(["keygen", "--out", key]);
+  assert.equal(keygen.status, 0, keygen.stderr);
+  const publicKey = join(env.work, "platform-publisher.pub");
+  writeFileSync(publicKey, keygen.stdout);
+  const archive = join(env.work, "fgw.tar.gz");
+  const archived = govpress(["archive", join(root, "sites/fgw"), "--out", archive, "--publisher-key", key, "--now", env.now]);
+  assert.equal(archived.status, 0, archived.stderr);
+  const verify = () => govpress(["archive", "verify", archive, "--public-key", publicKey, "--format", "json"]);
+  const verified = verify();
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.deepEqual(JSON.parse(verified.stdout).diagnostics, []);
+  const bytes = readFileSync(archive);
+  bytes[Math.floor(bytes.length / 3)] ^= 0x01;
+  writeFileSync(archive, bytes);
+  const caught = verify();
+  assert.equal(caught.status, 1, caught.stdout + caught.stderr);
+  const findings = JSON.parse(caught.stdout).diagnostics;
+  assert.ok(findings.length > 0 && findings.every((d) => d.rule.startsWith("archive.")), JSON.stringify(findings));
 });
 
 let browser;

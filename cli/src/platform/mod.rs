@@ -36,6 +36,8 @@ pub struct Shared {
     pub templates: tera::Tera,
     /// `[platform] terms`, parsed.
     pub terms: Vec<Term>,
+    /// `[platform] terms`: the file.
+    pub terms_path: Option<PathBuf>,
     /// `[platform] roster`.
     pub roster: Option<SharedRoster>,
 }
@@ -55,6 +57,21 @@ impl Shared {
         let depth = site_root.strip_prefix(&self.root).map_or(0, |relative| relative.components().count());
         let label = format!("{}{}/static", "../".repeat(depth), crate::site::relative_path(&self.root, theme));
         Some((theme.join(crate::build::STATIC_DIR), label))
+    }
+}
+
+impl Shared {
+    /// What the platform shares with each site, as files: `platform.toml`, the roster and its certificate,
+    /// the terms, and the theme directory (walked by the caller); each existing one once.
+    pub fn files(&self) -> (Vec<PathBuf>, Option<&Path>) {
+        let roster = self.roster.as_ref().map(|roster| roster.path.clone());
+        let certificate = roster.as_deref().map(crate::review_trust::certificate_path);
+        let files = [Some(self.root.join(PLATFORM_FILE)), roster, certificate, self.terms_path.clone()]
+            .into_iter()
+            .flatten()
+            .filter(|path| path.is_file())
+            .collect();
+        (files, self.theme.as_deref())
     }
 }
 
@@ -82,13 +99,13 @@ impl Platform {
                 Some(if metadata.is_dir() { PathKind::Directory } else { PathKind::File })
             })
             .map_err(|error| config_error(&file, &error))?;
-        let terms = match &config.terms {
+        let terms_path = config.terms.as_ref().map(|terms| root.join(&terms.path));
+        let terms = match &terms_path {
             None => Vec::new(),
-            Some(terms) => {
-                let path = root.join(&terms.path);
+            Some(path) => {
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
-                govpress::terms::parse_terms_toml(&text).map_err(|error| config_error(&path, &error))?
+                govpress::terms::parse_terms_toml(&text).map_err(|error| config_error(path, &error))?
             }
         };
         let roster = match &config.roster {
@@ -106,7 +123,7 @@ impl Platform {
         let theme = config.theme.as_ref().map(|theme| canonical.join(&theme.path));
         let theme_templates = theme.as_ref().map(|theme| theme.join(crate::build::templates_dir()));
         let templates = crate::build::parse_theme(&theme_templates.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-        let shared = Shared { root: canonical, theme, templates, terms, roster };
+        let shared = Shared { root: canonical, theme, templates, terms, terms_path, roster };
         Ok(Platform { root, config, shared: Arc::new(shared) })
     }
 

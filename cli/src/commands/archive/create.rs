@@ -1,5 +1,6 @@
-//! Packing the archive: the site directory (private keys left out and listed), the output (built now,
-//! or `--built OUT`), and the signed manifest last; written to a temporary file and renamed into place.
+//! Packing the archive: the site directory (private keys left out and listed), what its platform shares
+//! with it (a platform's site), the output (built now, or `--built OUT`), and the signed manifest last;
+//! written to a temporary file and renamed into place.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
-use govpress::archive::{self, ArchiveManifest, ArchivedSite, Excluded, MANIFEST_MEMBER, OUTPUT_PREFIX, SITE_PREFIX};
+use govpress::archive::{
+    self, ArchiveManifest, ArchivedSite, Excluded, MANIFEST_MEMBER, OUTPUT_PREFIX, PLATFORM_PREFIX, SITE_PREFIX,
+};
 use govpress::audit::manifest::MANIFEST_FILE;
 use govpress::Lang;
 
@@ -124,15 +127,22 @@ pub fn run(args: CreateArgs, globals: Globals) -> anyhow::Result<u8> {
         progress.inc(1);
         Ok(())
     };
-    for (path, relative) in walk(&site.root, &skip, true)? {
-        match read_member(&path)? {
-            // An earlier archive of the site (`--out` inside it, as docs/archive.md shows) is its own record.
-            Ok(bytes) if is_archive(&bytes) => manifest.excluded.push(Excluded {
-                path: format!("{SITE_PREFIX}{relative}"),
-                reason: "此前的 govpress 归档 / an earlier govpress archive".to_string(),
-            }),
-            Ok(bytes) => add(format!("{SITE_PREFIX}{relative}"), &bytes, &mut manifest)?,
-            Err(reason) => manifest.excluded.push(Excluded { path: format!("{SITE_PREFIX}{relative}"), reason }),
+    let mut sources: Vec<(&str, Vec<(PathBuf, String)>)> = vec![(SITE_PREFIX, walk(&site.root, &skip, true)?)];
+    if let Some(shared) = site.platform.as_deref() {
+        sources.push((PLATFORM_PREFIX, platform_files(shared, &skip)?));
+    }
+    for (prefix, files) in sources {
+        for (path, relative) in files {
+            let member = format!("{prefix}{relative}");
+            match read_member(&path)? {
+                // An earlier archive (`--out` inside the site, as docs/archive.md shows) is its own record.
+                Ok(bytes) if is_archive(&bytes) => manifest.excluded.push(Excluded {
+                    path: member,
+                    reason: "此前的 govpress 归档 / an earlier govpress archive".to_string(),
+                }),
+                Ok(bytes) => add(member, &bytes, &mut manifest)?,
+                Err(reason) => manifest.excluded.push(Excluded { path: member, reason }),
+            }
         }
     }
     for (path, relative) in walk(&built, &[], false)? {
@@ -225,6 +235,27 @@ fn read_member(path: &Path) -> anyhow::Result<Result<Vec<u8>, String>> {
         return Ok(Err("不是普通文件（符号链接等）/ not a regular file".to_string()));
     }
     Ok(Ok(std::fs::read(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?))
+}
+
+/// What a site's platform shares with it (SPEC §10), by path from the platform root: `platform.toml`,
+/// the shared roster and its certificate, terms, and every file of the theme.
+fn platform_files(shared: &crate::platform::Shared, skip: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let (files, theme) = shared.files();
+    let mut found: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|path| {
+            let canonical = path.canonicalize().ok()?;
+            let relative = relative_path(&shared.root, &canonical);
+            Some((path, relative))
+        })
+        .collect();
+    if let Some(theme) = theme.filter(|theme| theme.is_dir()) {
+        let under = relative_path(&shared.root, theme);
+        found.extend(
+            walk(theme, skip, false)?.into_iter().map(|(path, relative)| (path, format!("{under}/{relative}"))),
+        );
+    }
+    Ok(found)
 }
 
 /// Whether `bytes` are a govpress archive: a gzip-compressed tar holding the archive manifest.
