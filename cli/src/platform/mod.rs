@@ -103,7 +103,7 @@ impl Platform {
         let terms = match &terms_path {
             None => Vec::new(),
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
+                let text = std::fs::read_to_string(path)
                     .with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
                 govpress::terms::parse_terms_toml(&text).map_err(|error| config_error(path, &error))?
             }
