@@ -167,6 +167,7 @@ impl Checker {
 }
 
 impl Checker {
+    #[cfg(feature = "check")]
     fn now(&self) -> DateTime<FixedOffset> {
         self.now.unwrap_or_else(clock_now)
     }
@@ -273,6 +274,7 @@ fn parse_lang(code: Option<&str>) -> Lang {
 }
 
 /// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
+#[cfg(feature = "check")]
 fn clock_now() -> DateTime<FixedOffset> {
     let millis = js_sys::Date::now() as i64;
     DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
