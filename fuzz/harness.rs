@@ -137,6 +137,31 @@ pub fn assert_safe_html(html: &str) {
     let _ = lol_html::rewrite_str(html, settings);
 }
 
+/// A page with many of the built-in terms' wrong forms and their exceptions, searched with every parsed
+/// `terms.toml`.
+const TERMS_PAGE: &str = "+++\ntitle = \"通知\"\n+++\n关于布署工作的通知，青政办发[2026]3号，按照要求进行部署。\n";
+
+/// `terms.toml` (SPEC §12), attached to the config as `govpress check` does, then a page and the file's
+/// own text searched: hits never overlap, lie on character boundaries and are the term's wrong form.
+pub fn terms(data: &[u8]) {
+    let source = text(data);
+    let mut config = config();
+    if config.attach_terms(Some(&source)).is_err() {
+        return;
+    }
+    let checker = Checker::new(config);
+    let _ = checker.check_page("content/a.md", TERMS_PAGE, now());
+    for sample in [TERMS_PAGE, source.as_str()] {
+        let mut end = 0;
+        for hit in checker.terms().find(sample) {
+            assert!(hit.range.start >= end, "overlapping hits in {sample:?}");
+            assert!(sample.is_char_boundary(hit.range.start) && sample.is_char_boundary(hit.range.end));
+            assert_eq!(&sample[hit.range.clone()], hit.term.wrong.as_str());
+            end = hit.range.end;
+        }
+    }
+}
+
 /// The build's one HTML pass over any file of every kind.
 pub fn html_audit(data: &[u8]) {
     let source = text(data);
