@@ -21,6 +21,8 @@ pub struct SiteConfig {
     pub limits: LimitsSection,
     /// `[terms]`: built-in or site terms (SPEC §12) turned off by id.
     pub terms: TermsSection,
+    /// `[history]`: where build and links runs are recorded and how long (SPEC §11, `crate::history`).
+    pub history: HistorySection,
     /// The site's `terms.toml`, attached by whoever read it ([`SiteConfig::attach_terms`]).
     #[serde(skip)]
     pub site_terms: Vec<crate::terms::Term>,
@@ -259,6 +261,32 @@ pub struct TermsSection {
     pub disable: Vec<String>,
 }
 
+/// `[history]` in `govpress.toml` (SPEC §11): the run history the compliance report reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistorySection {
+    /// The history file relative to the site root (default `.govpress/history.jsonl`, which git
+    /// ignores: CI keeps it in a cache, or the site sets a committed path such as `reports/history.jsonl`).
+    pub path: Option<String>,
+    /// Size in bytes after which the file is rotated to a dated segment (default 8 MiB).
+    pub max_bytes: Option<u64>,
+    /// Months of history kept at least (default and minimum 12: 第二十条 不少于1年).
+    pub keep_months: Option<u32>,
+}
+
+impl HistorySection {
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or(crate::history::DEFAULT_PATH)
+    }
+
+    pub fn policy(&self) -> crate::history::RotationPolicy {
+        crate::history::RotationPolicy {
+            max_bytes: self.max_bytes.unwrap_or(crate::history::DEFAULT_MAX_BYTES),
+            keep_months: self.keep_months.unwrap_or(crate::history::MIN_KEEP_MONTHS),
+        }
+    }
+}
+
 /// A problem with the terms: in `terms.toml` itself, or a `[terms] disable` id in `govpress.toml` that
 /// names no term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +342,47 @@ impl SiteConfig {
                 ),
             });
         }
+        config.check_history()?;
         Ok(config)
+    }
+
+    /// `[history]`: at least a year kept (第二十条), a path inside the site, a non-zero size.
+    fn check_history(&self) -> Result<(), ConfigError> {
+        let history = &self.history;
+        if let Some(months) = history.keep_months.filter(|months| *months < crate::history::MIN_KEEP_MONTHS) {
+            return Err(ConfigError {
+                position: self.position_of("history.keep_months"),
+                message: Text::new(
+                    format!("[history] keep_months = {months} 少于 12：日志与记录须保存不少于1年（第二十条）"),
+                    format!(
+                        "[history] keep_months = {months} is below 12: records are kept at least a year (article 20)"
+                    ),
+                ),
+            });
+        }
+        if history.max_bytes == Some(0) {
+            return Err(ConfigError {
+                position: self.position_of("history.max_bytes"),
+                message: Text::new("[history] max_bytes 不能为 0", "[history] max_bytes must not be 0"),
+            });
+        }
+        if let Some(path) = history.path.as_deref() {
+            let escapes = path.trim().is_empty()
+                || path.starts_with('/')
+                || path.contains('\\')
+                || path.split('/').any(|part| part == "..")
+                || path.ends_with('/');
+            if escapes {
+                return Err(ConfigError {
+                    position: self.position_of("history.path"),
+                    message: Text::new(
+                        format!("[history] path = \"{path}\" 须是站点目录内的相对文件路径（如 \"reports/history.jsonl\"）"),
+                        format!("[history] path = \"{path}\" must be a file path relative to the site (e.g. \"reports/history.jsonl\")"),
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// `[checks] now`: the fixed "now" of a demo or archived site.
@@ -348,10 +416,23 @@ impl SiteConfig {
     /// Attaches the site's `terms.toml` (None: the site has none) and checks that every `[terms] disable`
     /// id names a built-in or site term, so a misspelt id is not silently ignored.
     pub fn attach_terms(&mut self, terms_toml: Option<&str>) -> Result<(), TermsError> {
-        let site_terms = match terms_toml {
+        self.attach_shared_terms(&[], terms_toml)
+    }
+
+    /// Like [`SiteConfig::attach_terms`], after a platform's shared terms (SPEC §10): the site's own
+    /// `terms.toml` is added to them, and its entry replaces a shared one of the same id.
+    pub fn attach_shared_terms(
+        &mut self,
+        shared: &[crate::terms::Term],
+        terms_toml: Option<&str>,
+    ) -> Result<(), TermsError> {
+        let own = match terms_toml {
             Some(text) => crate::terms::parse_terms_toml(text).map_err(TermsError::TermsFile)?,
             None => Vec::new(),
         };
+        let mut site_terms: Vec<crate::terms::Term> =
+            shared.iter().filter(|term| !own.iter().any(|mine| mine.id == term.id)).cloned().collect();
+        site_terms.extend(own);
         let known = crate::terms::known_ids(&site_terms);
         if let Some(unknown) = self.terms.disable.iter().find(|id| !known.contains(id)) {
             let nearest = known.iter().min_by_key(|id| strsim::levenshtein(unknown, id)).cloned().unwrap_or_default();
@@ -476,5 +557,22 @@ mod tests {
     fn wrong_org_kind_is_an_error_not_a_default() {
         let error = SiteConfig::parse("[site]\norg_kind = \"company\"\n").unwrap_err();
         assert_eq!(error.position.line, 2);
+    }
+
+    #[test]
+    fn shared_terms_come_first_and_a_site_term_of_the_same_id_replaces_one() {
+        let shared = crate::terms::parse_terms_toml(
+            "[[term]]\nid = \"city\"\nwrong = \"青和市\"\nright = \"青禾市\"\n[[term]]\nwrong = \"甲\"\nright = \"乙\"\n",
+        )
+        .unwrap();
+        let mut config = SiteConfig::parse("[terms]\ndisable = [\"甲\"]\n").unwrap();
+        config
+            .attach_shared_terms(&shared, Some("[[term]]\nid = \"city\"\nwrong = \"青河市\"\nright = \"青禾市\"\n"))
+            .unwrap();
+        let terms: Vec<(&str, &str)> =
+            config.site_terms.iter().map(|term| (term.id.as_str(), term.wrong.as_str())).collect();
+        assert_eq!(terms, [("甲", "甲"), ("city", "青河市")]);
+        let mut config = SiteConfig::parse("[terms]\ndisable = [\"丙\"]\n").unwrap();
+        assert!(matches!(config.attach_shared_terms(&shared, None), Err(TermsError::Config(_))));
     }
 }

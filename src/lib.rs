@@ -3,6 +3,8 @@
 //! Text in, typed results out: no file system, network, threads or clock. The CLI and the
 //! WebAssembly facade read files, keep time and print; this crate only decides.
 
+pub mod archive;
+pub mod assessment;
 pub mod audit;
 pub mod checker;
 pub mod config;
@@ -11,12 +13,14 @@ pub mod disclosure;
 pub mod files;
 pub mod front_matter;
 pub mod headers;
+pub mod history;
 pub mod hosts;
 pub mod html_depth;
 pub mod html_scan;
 pub mod leave_site;
 pub mod normalise;
 pub mod page;
+pub mod platform;
 pub mod redaction;
 pub mod render;
 pub mod report;
@@ -33,5 +37,5 @@ pub mod url_judge;
 
 pub use checker::{Checker, PageOutcome, PageSummary};
 pub use config::{ConfigError, SiteConfig, TermsError};
-pub use diagnostic::{Diagnostic, Lang, Position, Severity, Text};
+pub use diagnostic::{Diagnostic, Lang, Part, Position, Severity, Text};
 pub use report::Report;

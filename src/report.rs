@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::diagnostic::{Diagnostic, Lang, Part, Severity};
 use crate::redaction::Redactor;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,6 +33,9 @@ pub struct JsonDiagnostic<'a> {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The cell, page or paragraph of an attachment (additive to SPEC §6: absent for text files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<&'a Part>,
     pub message: Cow<'a, str>,
     pub help: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,6 +99,7 @@ impl Report {
                     column: diagnostic.start.column,
                     end_line: diagnostic.end.line,
                     end_column: diagnostic.end.column,
+                    part: diagnostic.part.as_ref(),
                     message: redactor.apply(diagnostic.message.get(lang)),
                     help: redactor.apply(diagnostic.help.get(lang)),
                     url: redactor.apply_option(diagnostic.extra.url.as_deref()),

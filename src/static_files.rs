@@ -8,7 +8,7 @@
 
 use memchr::memmem;
 
-use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::diagnostic::{Diagnostic, Part, Severity, Text};
 use crate::rules::RuleInfo;
 
 pub const SECRET: RuleInfo = RuleInfo {
@@ -39,39 +39,46 @@ pub const ATTACHMENT_UNREAD: RuleInfo = RuleInfo {
     id: "attachment.unread",
     article: 22,
     severity: Severity::Warning,
-    summary_zh: "static/ 中的附件（xlsx、docx、pdf 或非 UTF-8 的 csv）未能读取文本，其中的个人信息未经检查",
-    summary_en: "An attachment in static/ (xlsx, docx, pdf, or a csv not in UTF-8) could not be read, so its personal data was not checked",
+    summary_zh: "static/ 中的附件（表格、文档、PDF、CSV）未能读取文本（加密、损坏、扫描件、非 UTF-8、超过大小上限或格式不支持），其中的个人信息未经检查",
+    summary_en: "An attachment in static/ (spreadsheet, document, PDF, CSV) could not be read (encrypted, corrupt, scanned, not UTF-8, over the size limit or an unsupported format), so its personal data was not checked",
 };
 
 pub const RULES: &[RuleInfo] = &[SECRET, BACKUP, COLLISION, ATTACHMENT_UNREAD];
 
-/// Attachments read as text: 公示名单 and 统计表 published as CSV.
-const TEXT_ATTACHMENTS: [&str; 1] = ["csv"];
-/// Attachments whose text govpress does not extract yet: each is a warning, never passed silently.
-const OPAQUE_ATTACHMENTS: [&str; 9] = ["xlsx", "xls", "ods", "et", "docx", "doc", "wps", "odt", "pdf"];
+/// The text of one part of an attachment (a cell, a page, a paragraph), as an extractor gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPart {
+    pub part: Part,
+    pub text: String,
+}
 
-/// 第二十二条 and 第十六条 on an attachment in `static/` (`relative` to it, `label` as diagnostics name it):
-/// CSV and text files are read (UTF-8, with or without BOM) and judged by the page text rules, each finding
-/// at its line and column; office documents and PDFs are reported as not read.
-pub fn attachment_findings(relative: &str, bytes: &[u8], label: &str) -> Vec<Diagnostic> {
-    let extension = relative.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).unwrap_or_default();
-    if OPAQUE_ATTACHMENTS.contains(&extension.as_str()) {
-        return vec![unread(
-            label,
-            &format!(".{extension} 附件的文本暂不能提取"),
-            &format!("the text of .{extension} attachments is not extracted yet"),
-        )];
-    }
-    if !TEXT_ATTACHMENTS.contains(&extension.as_str()) {
-        return Vec::new();
-    }
+/// 第二十二条 and 第十六条 on a CSV attachment in `static/` (`label` as diagnostics name it): read as UTF-8
+/// (with or without BOM) and judged by the page text rules, each finding at its line and column.
+pub fn csv_findings(bytes: &[u8], label: &str) -> Vec<Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return vec![unread(label, "不是 UTF-8 编码（如 GBK）", "it is not UTF-8 (GBK, say)")];
-    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text_findings(text, label, None),
+        Err(_) => vec![unread(label, "不是 UTF-8 编码（如 GBK）", "it is not UTF-8 (GBK, say)")],
+    }
+}
+
+/// The same rules on the text an extractor took out of a spreadsheet, document or PDF: each finding
+/// names its part (sheet and cell, page, paragraph) and its line and column inside that part.
+pub fn part_findings(parts: &[TextPart], label: &str) -> Vec<Diagnostic> {
+    parts.iter().flat_map(|part| text_findings(&part.text, label, Some(&part.part))).collect()
+}
+
+/// The page text rules an attachment is held to: classification markings (第十六条) and unmasked
+/// personal data (第二十二条, numbers masked in every report).
+fn text_findings(text: &str, label: &str, part: Option<&Part>) -> Vec<Diagnostic> {
     let lines = crate::source::LineIndex::new(text);
     let at = |range: std::ops::Range<usize>, diagnostic: Diagnostic| {
-        diagnostic.at(lines.position(text, range.start), lines.position(text, range.end)).in_file(label)
+        let diagnostic =
+            diagnostic.at(lines.position(text, range.start), lines.position(text, range.end)).in_file(label);
+        match part {
+            Some(part) => diagnostic.in_part(part.clone()),
+            None => diagnostic,
+        }
     };
     let whole = 0..text.len();
     let mut findings: Vec<Diagnostic> = crate::rules::secrets::find_markings(text, whole.clone())
@@ -85,7 +92,9 @@ pub fn attachment_findings(relative: &str, bytes: &[u8], label: &str) -> Vec<Dia
     findings
 }
 
-fn unread(label: &str, why_zh: &str, why_en: &str) -> Diagnostic {
+/// An attachment whose text was not read, and why (`why_zh`/`why_en`: 已加密, "it is encrypted"…): a
+/// warning, never a silent pass.
+pub fn unread(label: &str, why_zh: &str, why_en: &str) -> Diagnostic {
     ATTACHMENT_UNREAD
         .diagnostic(
             Text::new(
@@ -93,8 +102,8 @@ fn unread(label: &str, why_zh: &str, why_en: &str) -> Diagnostic {
                 format!("The attachment {label} was not read: {why_en}, so personal data in it was not checked (article 22)"),
             ),
             Text::new(
-                "人工核对附件中没有未脱敏的个人信息；名单类附件可另存为 UTF-8 编码的 CSV 一并发布",
-                "Check by hand that it holds no unmasked personal data; publish lists as UTF-8 CSV as well",
+                "人工核对附件中没有未脱敏的个人信息；名单类附件可另存为 xlsx 或 UTF-8 编码的 CSV 一并发布",
+                "Check by hand that it holds no unmasked personal data; publish lists as xlsx or UTF-8 CSV as well",
             ),
         )
         .in_file(label)
@@ -298,15 +307,38 @@ mod tests {
     }
 
     #[test]
-    fn csv_attachments_are_read_and_office_files_reported() {
+    fn csv_attachments_are_read_at_line_and_column() {
         let csv = "姓名,身份证号\n张三,１１０１０５　１９４９１２３１　００２Ｘ\n李四,110101********1234\n";
-        let found = attachment_findings("files/list.csv", csv.as_bytes(), "static/files/list.csv");
+        let found = csv_findings(csv.as_bytes(), "static/files/list.csv");
         let places: Vec<_> = found.iter().map(|d| (d.rule, d.file.as_str(), d.start.line, d.start.column)).collect();
         assert_eq!(places, [("personal-data.resident-id", "static/files/list.csv", 2, 4)]);
+        assert_eq!(found[0].part, None);
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), "13912345678".as_bytes()].concat();
-        assert_eq!(attachment_findings("a.CSV", &with_bom, "static/a.CSV")[0].start.column, 1);
-        assert_eq!(attachment_findings("a.pdf", b"%PDF-1.7", "static/a.pdf")[0].rule, "attachment.unread");
-        assert_eq!(attachment_findings("a.csv", b"\xd5\xc5", "static/a.csv")[0].rule, "attachment.unread");
-        assert!(attachment_findings("logo.png", b"\x89PNG", "static/logo.png").is_empty());
+        assert_eq!(csv_findings(&with_bom, "static/a.CSV")[0].start.column, 1);
+        assert_eq!(csv_findings(b"\xd5\xc5", "static/a.csv")[0].rule, "attachment.unread");
+    }
+
+    #[test]
+    fn extracted_parts_are_judged_in_their_part() {
+        let cell = Part::Cell { sheet_index: 0, sheet: "公示".into(), row: 6, column: 2 };
+        let parts = [
+            TextPart { part: cell.clone(), text: "13912345678".into() },
+            TextPart {
+                part: Part::Page(2),
+                text: "统一社会信用代码：91350100M000100Y43\n联系人 张三 １３９ １２３４ ５６７８".into(),
+            },
+            TextPart { part: Part::Paragraph(1), text: "机密★1年".into() },
+        ];
+        let found = part_findings(&parts, "static/名单.xlsx");
+        let places: Vec<_> = found.iter().map(|d| (d.rule, d.part.clone(), d.start.line, d.start.column)).collect();
+        assert_eq!(
+            places,
+            [
+                ("personal-data.mobile", Some(cell), 1, 1),
+                ("personal-data.mobile", Some(Part::Page(2)), 2, 8),
+                ("secrets.classification", Some(Part::Paragraph(1)), 1, 1),
+            ]
+        );
+        assert_eq!(found[0].redacted.as_deref(), Some("13912345678"));
     }
 }

@@ -17,6 +17,19 @@ struct Expected {
     rule: String,
     article: u8,
     severity: String,
+    /// An attachment's cell, page or paragraph, as the JSON report writes it (`attachments/` cases only).
+    #[serde(default)]
+    part: Option<PartExpected>,
+}
+
+/// `{"sheet", "cell"}`, `{"page"}` or `{"paragraph"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartExpected {
+    sheet: Option<String>,
+    cell: Option<String>,
+    page: Option<u32>,
+    paragraph: Option<u32>,
 }
 
 fn actual(diagnostic: &Diagnostic, with_file: bool) -> Expected {
@@ -27,6 +40,7 @@ fn actual(diagnostic: &Diagnostic, with_file: bool) -> Expected {
         rule: diagnostic.rule.to_string(),
         article: diagnostic.article,
         severity: diagnostic.severity.as_str().to_string(),
+        part: diagnostic.part.as_ref().map(|part| serde_json::from_value(serde_json::to_value(part).unwrap()).unwrap()),
     }
 }
 
@@ -149,4 +163,40 @@ fn every_site_case_reports_exactly_what_it_expects() {
         }
     }
     assert!(failures.is_empty(), "{} of {} site cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+/// Attachment cases (`attachments/<file>` with `<file>.expected.json`): what the build reports on the file
+/// put in `static/`, through the extractors the CLI uses (crates/attachments). Core and CLI only: the wasm
+/// checker has no extractor and skips them by name (www/tests/corpus.mjs).
+#[test]
+fn every_attachment_case_reports_exactly_what_it_expects() {
+    let dir = corpus_dir().join("attachments");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| !path.to_string_lossy().ends_with(".expected.json"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6, "the attachment cases are missing");
+    let limits = attachments::Limits::new(govpress::files::DEFAULT_MAX_FILE_BYTES);
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let label = format!("static/{name}");
+        let found = attachments::check(&name, &std::fs::read(case).unwrap(), &label, limits);
+        let mut got: Vec<Expected> = found.iter().map(|diagnostic| actual(diagnostic, true)).collect();
+        got.sort();
+        let expected = read_expected(&dir.join(format!("{name}.expected.json")));
+        if got != expected {
+            failures.push(format!("{}\n  expected: {expected:?}\n  got:      {got:?}", case.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} attachment cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -2,6 +2,7 @@
 // rules `govpress check` applies in CI. Nothing is sent anywhere: the draft never leaves the browser.
 // Standard web APIs only (第十一条): no framework, no browser-specific features.
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
+import { ReviewView } from './review.js';
 
 const STRINGS = {
   zh: {
@@ -89,6 +90,9 @@ const ui = {
   overlay: $('drop-overlay'),
   langSwitch: $('lang-switch'),
 };
+
+// The reviewers' view (三审签核) of an opened site folder: review.js.
+const review = new ReviewView($('review-panel'), { openPage: (path) => showFile(path) });
 
 const state = {
   lang: readSavedLang(),
@@ -187,6 +191,7 @@ function checkNow() {
   renderDiagnostics(report.diagnostics);
   renderSiteFindings(siteFindings);
   ui.preview.innerHTML = state.checker.preview(state.files.get(state.current).text);
+  review.update(state.checker, state.lang, state.site ? state.files : null);
 }
 
 function scheduleCheck() {
@@ -312,6 +317,7 @@ async function loadFiles(found) {
   const siteRoot = configEntry ? configEntry.path.slice(0, -'govpress.toml'.length) : null;
   const termsEntry = configEntry && found.find(({ path }) => path === `${siteRoot}terms.toml`);
   if (configEntry) await loadConfig(configEntry.file, 'govpress.toml', termsEntry ? await termsEntry.file.text() : undefined);
+  await review.load(found, siteRoot, state.checker);
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );

@@ -118,8 +118,11 @@ pub fn check_site(
 /// Files of the output that are not pages: the site's static files and the theme's assets.
 pub fn other_files(site: &Site) -> anyhow::Result<Vec<String>> {
     let mut files: Vec<String> = crate::build::THEME_ASSET_PATHS.iter().map(|path| path.to_string()).collect();
-    let directory = site.root.join(crate::build::STATIC_DIR);
-    if directory.is_dir() {
+    let theme = site.platform.as_ref().and_then(|shared| shared.theme_static(&site.root));
+    for directory in std::iter::once(site.root.join(crate::build::STATIC_DIR)).chain(theme.map(|(theme, _)| theme)) {
+        if !directory.is_dir() {
+            continue;
+        }
         for entry in walkdir::WalkDir::new(&directory).follow_links(false) {
             let entry =
                 entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
@@ -128,6 +131,8 @@ pub fn other_files(site: &Site) -> anyhow::Result<Vec<String>> {
             }
         }
     }
+    files.sort();
+    files.dedup();
     Ok(files)
 }
 

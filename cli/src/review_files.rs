@@ -45,7 +45,9 @@ impl ReviewFiles {
 
     /// The roster; `Ok(None)` when the file does not exist, `Err` (file:line) when it is invalid.
     pub fn roster(&self) -> anyhow::Result<Option<Result<Roster, review::RosterError>>> {
-        let Some(text) = read_optional(&self.roster_path())? else { return Ok(None) };
+        // A platform's site: the shared roster first (SPEC §10).
+        let own = read_optional(&self.roster_path())?;
+        let Some(text) = crate::platform::site_roster_text(self, own)? else { return Ok(None) };
         Ok(Some(Roster::parse(&text, self.stages())))
     }
 
@@ -108,7 +110,8 @@ pub fn check_reviews(
     pages: &[SourceFile],
     trust: &TrustArgs,
 ) -> anyhow::Result<(Vec<Diagnostic>, Option<review::ChainTip>)> {
-    let files = ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone() });
+    let files =
+        ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone(), platform: site.platform.clone() });
     let review = page_states(&files, pages, trust)?;
     Ok((review.diagnostics(), review.log_head))
 }

@@ -85,13 +85,16 @@ impl ReviewTexts {
             None => None,
             Some(base) => Some(base_log(files, base)?),
         };
-        Ok(ReviewTexts {
+        let mut texts = ReviewTexts {
             roster,
             log: read_optional(&files.log_path())?,
             roster_certificate: read_optional(&certificate_path(&files.roster_path()))?,
             trust_root,
             base_log,
-        })
+        };
+        // A platform's site: the shared roster comes first (SPEC §10).
+        crate::platform::apply_shared_roster(&mut texts, files)?;
+        Ok(texts)
     }
 
     /// Warns when the roster is trusted as written (no trust root given).

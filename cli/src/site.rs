@@ -14,6 +14,8 @@ pub const TERMS_FILE: &str = "terms.toml";
 pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
+    /// What the site's platform shares with it (SPEC §10), `None` for a site on its own.
+    pub platform: Option<std::sync::Arc<crate::platform::Shared>>,
 }
 
 /// A Markdown file and what reading it gave.
@@ -28,13 +30,24 @@ pub struct SourceFile {
 
 impl Site {
     /// Opens the site at `root`; a broken config is an error naming `govpress.toml:line:column`.
+    /// A site listed in the `platform.toml` of an ancestor directory is opened as a site of that platform
+    /// (its theme, roster and terms shared), however it is named: `govpress build sites/portal`,
+    /// `govpress review sign` in it and `build --platform` read the same site.
     pub fn open(root: &Path) -> anyhow::Result<Site> {
+        match crate::platform::open_member(root)? {
+            Some(site) => Ok(site),
+            None => Site::open_with_terms(root, &[]),
+        }
+    }
+
+    /// Opens a site of a platform: its terms are the platform's `shared_terms` and its own (SPEC §10).
+    pub fn open_with_terms(root: &Path, shared_terms: &[govpress::terms::Term]) -> anyhow::Result<Site> {
         let config_path = root.join(CONFIG_FILE);
         if !config_path.is_file() {
             bail!("{} 不是站点目录：缺少 {CONFIG_FILE} / not a site: no {CONFIG_FILE}", root.display());
         }
-        let config = load_config(&config_path)?;
-        Ok(Site { root: root.to_path_buf(), config })
+        let config = load_config_with_terms(&config_path, shared_terms)?;
+        Ok(Site { root: root.to_path_buf(), config, platform: None })
     }
 
     /// Every `.md` file under `content/`, sorted, with symlinks leaving the site refused.
@@ -86,6 +99,10 @@ impl Site {
 }
 
 pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
+    load_config_with_terms(path, &[])
+}
+
+fn load_config_with_terms(path: &Path, shared_terms: &[govpress::terms::Term]) -> anyhow::Result<SiteConfig> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
     let mut config = SiteConfig::parse(&text).map_err(|error| {
@@ -95,13 +112,17 @@ pub fn load_config(path: &Path) -> anyhow::Result<SiteConfig> {
             format!("{at}: config error: {}", error.message.en),
         )
     })?;
-    attach_terms(&mut config, path)?;
+    attach_terms(&mut config, path, shared_terms)?;
     Ok(config)
 }
 
 /// The site's terms (SPEC §12): `terms.toml` beside the config, when there is one. A malformed file, or a
 /// `[terms] disable` id that names no term, is a config error at its line.
-fn attach_terms(config: &mut SiteConfig, config_path: &Path) -> anyhow::Result<()> {
+fn attach_terms(
+    config: &mut SiteConfig,
+    config_path: &Path,
+    shared_terms: &[govpress::terms::Term],
+) -> anyhow::Result<()> {
     let terms_path = config_path.with_file_name(TERMS_FILE);
     let text = match std::fs::read_to_string(&terms_path) {
         Ok(text) => Some(text),
@@ -113,7 +134,7 @@ fn attach_terms(config: &mut SiteConfig, config_path: &Path) -> anyhow::Result<(
             ))
         }
     };
-    config.attach_terms(text.as_deref()).map_err(|error| {
+    config.attach_shared_terms(shared_terms, text.as_deref()).map_err(|error| {
         let (path, error) = match error {
             TermsError::TermsFile(error) => (terms_path.as_path(), error),
             TermsError::Config(error) => (config_path, error),

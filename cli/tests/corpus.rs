@@ -20,6 +20,19 @@ struct Expected {
     rule: String,
     article: u8,
     severity: String,
+    /// An attachment's cell, page or paragraph, as the JSON report writes it (`attachments/` cases only).
+    #[serde(default)]
+    part: Option<PartExpected>,
+}
+
+/// `{"sheet", "cell"}`, `{"page"}` or `{"paragraph"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartExpected {
+    sheet: Option<String>,
+    cell: Option<String>,
+    page: Option<u32>,
+    paragraph: Option<u32>,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -73,6 +86,7 @@ fn diagnostics_by_file(report: &Value, with_file: bool) -> BTreeMap<String, Vec<
             rule: diagnostic["rule"].as_str().expect("rule").to_string(),
             article: diagnostic["article"].as_u64().expect("article") as u8,
             severity: diagnostic["severity"].as_str().expect("severity").to_string(),
+            part: diagnostic.get("part").map(|part| serde_json::from_value(part.clone()).expect("part")),
         };
         by_file.entry(file).or_default().push(entry);
     }
@@ -157,4 +171,50 @@ fn every_site_case_reports_exactly_what_it_expects_through_the_cli() {
         }
     }
     assert!(failures.is_empty(), "{} of {} site cases differ:\n{}", failures.len(), sites.len(), failures.join("\n"));
+}
+
+/// Attachment cases (`attachments/<file>`, `<file>.expected.json`): every file goes into `static/` of one
+/// clean site, and `govpress build --format json` must report exactly the expected diagnostics on each
+/// (their cell, page or paragraph included). The build reads attachments, `check` does not; the wasm
+/// checker has no extractor and skips these cases by name.
+#[test]
+fn every_attachment_case_reports_exactly_what_it_expects_through_the_build() {
+    let dir = corpus_dir().join("attachments");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().to_string())
+        .filter(|name| !name.ends_with(".expected.json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "the attachment cases are missing");
+    let site = common::clean_site();
+    for name in &names {
+        std::fs::create_dir_all(site.path().join("static")).unwrap();
+        std::fs::copy(dir.join(name), site.path().join("static").join(name)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let options = ["--now", common::NOW, "--quiet", "--format", "json"];
+    let mut build = common::govpress();
+    build.arg("build").arg(site.path()).arg("--out").arg(out.path().join("public")).args(options);
+    let run = common::run(&mut build);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|error| panic!("{error}: {}", run.stderr));
+    assert_eq!(run.code, 1, "personal data in attachments fails the build: {}", run.stderr);
+    let mut got = diagnostics_by_file(&report, true);
+    let mut failures = Vec::new();
+    for name in &names {
+        let got = got.remove(&format!("static/{name}")).unwrap_or_default();
+        let expected = read_expected(&dir.join(format!("{name}.expected.json")));
+        if got != expected {
+            failures.push(format!("attachments/{name}\n  expected: {expected:?}\n  got:      {got:?}"));
+        }
+    }
+    if !got.is_empty() {
+        failures.push(format!("diagnostics on other files of the clean site: {got:?}"));
+    }
+    let differ = failures.len();
+    assert!(failures.is_empty(), "{differ} of {} attachment cases differ:\n{}", names.len(), failures.join("\n"));
+    for clear in ["11010519491231002X", "13912345678", "１３９ １２３４ ５６７８"] {
+        assert!(!run.stdout.contains(clear), "{clear} is masked in the report");
+    }
 }

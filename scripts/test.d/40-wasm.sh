@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The browser checker: builds the core to WebAssembly (www/build.sh), runs the whole corpus through it
 # in node against expected.json and the native CLI's JSON, then drives www/ in headless Chromium.
+# review.mjs: the reviewers' view against `govpress review status/verify --format json`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -12,4 +13,4 @@ cargo build --quiet -p govpress-cli
 ensure_npm_deps www/tests
 cd www/tests
 log "node --test (wasm corpus in node, page in Chromium)"
-node --test --test-reporter=spec corpus.mjs browser.mjs
+node --test --test-reporter=spec corpus.mjs browser.mjs review.mjs

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod evaluate;
 pub mod log;
 pub mod record;
+pub mod report;
 pub mod roster;
 pub mod site;
 pub mod state;
@@ -20,10 +21,11 @@ pub use crypto::{sm3_hex, KeyError, PrivateKey, PublicKeyPem, DISTID};
 pub use evaluate::{PageReview, ReviewInputs, SiteReview};
 pub use log::{Broken, ReviewLog, VerifiedLog};
 pub use record::{ChainTip, Decision, Draft, PageDigest, Record, SequenceOverflow, GENESIS};
+pub use report::{audit, audit_sequential, AuditReport, StatusReport};
 pub use roster::{Refusal, Reviewer, Roster, RosterError};
 pub use site::{PageFacts, INTEGRITY_RULES, RULES};
 pub use state::{Approval, PageState};
-pub use trust::{certify, parse_trust_root, verify_certified, Certificate};
+pub use trust::{certificate_file, certify, parse_trust_root, verify_certified, Certificate};
 
 /// A page's sign-off, as the suggested API names it.
 pub type SignOff = PageState;

@@ -22,6 +22,11 @@ pub const ROSTER: &str = "roster";
 /// What a certificate vouches for: the public key (SPKI PEM) that signs build manifests and archives.
 pub const PUBLISHER_KEY: &str = "publisher-key";
 
+/// Where the certificate of `file` lives (site-relative): `FILE.sig` beside it.
+pub fn certificate_file(file: &str) -> String {
+    format!("{file}.sig")
+}
+
 /// The administrator's signed statement that a file, byte for byte, is the unit's `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use govpress::page::Page;
+use govpress::review::log::signature_holds;
 use govpress::site::{check_site, SourceText};
 use govpress::{ConfigError, Lang, Report, SiteConfig, TermsError};
 use serde::Serialize;
@@ -110,6 +111,50 @@ impl Checker {
         }
     }
 
+    /// The files the review (第十三条) reads, relative to the site root: `[review].roster`, `[review].log`
+    /// and the roster's certificate (`reviewers.toml.sig`), as `govpress review` reads them.
+    #[wasm_bindgen(js_name = reviewFiles)]
+    pub fn review_files(&self) -> Vec<String> {
+        let review = self.review_section();
+        vec![review.roster.clone(), review.log.clone(), govpress::review::certificate_file(&review.roster)]
+    }
+
+    /// `govpress review status --format json` for a site in memory: `paths`/`files` as for `checkSite`
+    /// (the pages are the `.md` files under `content/`), then the texts of the roster, the log and the
+    /// roster's certificate (`undefined` when missing), the trust root (fingerprints, as
+    /// `GOVPRESS_TRUST_ROOT`) and the base log (as `--base FILE`), both optional.
+    #[wasm_bindgen(js_name = reviewStatus)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn review_status(
+        &self,
+        paths: Vec<String>,
+        files: Vec<JsValue>,
+        roster: Option<String>,
+        log: Option<String>,
+        certificate: Option<String>,
+        trust_root: Option<String>,
+        base_log: Option<String>,
+    ) -> String {
+        let texts = ReviewTexts { roster, log, certificate, trust_root, base_log };
+        let files: Vec<(String, Vec<u8>)> =
+            paths.into_iter().zip(files.iter().map(|bytes| js_sys::Uint8Array::new(bytes).to_vec())).collect();
+        self.review_status_json(&files, &texts)
+    }
+
+    /// `govpress review verify --format json`: the full audit of the roster and every record of the log
+    /// (chain and SM2 signature), with the same optional trust root and base as `reviewStatus`.
+    #[wasm_bindgen(js_name = reviewVerify)]
+    pub fn review_verify(
+        &self,
+        roster: Option<String>,
+        log: Option<String>,
+        certificate: Option<String>,
+        trust_root: Option<String>,
+        base_log: Option<String>,
+    ) -> String {
+        self.review_verify_json(&ReviewTexts { roster, log, certificate, trust_root, base_log })
+    }
+
     /// The draft's body as sanitised HTML with the leave-site rewriting applied, for the preview pane.
     pub fn preview(&self, source: &str) -> String {
         match &self.core {
@@ -139,6 +184,53 @@ impl Checker {
         // The sign-off needs the roster and the log, which the page does not load: not checked here.
         let diagnostics = check_site(core, CONFIG_FILE, &sources, None, &other_files, self.now());
         Report::new(pages.len(), diagnostics).to_json(self.lang)
+    }
+
+    fn review_section(&self) -> &govpress::config::ReviewSection {
+        static DEFAULT: std::sync::OnceLock<govpress::config::ReviewSection> = std::sync::OnceLock::new();
+        match &self.core {
+            Ok(core) => &core.config().review,
+            Err(_) => DEFAULT.get_or_init(Default::default),
+        }
+    }
+
+    fn review_status_json(&self, files: &[(String, Vec<u8>)], texts: &ReviewTexts) -> String {
+        if let Err(error) = &self.core {
+            return config_error_json(error, self.lang);
+        }
+        let trust_root = match texts.trust_root() {
+            Ok(roots) => roots,
+            Err(reason) => return trust_root_error_json(&reason, self.lang),
+        };
+        // The pages as `govpress review status` walks them: `.md` under `content/`, in directory order;
+        // a file that is not UTF-8 is not a page it can read.
+        let mut pages: Vec<(&str, String)> = files
+            .iter()
+            .filter(|(path, _)| path.starts_with("content/") && path.ends_with(".md"))
+            .filter_map(|(path, bytes)| Some((path.as_str(), govpress::files::decode(path, bytes.clone()).ok()?)))
+            .collect();
+        pages.sort_by(|(left, _), (right, _)| left.split('/').cmp(right.split('/')));
+        let pages: Vec<(&str, &str)> = pages.iter().map(|(path, text)| (*path, text.as_str())).collect();
+        let review = govpress::review::SiteReview::evaluate_inputs(
+            self.review_section(),
+            &texts.inputs(trust_root.as_deref()),
+            &pages,
+            |records, roster| records.iter().map(|record| signature_holds(record, roster)).collect(),
+        );
+        serde_json::to_string_pretty(&review.status_report(self.lang)).unwrap_or_default()
+    }
+
+    fn review_verify_json(&self, texts: &ReviewTexts) -> String {
+        if let Err(error) = &self.core {
+            return config_error_json(error, self.lang);
+        }
+        let trust_root = match texts.trust_root() {
+            Ok(roots) => roots,
+            Err(reason) => return trust_root_error_json(&reason, self.lang),
+        };
+        let report =
+            govpress::review::audit_sequential(self.review_section(), &texts.inputs(trust_root.as_deref()), self.lang);
+        serde_json::to_string_pretty(&report).unwrap_or_default()
     }
 
     fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {
@@ -190,6 +282,51 @@ fn parse_lang(code: Option<&str>) -> Lang {
 fn clock_now() -> DateTime<FixedOffset> {
     let millis = js_sys::Date::now() as i64;
     DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
+}
+
+/// What the page read for a site's review (texts `None` when the file is missing), and the trust it was given.
+struct ReviewTexts {
+    roster: Option<String>,
+    log: Option<String>,
+    certificate: Option<String>,
+    trust_root: Option<String>,
+    base_log: Option<String>,
+}
+
+impl ReviewTexts {
+    /// The trust root's fingerprints; an empty field is no trust root.
+    fn trust_root(&self) -> Result<Option<Vec<String>>, govpress::Text> {
+        match self.trust_root.as_deref().filter(|text| !text.trim().is_empty()) {
+            None => Ok(None),
+            Some(text) => govpress::review::parse_trust_root(text).map(Some),
+        }
+    }
+
+    fn inputs<'a>(&'a self, trust_root: Option<&'a [String]>) -> govpress::review::ReviewInputs<'a> {
+        govpress::review::ReviewInputs {
+            roster: self.roster.as_deref(),
+            log: self.log.as_deref(),
+            roster_certificate: self.certificate.as_deref(),
+            trust_root,
+            base_log: self.base_log.as_deref(),
+        }
+    }
+}
+
+/// A trust root that is not a list of fingerprints: `{"version":1,"error":{"kind":"trust-root",…}}`.
+fn trust_root_error_json(reason: &govpress::Text, lang: Lang) -> String {
+    let report = ErrorReport {
+        version: 1,
+        error: ErrorBody {
+            kind: "trust-root",
+            file: "",
+            line: 0,
+            column: 0,
+            message: reason.get(lang).to_string(),
+            detail: reason.get(lang),
+        },
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -339,6 +476,65 @@ mod tests {
             diagnostics.iter().any(|d| d["article"] == 13 && d["file"] != "content/a.md"),
             "blank section: {report}"
         );
+    }
+
+    /// The demo portal's files as the page reads a dropped folder.
+    fn portal() -> (Checker, Vec<(String, Vec<u8>)>, ReviewTexts) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/portal");
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).ok();
+        let mut files = Vec::new();
+        let mut directories = vec![root.join("content")];
+        while let Some(directory) = directories.pop() {
+            for entry in std::fs::read_dir(directory).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    directories.push(path);
+                } else {
+                    let relative = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                    files.push((relative, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        let checker = Checker::new(read("govpress.toml"), None, read("terms.toml"));
+        let texts = ReviewTexts {
+            roster: read("reviewers.toml"),
+            log: read("reviews/log.jsonl"),
+            certificate: None,
+            trust_root: None,
+            base_log: None,
+        };
+        (checker, files, texts)
+    }
+
+    #[test]
+    fn the_demo_portal_is_signed_off_and_its_archive_holds() {
+        let (checker, files, texts) = portal();
+        let status: serde_json::Value = serde_json::from_str(&checker.review_status_json(&files, &texts)).unwrap();
+        assert!(status["total"].as_u64().unwrap() > 10, "{status}");
+        assert_eq!(status["signed_off"], status["total"], "{status}");
+        let paths: Vec<&str> =
+            status["pages"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort_by(|left, right| left.split('/').cmp(right.split('/')));
+        assert_eq!(paths, sorted, "directory order, as the CLI walks content/");
+        let verify: serde_json::Value = serde_json::from_str(&checker.review_verify_json(&texts)).unwrap();
+        assert_eq!((verify["verified"].as_bool(), verify["kind"].as_str()), (Some(true), Some("ok")), "{verify}");
+        assert_eq!(checker.review_files()[2], "reviewers.toml.sig");
+    }
+
+    #[test]
+    fn a_tampered_line_fails_the_audit_and_every_page_there_and_a_bad_trust_root_is_an_error() {
+        let (checker, files, mut texts) = portal();
+        let log = texts.log.take().unwrap();
+        texts.log = Some(log.replacen("\"decision\":\"approve\"", "\"decision\":\"reject\"", 1));
+        let verify: serde_json::Value = serde_json::from_str(&checker.review_verify_json(&texts)).unwrap();
+        assert_eq!((verify["kind"].as_str(), verify["line"].as_u64()), (Some("log-invalid"), Some(1)), "{verify}");
+        let status: serde_json::Value = serde_json::from_str(&checker.review_status_json(&files, &texts)).unwrap();
+        assert!(status["pages"].as_array().unwrap().iter().all(|page| page["state"] == "invalid"), "{status}");
+        assert_eq!(status["problems"][0]["line"], 1);
+        texts.trust_root = Some("not-a-fingerprint".into());
+        let error: serde_json::Value = serde_json::from_str(&checker.review_verify_json(&texts)).unwrap();
+        assert_eq!(error["error"]["kind"], "trust-root");
     }
 
     #[test]

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { corpusNow, project, repoRoot, siteCases, singleFileCases } from './corpus-cases.mjs';
+import { attachmentCases, corpusNow, project, repoRoot, siteCases, singleFileCases } from './corpus-cases.mjs';
 import { CHROMIUM, serveDirectory } from './static-server.mjs';
 
 // 11010519491231002X: a resident ID number with a valid GB 11643 check digit.
@@ -240,6 +240,9 @@ describe('the browser checker in headless Chromium', () => {
     assert.ok(sites.length >= 3);
     sites.forEach((site, index) => assert.deepEqual(project(reports[index].diagnostics, true), site.expected, site.dir));
   });
+
+  // The corpus's attachment cases need the build's extractors, which the page does not have.
+  test('corpus attachment cases (build only)', { skip: `${attachmentCases().length} attachment cases: read by govpress build only` }, () => {});
 
   test('screenshot for docs/checker.md', async () => {
     await page.reload();

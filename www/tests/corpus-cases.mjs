@@ -57,6 +57,18 @@ export function siteCases() {
   return cases;
 }
 
+/** Attachment cases (`attachments/<file>` with `<file>.expected.json`): read by `govpress build` through
+ * crates/attachments (spreadsheets, documents, PDFs); the core and CLI runners run them. The wasm checker
+ * has no extractor, so the wasm runners list them and skip each one by name, never silently. */
+export function attachmentCases() {
+  const dir = join(corpusDir, 'attachments');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => !name.endsWith('.expected.json'))
+    .sort()
+    .map((name) => `tests/corpus/attachments/${name}`);
+}
+
 function collectPages(root, relative, pages) {
   const dir = join(root, relative);
   if (!existsSync(dir)) return;

@@ -38,6 +38,13 @@ use pages::{Pipeline, SourceLinks, Written};
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
 use writer::Staging;
 
+pub use templates::parse_theme;
+
+/// The directory of template overrides in a site (and in a platform's theme).
+pub fn templates_dir() -> &'static str {
+    templates::TEMPLATES_DIR
+}
+
 /// Output paths of the theme's assets (the site's `static/` may override them).
 pub const THEME_ASSET_PATHS: [&str; THEME_ASSETS.len()] = {
     let mut paths = [""; THEME_ASSETS.len()];
@@ -118,7 +125,8 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         })
         .collect();
     let security = security_headers(site)?;
-    let templates = Templates::load(&site.root, &site_vars, &nav)?;
+    let shared = site.platform.as_deref();
+    let templates = Templates::load(&site.root, shared.map(|shared| &shared.templates), &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
     let pipeline = Pipeline {
@@ -164,7 +172,10 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
         written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
-        let copied = static_files::copy_static(&pipeline, &site.root)?;
+        let theme = shared.and_then(|shared| shared.theme_static(&site.root));
+        let theme = theme.as_ref().map(|(directory, label)| (directory.as_path(), label.as_str()));
+        let limits = attachments::Limits::new(site.config.limits.max_file_bytes());
+        let copied = static_files::copy_static(&pipeline, &site.root, theme, limits)?;
         written.extend(copied.written);
         // One leave page per destination found in any file written above.
         let targets: BTreeSet<_> = match leave.mode() {

@@ -25,13 +25,27 @@ pub struct Copied {
 }
 
 /// The site's `static/` (HTML files rewritten and audited too), then the theme's assets it does not override.
-pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path) -> anyhow::Result<Copied> {
+/// A platform's theme (`theme`: its `static/` and how the report names it from the site) comes between the
+/// two: the site's files win over the theme's, the theme's over the built-in assets. `limits` bounds what
+/// reading an attachment may cost (`[limits] max_file_bytes`).
+pub fn copy_static(
+    pipeline: &Pipeline<'_>,
+    site_root: &Path,
+    theme: Option<(&Path, &str)>,
+    limits: attachments::Limits,
+) -> anyhow::Result<Copied> {
     let mut copied = Copied::default();
     let directory = site_root.join(STATIC_DIR);
     if std::fs::symlink_metadata(&directory).is_ok() {
         let root =
             site_root.canonicalize().with_context(|| format!("无法读取 {0} / cannot read {0}", site_root.display()))?;
-        copy_tree(pipeline, &root, &directory, &mut copied)?;
+        copy_tree(pipeline, &root, (&directory, STATIC_DIR), false, limits, &mut copied)?;
+    }
+    if let Some((theme_static, label)) = theme.filter(|(theme_static, _)| theme_static.is_dir()) {
+        let root = theme_static
+            .canonicalize()
+            .with_context(|| format!("无法读取 {0} / cannot read {0}", theme_static.display()))?;
+        copy_tree(pipeline, &root, (theme_static, label), true, limits, &mut copied)?;
     }
     for (path, bytes) in THEME_ASSETS {
         if !pipeline.staging.contains(path) {
@@ -41,7 +55,16 @@ pub fn copy_static(pipeline: &Pipeline<'_>, site_root: &Path) -> anyhow::Result<
     Ok(copied)
 }
 
-fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mut Copied) -> anyhow::Result<()> {
+/// Copies `directory` (named `label` in findings); `overridable`: a file whose output path is already
+/// written (the site's own over the theme's) is skipped.
+fn copy_tree(
+    pipeline: &Pipeline<'_>,
+    root: &Path,
+    (directory, label_dir): (&Path, &str),
+    overridable: bool,
+    limits: attachments::Limits,
+    copied: &mut Copied,
+) -> anyhow::Result<()> {
     // Symlinks are followed (walkdir refuses loops), but a link whose target leaves the site is
     // pruned with a diagnostic before anything under it is read.
     let mut outside = Vec::new();
@@ -52,7 +75,7 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
         match real_path_inside(root, entry.path()) {
             Ok(_) => true,
             Err(target) => {
-                let label = label_of(root, directory, entry.path());
+                let label = label_of(root, directory, label_dir, entry.path());
                 outside.push(govpress::files::outside_site(&label, &target.display().to_string()));
                 false
             }
@@ -69,15 +92,19 @@ fn copy_tree(pipeline: &Pipeline<'_>, root: &Path, directory: &Path, copied: &mu
             continue;
         }
         let relative = crate::site::relative_path(directory, entry.path());
-        let label = format!("{STATIC_DIR}/{relative}");
+        if overridable && pipeline.staging.contains(&relative) {
+            continue;
+        }
+        let label = format!("{label_dir}/{relative}");
         let bytes = std::fs::read(entry.path())
             .with_context(|| format!("无法读取 {0} / cannot read {0}", entry.path().display()))?;
         if let Some(refusal) = judge(root, &entry, &relative, &bytes, &label) {
             copied.refused.push(refusal);
             continue;
         }
-        // Attachments (CSV read as text; office files and PDFs reported as not read): 第二十二条.
-        copied.refused.extend(govpress::static_files::attachment_findings(&relative, &bytes, &label));
+        // Attachments (第二十二条): the text of CSV, spreadsheets, documents and PDFs judged by the page
+        // text rules at its cell, page or paragraph; one that cannot be read is a warning.
+        copied.refused.extend(attachments::check(&relative, &bytes, &label, limits));
         copy_file(pipeline, relative, label, bytes, copied)?;
     }
     copied.refused.append(&mut outside);
@@ -139,10 +166,10 @@ fn real_path_inside(root: &Path, path: &Path) -> Result<PathBuf, PathBuf> {
     }
 }
 
-fn label_of(root: &Path, directory: &Path, path: &Path) -> String {
+fn label_of(root: &Path, directory: &Path, label_dir: &str, path: &Path) -> String {
     match path.strip_prefix(directory) {
-        Ok(relative) if relative.as_os_str().is_empty() => STATIC_DIR.to_string(),
-        Ok(_) => format!("{STATIC_DIR}/{}", crate::site::relative_path(directory, path)),
+        Ok(relative) if relative.as_os_str().is_empty() => label_dir.to_string(),
+        Ok(_) => format!("{label_dir}/{}", crate::site::relative_path(directory, path)),
         Err(_) => crate::site::relative_path(root, path),
     }
 }

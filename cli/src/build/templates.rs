@@ -115,30 +115,21 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Embedded templates, overridden file by file by the site's `templates/`.
-    pub fn load(site_root: &Path, site: &SiteVars, nav: &[NavItem]) -> anyhow::Result<Templates> {
-        let mut sources: Vec<(String, String)> =
-            EMBEDDED_TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
-        let directory = site_root.join(TEMPLATES_DIR);
-        if directory.is_dir() {
-            for entry in walkdir::WalkDir::new(&directory).sort_by_file_name() {
-                let entry = entry
-                    .with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
-                if !entry.file_type().is_file() {
-                    continue;
+    /// Embedded templates, overridden file by file by the site's `templates/`. A platform's site starts
+    /// from the platform's parsed theme (`base`, parsed once for every site) instead of the embedded one.
+    pub fn load(site_root: &Path, base: Option<&Tera>, site: &SiteVars, nav: &[NavItem]) -> anyhow::Result<Templates> {
+        let mut tera = match base {
+            Some(base) => {
+                let mut tera = base.clone();
+                let overrides = read_templates(&site_root.join(TEMPLATES_DIR))?;
+                if !overrides.is_empty() {
+                    tera.add_raw_templates(overrides.iter().map(|(name, text)| (name.as_str(), text.as_str())))
+                        .map_err(|error| anyhow::anyhow!("模板错误 / template error: {}", describe(&error)))?;
                 }
-                let name = crate::site::relative_path(&directory, entry.path());
-                let text = std::fs::read_to_string(entry.path())
-                    .with_context(|| format!("无法读取模板 {} / cannot read template", entry.path().display()))?;
-                match sources.iter_mut().find(|(known, _)| *known == name) {
-                    Some(slot) => slot.1 = text,
-                    None => sources.push((name, text)),
-                }
+                tera
             }
-        }
-        let mut tera = Tera::new();
-        tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str())))
-            .map_err(|error| anyhow::anyhow!("模板错误 / template error: {}", describe(&error)))?;
+            None => parse_theme(&[&site_root.join(TEMPLATES_DIR)])?,
+        };
         tera.global_context().insert("site", site);
         tera.global_context().insert("nav", nav);
         Ok(Templates { tera })
@@ -149,6 +140,45 @@ impl Templates {
             .render(name, context)
             .map_err(|error| anyhow::anyhow!("渲染模板 {name} 失败 / rendering {name} failed: {}", describe(&error)))
     }
+}
+
+/// The embedded templates, overridden file by file by each of `directories` in turn (a platform's theme,
+/// a site's `templates/`), parsed.
+pub fn parse_theme(directories: &[&Path]) -> anyhow::Result<Tera> {
+    let mut sources: Vec<(String, String)> =
+        EMBEDDED_TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+    for directory in directories {
+        for (name, text) in read_templates(directory)? {
+            match sources.iter_mut().find(|(known, _)| *known == name) {
+                Some(slot) => slot.1 = text,
+                None => sources.push((name, text)),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str())))
+        .map_err(|error| anyhow::anyhow!("模板错误 / template error: {}", describe(&error)))?;
+    Ok(tera)
+}
+
+/// Every template file under `directory` (none when it does not exist), by name.
+fn read_templates(directory: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut templates = Vec::new();
+    if !directory.is_dir() {
+        return Ok(templates);
+    }
+    for entry in walkdir::WalkDir::new(directory).sort_by_file_name() {
+        let entry =
+            entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", directory.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = crate::site::relative_path(directory, entry.path());
+        let text = std::fs::read_to_string(entry.path())
+            .with_context(|| format!("无法读取模板 {} / cannot read template", entry.path().display()))?;
+        templates.push((name, text));
+    }
+    Ok(templates)
 }
 
 /// Tera's error with its causes, which hold the file and line.

@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
+use govpress::history::HistoryEntry;
 use govpress::{Checker, Report, SiteConfig};
 
 use crate::clock::{parse_now, site_now};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::globals::Globals;
 use crate::output::{self, Format, Sources};
+use crate::platform::run::PlatformArgs;
+use crate::platform::{Platform, PlatformFlags};
 use crate::review_trust::TrustArgs;
 use crate::site::{self, Site, SourceFile};
 
@@ -32,10 +35,27 @@ pub struct CheckArgs {
     now: Option<DateTime<FixedOffset>>,
     #[command(flatten)]
     trust: TrustArgs,
+    /// 把本次检查追加到站点的运行记录（供 CI 使用；默认 check 不写任何文件）
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    platform: PlatformFlags,
 }
 
 pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
     let trust = args.trust.clone().or_env();
+    if let Some(path) = &args.platform.platform {
+        if !args.paths.is_empty() {
+            anyhow::bail!("--platform 不能与站点目录同用 / --platform takes no site directory");
+        }
+        let platform = Platform::open(path)?;
+        let sites = platform.select(&args.platform.sites)?;
+        let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+        let checked = crate::platform::run::check(&platform, &sites, &run);
+        output::print(&checked.report, args.format, &checked.sources, globals.lang, args.deny_warnings)?;
+        checked.print_summary(globals.lang, true);
+        return Ok(checked.exit_code(args.deny_warnings));
+    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let mut report = Report::default();
     let mut sources = Sources::new();
@@ -43,7 +63,13 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
         let part = if path.is_dir() {
             let site = Site::open(path)?;
             let now = site_now(args.now, &site.config);
-            crate::pipeline::check_site(&site, now, &trust, &mut sources)?
+            let run = crate::history::Run::start(args.now);
+            let part = crate::pipeline::check_site(&site, now, &trust, &mut sources)?;
+            if args.record {
+                let entry = HistoryEntry::from_report("check", run.time, run.elapsed_ms(), part.files_checked, &part);
+                crate::history::record(&site, &entry, globals.lang);
+            }
+            part
         } else if path.is_file() {
             check_file(path, args.config.as_deref(), args.now, &mut sources)?
         } else {

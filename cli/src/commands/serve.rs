@@ -4,6 +4,7 @@
 
 mod embedded;
 mod http;
+mod platform;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub struct ServeArgs {
     /// 以此时刻为“现在”（RFC 3339），便于复现检查结果
     #[arg(long, value_parser = parse_now)]
     now: Option<DateTime<FixedOffset>>,
+    #[command(flatten)]
+    platform: crate::platform::PlatformFlags,
 }
 
 enum Message {
@@ -51,6 +54,9 @@ enum Message {
 }
 
 pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
+    if args.platform.platform.is_some() {
+        return platform::run(&args.platform, &args, globals);
+    }
     // The demo portal's temporary copy lives as long as the server.
     let (root, demo_copy) = site_root(args.dir.as_deref(), globals)?;
     let site = Site::open(&root)?;
@@ -230,7 +236,7 @@ fn preview_site(site: &Site) -> Site {
             config.checks.severity.entry(rule.id.to_string()).or_insert(SeverityOverride::Warning);
         }
     }
-    Site { root: site.root.clone(), config }
+    Site { root: site.root.clone(), config, platform: site.platform.clone() }
 }
 
 /// Waits for a change, then collects changes until `DEBOUNCE` passes quietly. `None` when stopping.
@@ -367,7 +373,7 @@ mod tests {
 
     #[test]
     fn previews_show_unsigned_drafts_but_not_a_broken_archive() {
-        let site = Site { root: PathBuf::from("/site"), config: govpress::SiteConfig::default() };
+        let site = Site { root: PathBuf::from("/site"), config: govpress::SiteConfig::default(), platform: None };
         let severity = preview_site(&site).config.checks.severity;
         assert_eq!(severity.get("review.unsigned"), Some(&SeverityOverride::Warning));
         assert_eq!(severity.get("review.stale"), Some(&SeverityOverride::Warning));

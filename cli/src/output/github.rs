@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use govpress::{Lang, Report, Severity};
 
-use super::{article_text, counts_text, Sources};
+use super::{article_text, counts_text, located_message, Sources};
 
 pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
     let redactor = report.redactor();
@@ -25,7 +25,7 @@ pub fn render(report: &Report, sources: &Sources, lang: Lang) -> String {
             Lang::Zh => "帮助：",
             Lang::En => "Help: ",
         };
-        let message = format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang));
+        let message = format!("{}\n{help_word}{}", located_message(diagnostic, lang), diagnostic.help.get(lang));
         let message = redactor.apply(&message);
         let _ = writeln!(
             out,

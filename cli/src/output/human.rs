@@ -170,6 +170,13 @@ fn render_diagnostic(
         ),
     };
     let _ = writeln!(out, "{pad} {gutter}={reset} {basis}");
+    if let Some(part) = &diagnostic.part {
+        let label = match lang {
+            Lang::Zh => "位置",
+            Lang::En => "in",
+        };
+        let _ = writeln!(out, "{pad} {gutter}={reset} {label}{colon}{}", part.label(lang));
+    }
     if let Some(url) = &diagnostic.extra.url {
         let (label, status, empty) = match lang {
             Lang::Zh => ("链接", "状态", "（空）"),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use govpress::redaction::Redactor;
 use govpress::{Diagnostic, Lang, Report, Severity};
 
-use super::{article_text, severity_word, Sources};
+use super::{article_text, located_message, severity_word, Sources};
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
@@ -82,7 +82,7 @@ fn test_case(file: &str, case: &Case<'_>, fails: bool, redactor: &Redactor, lang
                 diagnostic.start.line,
                 diagnostic.start.column,
                 severity_word(diagnostic.severity, lang),
-                diagnostic.message.get(lang),
+                located_message(diagnostic, lang),
                 diagnostic.help.get(lang)
             )
         })

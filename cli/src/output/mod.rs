@@ -78,6 +78,20 @@ impl Sources {
         self.paths.get(file).map_or(file, String::as_str)
     }
 
+    /// Takes in another command part's sources under `prefix` (a platform site's directory, so that
+    /// `content/a.md` of `sites/portal` is `sites/portal/content/a.md`, SPEC §10).
+    pub fn absorb(&mut self, other: Sources, prefix: &str) {
+        let name = |file: &str| format!("{prefix}{file}");
+        for (file, path) in other.paths {
+            let text = other.texts.get(&file).cloned();
+            let read = other.read.contains(&file);
+            self.insert(&name(&file), text, Path::new(&path));
+            if read && !self.ambiguous.contains(&name(&file)) {
+                self.read.insert(name(&file));
+            }
+        }
+    }
+
     /// Every file that was read, by report name, sorted.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.read.iter().map(String::as_str)
@@ -164,6 +178,18 @@ fn article_text(article: u8, lang: Lang) -> String {
     match lang {
         Lang::Zh => govpress::diagnostic::article_zh(article),
         Lang::En => format!("article {article}"),
+    }
+}
+
+/// The message, followed by the attachment's cell, page or paragraph when it has one:
+/// `…（位置：工作表「公示」单元格 C7）` / `… (at sheet 公示 cell C7)`. For formats with no place of their own
+/// for it (GitHub annotations, JUnit, SARIF's message).
+fn located_message(diagnostic: &govpress::Diagnostic, lang: Lang) -> std::borrow::Cow<'_, str> {
+    let message = diagnostic.message.get(lang);
+    match (&diagnostic.part, lang) {
+        (None, _) => message.into(),
+        (Some(part), Lang::Zh) => format!("{message}（位置：{}）", part.label(lang)).into(),
+        (Some(part), Lang::En) => format!("{message} (at {})", part.label(lang)).into(),
     }
 }
 

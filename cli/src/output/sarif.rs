@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use govpress::redaction::Redactor;
 use govpress::rules::{all_rules, RuleInfo};
-use govpress::{Diagnostic, Lang, Report, Severity};
+use govpress::{Diagnostic, Lang, Part, Report, Severity};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{article_text, Sources};
+use super::{article_text, located_message, Sources};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SOURCE_ROOT: &str = "%SRCROOT%";
@@ -54,6 +54,9 @@ struct Message {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+    /// The attachment's cell, page or paragraph the region is in (its lines and columns count in that part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +88,9 @@ struct Region {
 struct ResultProperties<'a> {
     article: u8,
     help: Cow<'a, str>,
+    /// As in the JSON report: `{"sheet": …, "cell": …}`, `{"page": …}` or `{"paragraph": …}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<&'a Part>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,7 +214,7 @@ fn result<'a>(
         level: level(diagnostic.severity),
         message: Message {
             text: redactor
-                .apply(&format!("{}\n{help_word}{}", diagnostic.message.get(lang), diagnostic.help.get(lang)))
+                .apply(&format!("{}\n{help_word}{}", located_message(diagnostic, lang), diagnostic.help.get(lang)))
                 .into_owned(),
         },
         locations: [Location {
@@ -221,10 +227,12 @@ fn result<'a>(
                     end_column: end_column.max(1),
                 },
             },
+            message: diagnostic.part.as_ref().map(|part| Message { text: part.label(lang) }),
         }],
         properties: ResultProperties {
             article: diagnostic.article,
             help: redactor.apply(diagnostic.help.get(lang)),
+            part: diagnostic.part.as_ref(),
             url: redactor.apply_option(diagnostic.extra.url.as_deref()),
             final_url: redactor.apply_option(diagnostic.extra.final_url.as_deref()),
             status: diagnostic.extra.status,

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use govpress::review::{PageReview, ReviewLog, Roster, SiteReview};
+use govpress::review::log::signature_holds;
+use govpress::review::{ReviewLog, Roster, StatusReport};
 use govpress::Lang;
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
@@ -42,6 +44,9 @@ pub struct StatusArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     site: SiteArg,
+    /// 输出格式（json 与浏览器审核视图给出的结论相同）
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    format: StatusFormat,
     #[command(flatten)]
     trust: TrustArgs,
 }
@@ -83,83 +88,45 @@ pub fn status(args: StatusArgs, globals: Globals) -> anyhow::Result<u8> {
     let pages = files.site.content_files()?;
     let states = page_states(&files, &pages, &args.trust)?;
     let lang = globals.lang;
-    let name_of =
-        |id: &str| states.roster.as_ref().and_then(|roster| roster.get(id)).map_or(id.to_string(), |r| r.name.clone());
-    let mut out = String::new();
-    match args.format {
-        StatusFormat::Json => {
-            let pages: Vec<_> = states
-                .pages
-                .iter()
-                .map(|page| {
-                    let approvals: Vec<_> = page.state.approvals().iter().map(|approval| {
-                        json!({"stage": approval.stage, "reviewer": approval.reviewer, "name": name_of(&approval.reviewer), "time": approval.time, "seq": approval.seq})
-                    }).collect();
-                    let reason = diagnostic_message(&states, page, lang);
-                    json!({"path": page.path, "state": page.state.code(), "approvals": approvals, "missing": page.state.missing(), "reason": reason})
-                })
-                .collect();
-            let signed = states.signed_off();
-            let value = json!({"pages": pages, "signed_off": signed, "total": states.pages.len(),
-                "problems": states.problems.iter().map(|d| json!({"file": d.file, "line": d.start.line, "message": d.message.get(lang)})).collect::<Vec<_>>()});
-            out.push_str(&serde_json::to_string_pretty(&value)?);
-            out.push('\n');
-        }
-        StatusFormat::Human => {
-            for diagnostic in &states.problems {
-                out.push_str(&format!(
-                    "{}:{}: {}\n",
-                    diagnostic.file,
-                    diagnostic.start.line,
-                    diagnostic.message.get(lang)
-                ));
-            }
-            for page in &states.pages {
-                let done: Vec<String> = page
-                    .state
-                    .approvals()
-                    .iter()
-                    .map(|approval| {
-                        format!("{} {} {}", approval.stage, name_of(&approval.reviewer), short_time(&approval.time))
-                    })
-                    .collect();
-                let pending = page.state.missing().join(if lang == Lang::Zh { "、" } else { ", " });
-                let (done_label, pending_label) =
-                    if lang == Lang::Zh { ("已签", "待签") } else { ("done", "pending") };
-                out.push_str(&format!("{}  [{}]", page.path, page.state.label().get(lang)));
-                if !done.is_empty() {
-                    out.push_str(&format!("  {done_label}：{}", done.join("；")));
-                }
-                if !pending.is_empty() {
-                    out.push_str(&format!("  {pending_label}：{pending}"));
-                }
-                if let Some(reason) =
-                    diagnostic_message(&states, page, lang).filter(|_| page.state.approvals().is_empty())
-                {
-                    out.push_str(&format!("\n    {reason}"));
-                }
-                out.push('\n');
-            }
-            let signed = states.signed_off();
-            out.push_str(&match lang {
-                Lang::Zh => format!("共 {} 个页面，已签核 {signed} 个\n", states.pages.len()),
-                Lang::En => format!("{} pages, {signed} signed off\n", states.pages.len()),
-            });
-        }
-    }
+    let report = states.status_report(lang);
+    let out = match args.format {
+        StatusFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        StatusFormat::Human => status_human(&report, lang),
+    };
     write_out(None, out.as_bytes())?;
-    Ok(if states.problems.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+    Ok(if report.problems.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
-fn diagnostic_message(states: &SiteReview, page: &PageReview, lang: Lang) -> Option<String> {
-    govpress::review::site::page_diagnostic(
-        &page.path,
-        &page.state,
-        states.roster.as_ref(),
-        &states.stages,
-        page.author.as_deref(),
-    )
-    .map(|diagnostic| diagnostic.message.get(lang).to_string())
+fn status_human(report: &StatusReport, lang: Lang) -> String {
+    let mut out = String::new();
+    for problem in &report.problems {
+        out.push_str(&format!("{}:{}: {}\n", problem.file, problem.line, problem.message));
+    }
+    let (done_label, pending_label, separator) =
+        if lang == Lang::Zh { ("已签", "待签", "、") } else { ("done", "pending", ", ") };
+    for page in &report.pages {
+        let done: Vec<String> = page
+            .approvals
+            .iter()
+            .map(|approval| format!("{} {} {}", approval.stage, approval.name, short_time(&approval.time)))
+            .collect();
+        out.push_str(&format!("{}  [{}]", page.path, page.label));
+        if !done.is_empty() {
+            out.push_str(&format!("  {done_label}：{}", done.join("；")));
+        }
+        if !page.missing.is_empty() {
+            out.push_str(&format!("  {pending_label}：{}", page.missing.join(separator)));
+        }
+        if let Some(reason) = page.reason.as_ref().filter(|_| page.approvals.is_empty()) {
+            out.push_str(&format!("\n    {reason}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(&match lang {
+        Lang::Zh => format!("共 {} 个页面，已签核 {} 个\n", report.total, report.signed_off),
+        Lang::En => format!("{} pages, {} signed off\n", report.total, report.signed_off),
+    });
+    out
 }
 
 fn short_time(time: &str) -> String {
@@ -167,81 +134,24 @@ fn short_time(time: &str) -> String {
 }
 
 /// The full audit: the roster against the trust root, every record's chain and signature, and the
-/// log against its base. Exit 1 at the first failure, with its file and line.
+/// log against its base (the core decides). Exit 1 at the first failure, with its file and line.
 pub fn verify(args: VerifyArgs, globals: Globals) -> anyhow::Result<u8> {
     let files = ReviewFiles::open(&args.site.dir)?;
-    let roster = files.require_roster()?;
+    // A missing or invalid roster is a usage error (exit 2), as for every review command.
+    files.require_roster()?;
     let texts = ReviewTexts::read(&files, &args.trust)?;
     texts.warn_untrusted(&files);
-    if let (Some(roots), Some(roster_text)) = (&texts.trust_root, &texts.roster) {
-        let certificate = texts.roster_certificate.as_deref();
-        if let Err(reason) = govpress::review::verify_certified(
-            roots,
-            certificate,
-            govpress::review::trust::ROSTER,
-            roster_text.as_bytes(),
-        ) {
-            eprintln!(
-                "{}: {}: {}",
-                files.roster_file,
-                match globals.lang {
-                    Lang::Zh => "审核人员名册未通过信任根校验（第十三条）",
-                    Lang::En => "the roster fails the trust root (article 13)",
-                },
-                reason.get(globals.lang)
-            );
-            return Ok(EXIT_FINDINGS);
-        }
+    let report =
+        govpress::review::audit(&files.site.config.review, &texts.inputs(), globals.lang, |records, roster| {
+            records.par_iter().map(|record| signature_holds(record, roster)).collect()
+        });
+    match args.format {
+        StatusFormat::Json => write_out(None, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?,
+        StatusFormat::Human if !report.verified => eprintln!("{}", report.message),
+        StatusFormat::Human if !globals.quiet => println!("{}", report.message),
+        StatusFormat::Human => {}
     }
-    let log = match ReviewLog::parse(texts.log.as_deref().unwrap_or_default()) {
-        Ok(log) => log,
-        Err(broken) => return Ok(report_broken(&files, &broken, globals)),
-    };
-    if let Err(broken) = verify_log(&log, &roster) {
-        return Ok(report_broken(&files, &broken, globals));
-    }
-    if let Some(base) = &texts.base_log {
-        let extends = ReviewLog::parse(base).and_then(|base| log.extends(&base));
-        if let Err(broken) = extends {
-            let label = match globals.lang {
-                Lang::Zh => "审核记录档案没有延续基线档案（第十三条）",
-                Lang::En => "the review archive does not extend its base (article 13)",
-            };
-            eprintln!("{}:{}: {label}: {}", files.log_file, broken.line, broken.reason.get(globals.lang));
-            return Ok(EXIT_FINDINGS);
-        }
-    }
-    if !globals.quiet {
-        let tip = log.tip();
-        let anchored = texts.base_log.is_some();
-        let trusted = texts.trust_root.is_some();
-        println!(
-            "{}",
-            match globals.lang {
-                Lang::Zh => format!(
-                    "审核记录档案 {} 完好：{} 条记录，链条与签名均有效（名册 {} 人{}）{}\n档案头：{} {}",
-                    files.log_file,
-                    log.len(),
-                    roster.reviewers().len(),
-                    if trusted { "，经信任根认证" } else { "，名册按原文信任" },
-                    if anchored { "，延续了基线档案" } else { "" },
-                    tip.seq,
-                    tip.prev_hash()
-                ),
-                Lang::En => format!(
-                    "The archive {} holds: {} records, chain and signatures valid ({} reviewers{}){}\nArchive head: {} {}",
-                    files.log_file,
-                    log.len(),
-                    roster.reviewers().len(),
-                    if trusted { ", certified by the trust root" } else { ", roster trusted as written" },
-                    if anchored { ", extends its base" } else { "" },
-                    tip.seq,
-                    tip.prev_hash()
-                ),
-            }
-        );
-    }
-    Ok(EXIT_OK)
+    Ok(if report.verified { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn report_broken(files: &ReviewFiles, broken: &govpress::review::Broken, globals: Globals) -> u8 {

@@ -107,11 +107,21 @@ fn handle(request: Request, roots: &Roots, shared: &Shared) -> std::io::Result<(
     match resolve(root, &decoded) {
         Resolved::File(file) => respond_file(request, &file),
         Resolved::Directory => request.respond(redirect(&format!("{path}/"))),
-        Resolved::Missing => match std::fs::read(roots.site.join("404.html")) {
+        // A platform's site (`/<site>/…`, `serve --platform`) has its own 404 page.
+        Resolved::Missing => match std::fs::read(not_found_page(&roots.site, &decoded)) {
             Ok(body) => request.respond(bytes_response(404, inject_reload(body), "text/html; charset=utf-8")),
             Err(_) => request.respond(bytes_response(404, inject_reload(NOT_FOUND.into()), "text/html; charset=utf-8")),
         },
     }
+}
+
+/// The `404.html` of the site the path is in: `<first segment>/404.html` when there is one, else the root's.
+fn not_found_page(root: &Path, relative: &str) -> PathBuf {
+    let first = relative.split('/').next().filter(|first| !first.is_empty() && !first.starts_with('.'));
+    first
+        .map(|first| root.join(first).join("404.html"))
+        .filter(|page| page.is_file())
+        .unwrap_or_else(|| root.join("404.html"))
 }
 
 /// Shown when the build has no `404.html` (e.g. the first build failed); carries the overlay script.

@@ -1,0 +1,368 @@
+// The reviewers' view (三审签核, SPEC §4 and §7): for a dropped site folder with its roster and review
+// archive, each page's stages signed (who, when), pending and stale, and the archive's full audit —
+// the same answers as `govpress review status` and `govpress review verify`, from the same core
+// (the wasm module's `reviewStatus` / `reviewVerify`, SM2 included). Nothing is decided here: this
+// file reads the files the core names, passes them in and shows the JSON it gets back.
+
+const STRINGS = {
+  zh: {
+    title: '三审签核',
+    intro: '与 govpress review status / verify 相同的结论：每个页面已签环节、待签环节、签核后是否被修改，以及审核记录档案的完整校验（SM3 链条与每一个 SM2 签名）。',
+    trustRoot: '信任根指纹（可选）',
+    trustRootHint: '单位管理员公钥的 SM3 指纹，即 CI 的 GOVPRESS_TRUST_ROOT；填写后校验名册认证文件 reviewers.toml.sig。',
+    base: '基线档案（可选）',
+    baseHint: '基线版本中的 reviews/log.jsonl（即 --base 文件）：当前档案须以其为前缀。',
+    chooseBase: '选择文件…',
+    clearBase: '清除基线',
+    onlyOpen: '只看未签核的页面',
+    verifying: '正在校验审核记录档案……',
+    counts: (total, signed) => `共 ${total} 个页面，已签核 ${signed} 个`,
+    byState: (label, count) => `${label} ${count}`,
+    verified: '档案校验通过',
+    failed: '档案校验失败',
+    page: '页面',
+    state: '状态',
+    note: '说明',
+    pending: '待签',
+    olderVersion: (stage, name, time) => `${stage}：${name} 于 ${time} 签核的是旧版本`,
+    rejectedBy: (stage, name, time) => `${stage}：${name} 于 ${time} 退回`,
+    openPage: (path) => `在编辑器中打开 ${path}`,
+    ms: (ms) => `用时 ${ms} 毫秒`,
+    error: '无法校验：',
+  },
+  en: {
+    title: 'Review sign-off',
+    intro: 'The same answers as govpress review status / verify: the stages each page has, those it still needs, whether it changed after signing, and the full audit of the review archive (the SM3 chain and every SM2 signature).',
+    trustRoot: 'Trust root fingerprint (optional)',
+    trustRootHint: "The SM3 fingerprint of the unit administrator's key, CI's GOVPRESS_TRUST_ROOT; with it the roster's certificate reviewers.toml.sig is checked.",
+    base: 'Base archive (optional)',
+    baseHint: 'reviews/log.jsonl as the base revision had it (the --base file): the current archive must extend it.',
+    chooseBase: 'Choose file…',
+    clearBase: 'Clear base',
+    onlyOpen: 'Only pages not signed off',
+    verifying: 'Verifying the review archive…',
+    counts: (total, signed) => `${total} pages, ${signed} signed off`,
+    byState: (label, count) => `${label} ${count}`,
+    verified: 'Archive verified',
+    failed: 'Archive fails verification',
+    page: 'Page',
+    state: 'State',
+    note: 'Note',
+    pending: 'pending',
+    olderVersion: (stage, name, time) => `${stage}: ${name} signed an older version at ${time}`,
+    rejectedBy: (stage, name, time) => `${stage}: ${name} rejected it at ${time}`,
+    openPage: (path) => `Open ${path} in the editor`,
+    ms: (ms) => `${ms} ms`,
+    error: 'Cannot verify: ',
+  },
+};
+
+const shortTime = (time) => (time.length >= 16 ? time.slice(0, 16).replace('T', ' ') : time);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The panel in `container`; `openPage(path)` shows a page in the editor. */
+export class ReviewView {
+  constructor(container, { openPage }) {
+    this.container = container;
+    this.openPage = openPage;
+    this.lang = 'zh';
+    this.files = null; // { roster, log, certificate } texts (undefined when missing), or null: no site
+    this.names = null; // [roster, log, certificate] as the config names them
+    this.baseLog = undefined;
+    this.audit = null; // { key, report, ms }
+    this.status = null;
+    this.build();
+  }
+
+  t(key, ...args) {
+    const value = STRINGS[this.lang][key];
+    return typeof value === 'function' ? value(...args) : value;
+  }
+
+  build() {
+    const c = this.container;
+    c.replaceChildren();
+    this.heading = element('h2', 'review-title');
+    this.heading.id = 'review-title';
+    c.setAttribute('aria-labelledby', 'review-title');
+    this.intro = element('p', 'review-intro');
+    const options = element('div', 'review-options');
+    this.trustLabel = element('label', 'field');
+    this.trustInput = element('input');
+    this.trustInput.id = 'review-trust-root';
+    this.trustInput.type = 'text';
+    this.trustInput.spellcheck = false;
+    this.trustInput.autocomplete = 'off';
+    this.trustInput.setAttribute('aria-describedby', 'review-trust-hint');
+    this.trustText = element('span');
+    this.trustLabel.append(this.trustText, this.trustInput);
+    this.trustHint = element('small', 'hint');
+    this.trustHint.id = 'review-trust-hint';
+    // A button opens the (hidden) file input: keyboard-reachable, and labelled in the page's language
+    // rather than the browser's.
+    this.baseText = element('span', 'field-label');
+    this.baseText.id = 'review-base-label';
+    this.baseInput = element('input');
+    this.baseInput.id = 'review-base';
+    this.baseInput.type = 'file';
+    this.baseInput.hidden = true;
+    this.baseInput.accept = '.jsonl,application/json,text/plain';
+    this.baseChoose = element('button', 'choose-base');
+    this.baseChoose.type = 'button';
+    this.baseChoose.id = 'review-base-choose';
+    this.baseChoose.setAttribute('aria-describedby', 'review-base-label review-base-hint');
+    this.baseName = element('span', 'base-name');
+    this.baseName.id = 'review-base-name';
+    this.baseHint = element('small', 'hint');
+    this.baseHint.id = 'review-base-hint';
+    this.clearBase = element('button', 'clear-base');
+    this.clearBase.type = 'button';
+    this.clearBase.hidden = true;
+    this.onlyOpenLabel = element('label', 'only-open');
+    this.onlyOpen = element('input');
+    this.onlyOpen.type = 'checkbox';
+    this.onlyOpen.id = 'review-only-open';
+    this.onlyOpenText = element('span');
+    this.onlyOpenLabel.append(this.onlyOpen, this.onlyOpenText);
+    const trust = element('div', 'option');
+    trust.append(this.trustLabel, this.trustHint);
+    const base = element('div', 'option');
+    const baseRow = element('div', 'base-row');
+    baseRow.append(this.baseChoose, this.baseName, this.clearBase, this.baseInput);
+    base.append(this.baseText, baseRow, this.baseHint);
+    options.append(trust, base, this.onlyOpenLabel);
+    this.verdict = element('div', 'review-verdict');
+    this.verdict.id = 'review-verdict';
+    this.verdict.setAttribute('role', 'status');
+    this.summary = element('p', 'review-summary');
+    this.summary.id = 'review-summary';
+    this.problems = element('ul', 'review-problems');
+    this.problems.id = 'review-problems';
+    this.tableWrap = element('div', 'review-table-wrap');
+    c.append(this.heading, this.intro, options, this.verdict, this.summary, this.problems, this.tableWrap);
+
+    let timer = 0;
+    this.trustInput.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.changed(), 300);
+    });
+    this.baseChoose.addEventListener('click', () => this.baseInput.click());
+    this.baseInput.addEventListener('change', async () => {
+      const [file] = this.baseInput.files;
+      this.baseLog = file ? await file.text() : undefined;
+      this.baseName.textContent = file ? file.name : '';
+      this.clearBase.hidden = this.baseLog === undefined;
+      this.changed();
+    });
+    this.clearBase.addEventListener('click', () => {
+      this.baseInput.value = '';
+      this.baseLog = undefined;
+      this.baseName.textContent = '';
+      this.clearBase.hidden = true;
+      this.changed();
+      this.baseChoose.focus();
+    });
+    this.onlyOpen.addEventListener('change', () => this.renderTable());
+    this.tableWrap.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-path]');
+      if (button) this.openPage(button.dataset.path);
+    });
+    this.applyLanguage();
+  }
+
+  applyLanguage() {
+    this.heading.textContent = this.t('title');
+    this.intro.textContent = this.t('intro');
+    this.trustText.textContent = this.t('trustRoot');
+    this.trustHint.textContent = this.t('trustRootHint');
+    this.baseText.textContent = this.t('base');
+    this.baseChoose.textContent = this.t('chooseBase');
+    this.baseHint.textContent = this.t('baseHint');
+    this.clearBase.textContent = this.t('clearBase');
+    this.onlyOpenText.textContent = this.t('onlyOpen');
+  }
+
+  /**
+   * A dropped or opened folder: `found` are its { path, file } entries, `siteRoot` the prefix of its
+   * govpress.toml (null: not a site), `checker` the wasm Checker built from that config.
+   */
+  async load(found, siteRoot, checker) {
+    this.audit = null;
+    this.status = null;
+    if (siteRoot === null) {
+      this.files = null;
+      return;
+    }
+    this.names = checker.reviewFiles();
+    const read = async (name) => {
+      const entry = found.find(({ path }) => path === `${siteRoot}${name}`);
+      return entry ? entry.file.text() : undefined;
+    };
+    const [roster, log, certificate] = await Promise.all(this.names.map(read));
+    // A site without a roster or an archive has nothing to sign off yet: `govpress check` says so per page.
+    this.files = { roster, log, certificate };
+  }
+
+  /**
+   * Recomputes for the current pages and language. `files`: the site's pages (path → { bytes, text },
+   * as the page holds them, edits included), or null when no site is open (the panel hides).
+   */
+  update(checker, lang, files) {
+    if (this.lang !== lang) {
+      this.lang = lang;
+      this.applyLanguage();
+    }
+    if (!files || !this.files) {
+      this.container.hidden = true;
+      return;
+    }
+    this.container.hidden = this.files.roster === undefined && this.files.log === undefined;
+    if (this.container.hidden) return;
+    const encoder = new TextEncoder();
+    const paths = [...files.keys()].sort();
+    const contents = paths.map((path) => files.get(path).bytes ?? encoder.encode(files.get(path).text));
+    this.checker = checker;
+    this.pages = { paths, contents };
+    this.run();
+  }
+
+  changed() {
+    if (this.checker && this.pages) this.run();
+  }
+
+  /** Status now (it follows every edit); the full audit only when its inputs or the language change. */
+  async run() {
+    const generation = (this.generation = (this.generation ?? 0) + 1);
+    this.container.dataset.ready = 'false';
+    const { roster, log, certificate } = this.files;
+    const trustRoot = this.trustInput.value.trim() || undefined;
+    const args = [roster, log, certificate, trustRoot, this.baseLog];
+    const key = JSON.stringify([this.lang, ...args]);
+    const started = performance.now();
+    if (this.audit?.key !== key) {
+      this.verdict.className = 'review-verdict busy';
+      this.verdict.textContent = this.t('verifying');
+      // Let the browser paint the notice before the signatures are checked.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      if (generation !== this.generation) return;
+      const auditStarted = performance.now();
+      this.audit = { key, report: JSON.parse(this.checker.reviewVerify(...args)) };
+      // For the benchmark (www/bench/review.mjs): the full audit alone.
+      this.container.dataset.verifyMs = (performance.now() - auditStarted).toFixed(1);
+    }
+    const statusStarted = performance.now();
+    const status = JSON.parse(this.checker.reviewStatus(this.pages.paths, this.pages.contents, ...args));
+    this.container.dataset.statusMs = (performance.now() - statusStarted).toFixed(1);
+    this.status = status;
+    this.render(status, this.audit.report, performance.now() - started);
+  }
+
+  render(status, audit, ms) {
+    this.container.dataset.ms = ms.toFixed(1);
+    const error = status.error ?? audit.error;
+    this.verdict.replaceChildren();
+    if (error) {
+      this.verdict.className = 'review-verdict failed';
+      this.verdict.dataset.verified = 'false';
+      this.verdict.textContent = this.t('error') + error.message;
+      this.summary.textContent = '';
+      this.problems.replaceChildren();
+      this.tableWrap.replaceChildren();
+      this.container.dataset.ready = 'true';
+      return;
+    }
+    this.verdict.className = `review-verdict ${audit.verified ? 'verified' : 'failed'}`;
+    this.verdict.dataset.verified = String(audit.verified);
+    this.verdict.dataset.kind = audit.kind;
+    const head = element('strong', null, `${audit.verified ? '✓' : '✗'} ${this.t(audit.verified ? 'verified' : 'failed')}`);
+    const message = element('pre', 'message', audit.message);
+    this.verdict.append(head, message);
+
+    const byState = new Map();
+    for (const page of status.pages) {
+      if (page.state !== 'signed-off') byState.set(page.label, (byState.get(page.label) ?? 0) + 1);
+    }
+    const parts = [this.t('counts', status.total, status.signed_off)];
+    for (const [label, count] of byState) parts.push(this.t('byState', label, count));
+    this.summary.textContent = `${parts.join(this.lang === 'zh' ? '；' : '; ')} · ${this.t('ms', Math.round(ms))}`;
+    this.problems.replaceChildren(
+      ...status.problems.map((problem) => {
+        const item = element('li', 'problem', `${problem.file}:${problem.line}: ${problem.message}`);
+        item.dataset.file = problem.file;
+        item.dataset.line = problem.line;
+        return item;
+      }),
+    );
+    this.renderTable();
+    this.container.dataset.ready = 'true';
+  }
+
+  renderTable() {
+    const status = this.status;
+    if (!status) return;
+    const table = element('table', 'review-table');
+    table.id = 'review-table';
+    const head = element('tr');
+    for (const label of [this.t('page'), this.t('state'), ...status.stages, this.t('note')]) {
+      const th = element('th', null, label);
+      th.scope = 'col';
+      head.append(th);
+    }
+    const thead = element('thead');
+    thead.append(head);
+    const tbody = element('tbody');
+    const pages = this.onlyOpen.checked ? status.pages.filter((page) => page.state !== 'signed-off') : status.pages;
+    for (const page of pages) tbody.append(this.row(page, status.stages));
+    table.append(thead, tbody);
+    this.tableWrap.replaceChildren(table);
+  }
+
+  row(page, stages) {
+    const tr = element('tr', `state-${page.state}`);
+    tr.dataset.path = page.path;
+    tr.dataset.state = page.state;
+    const th = element('th');
+    th.scope = 'row';
+    const open = element('button', 'page-link', page.path);
+    open.type = 'button';
+    open.dataset.path = page.path;
+    open.title = this.t('openPage', page.path);
+    th.append(open);
+    tr.append(th, element('td', 'state', page.label));
+    for (const stage of stages) {
+      const td = element('td', 'stage');
+      td.dataset.stage = stage;
+      const approval = page.approvals.find((a) => a.stage === stage);
+      if (approval) {
+        td.dataset.signed = 'true';
+        td.dataset.reviewer = approval.reviewer;
+        td.append(element('span', 'who', approval.name), element('time', 'when', shortTime(approval.time)));
+        td.querySelector('time').dateTime = approval.time;
+      } else if (page.missing.includes(stage)) {
+        td.dataset.signed = 'false';
+        td.append(element('span', 'pending', this.t('pending')));
+      } else {
+        td.textContent = '—';
+      }
+      tr.append(td);
+    }
+    const note = element('td', 'note');
+    if (page.outdated) {
+      const { stage, name, time } = page.outdated;
+      note.append(element('p', 'outdated', this.t('olderVersion', stage, name, shortTime(time))));
+    }
+    if (page.rejection) {
+      const { stage, name, time } = page.rejection;
+      note.append(element('p', 'rejection', this.t('rejectedBy', stage, name, shortTime(time))));
+    }
+    if (page.reason) note.append(element('p', 'reason', page.reason));
+    tr.append(note);
+    return tr;
+  }
+}
