@@ -172,3 +172,29 @@ pub fn html_audit(data: &[u8]) {
         let _ = auditor.process("public/news/a/index.html", "/news/a/", &source, kind);
     }
 }
+
+/// `platform.toml` (SPEC §10): a parsed platform keeps every path inside the platform root, lists no
+/// directory twice and gives no two sites one output name; a site's own roster (the same bytes) merges
+/// with the demo platform's shared roster or is refused.
+pub fn platform(data: &[u8]) {
+    let source = text(data);
+    if let Ok(platform) = govpress::platform::PlatformConfig::parse(&source) {
+        let paths = platform.sites.iter().map(|site| site.dir.as_str()).chain(
+            [&platform.theme, &platform.roster, &platform.terms].into_iter().flatten().map(|path| path.path.as_str()),
+        );
+        for path in paths {
+            assert!(!path.starts_with('/') && !path.contains('\\'), "{path:?} is not platform-relative");
+            assert!(path.split('/').all(|part| part != ".." && part != "."), "{path:?} is not normal");
+        }
+        for (index, site) in platform.sites.iter().enumerate() {
+            assert!(!site.name.is_empty() && !site.name.contains('/'));
+            assert!(platform.sites[..index].iter().all(|other| other.name != site.name && other.dir != site.dir));
+        }
+        let _ = platform.check_paths(|_| Some(govpress::platform::PathKind::Directory));
+    }
+    let stages: Vec<String> = ["初审", "复审", "终审"].iter().map(|stage| stage.to_string()).collect();
+    let shared = include_str!("../examples/platform/reviewers.toml");
+    if let Ok(merged) = govpress::platform::merge_rosters(shared, &source, &stages) {
+        assert!(Roster::parse(&merged, &stages).is_ok(), "a merged roster no longer parses");
+    }
+}

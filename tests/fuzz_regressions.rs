@@ -10,7 +10,7 @@ use std::path::Path;
 /// A fuzz target's body.
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 7] = [
+const TARGETS: [(&str, Target); 8] = [
     ("page", harness::page),
     ("site_config", harness::site_config),
     ("roster", harness::roster),
@@ -18,6 +18,7 @@ const TARGETS: [(&str, Target); 7] = [
     ("render", harness::render),
     ("html_audit", harness::html_audit),
     ("terms", harness::terms),
+    ("platform", harness::platform),
 ];
 
 #[test]
