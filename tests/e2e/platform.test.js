@@ -87,11 +87,16 @@ test("the platform's report renders in Chromium, a site archives, verifies, and 
     const page = await context.newPage();
     await page.goto(`file://${report}`);
     assert.deepEqual(requests, [`file://${report}`], "the report needs nothing but itself");
-    assert.equal(await page.locator("h1").first().innerText(), "青岚市政府网站集约化平台");
+    assert.equal(await page.locator("h1").innerText(), "网站安全与合规年度报告");
+    assert.match(await page.title(), /^青岚市政府网站集约化平台/);
     const sites = await page.locator("nav ol li").allInnerTexts();
     assert.equal(sites.length, SITES.length, sites.join(" | "));
     for (const site of SITES) assert.ok(sites.some((text) => text.includes(`sites/${site}`)), `${site} in ${sites}`);
-    assert.ok(await page.locator("svg.chart").count() >= 3 * SITES.length, "charts for every site");
+    const sections = page.locator("section.site");
+    assert.equal(await sections.count(), SITES.length, "a section per site");
+    for (let index = 0; index < SITES.length; index += 1) {
+      assert.ok(await sections.nth(index).locator("svg.chart").count() >= 1, `charts in the section of site ${index}`);
+    }
     const shots = process.env.GOVPRESS_E2E_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, "screenshot-platform-report.png"), fullPage: false });
   } finally {
@@ -106,8 +111,9 @@ test("the platform's report renders in Chromium, a site archives, verifies, and 
   const publicKey = join(env.work, "platform-publisher.pub");
   writeFileSync(publicKey, keygen.stdout);
   const archive = join(env.work, "fgw.tar.gz");
-  const archived = govpress(["archive", join(root, "sites/fgw"), "--out", archive, "--publisher-key", key, "--now", env.now]);
-  assert.equal(archived.status, 0, archived.stderr);
+  // The site's own pinned clock (its govpress.toml), as the platform builds above used.
+  const archived = govpress(["archive", join(root, "sites/fgw"), "--out", archive, "--publisher-key", key]);
+  assert.equal(archived.status, 0, archived.stdout + archived.stderr);
   const verify = () => govpress(["archive", "verify", archive, "--public-key", publicKey, "--format", "json"]);
   const verified = verify();
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
@@ -157,7 +163,10 @@ test("serve --platform serves each site under /<site>/ with its links and search
     await page.goto(`${served.url}fgw/`, { waitUntil: "load" });
     await page.fill('form.site-search input[name="q"]', "重点项目");
     await page.press('form.site-search input[name="q"]', "Enter");
-    await page.waitForURL(/\/fgw\/search\/\?q=/).catch((error) => {
+    // The URL once the navigation commits; the results below prove the page works. (The load event
+    // sometimes did not come within 30 s under `serve`, the page already at this URL and no rebuild:
+    // not explained yet.)
+    await page.waitForURL(/\/fgw\/search\/\?q=/, { waitUntil: "commit" }).catch((error) => {
       throw new Error(`${error.message}\nat ${page.url()}\nserve said:\n${served.output()}`);
     });
     const results = await page.waitForSelector('#search-results[data-total="1"]', { timeout: 30000 });

@@ -48,7 +48,8 @@ test("an edit reloads the page; a failed build shows an overlay; the fix clears 
     await page.waitForFunction(() => document.querySelector('script[src="/_govpress/reload.js"]'));
 
     appendFileSync(file, "\n市住建局将于12月上旬组织供热质量回访。\n");
-    await page.waitForFunction(() => document.body.textContent.includes("供热质量回访"), null, { timeout: 30000 });
+    // `document.body` is null for a moment while the page reloads: wait through it.
+    await page.waitForFunction(() => document.body?.textContent.includes("供热质量回访"), null, { timeout: 30000 });
 
     appendFileSync(file, "\n[详情](javascript:alert(1))\n");
     const overlay = await page.waitForSelector("#govpress-overlay", { timeout: 30000 });
@@ -60,7 +61,7 @@ test("an edit reloads the page; a failed build shows an overlay; the fix clears 
 
     writeFileSync(file, original);
     await page.waitForFunction(
-      () => !document.querySelector("#govpress-overlay") && !document.body.textContent.includes("供热质量回访"),
+      () => document.body && !document.querySelector("#govpress-overlay") && !document.body.textContent.includes("供热质量回访"),
       null,
       { timeout: 30000 },
     );
