@@ -12,6 +12,7 @@ mod disclosure;
 mod feeds;
 mod links;
 mod pages;
+pub mod render_cache;
 pub mod search;
 mod static_files;
 mod templates;
@@ -35,6 +36,7 @@ use crate::pipeline;
 use crate::review_trust::TrustArgs;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
+use render_cache::RenderCache;
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
 use writer::Staging;
 
@@ -71,6 +73,19 @@ pub struct BuildOptions {
     pub trust: TrustArgs,
     /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
     pub publisher_key: Option<govpress::review::PrivateKey>,
+    /// Where the render cache lives (`render_cache.rs`).
+    pub cache: CachePlace,
+}
+
+/// Where a build keeps its render cache.
+#[derive(Debug, Clone)]
+pub enum CachePlace {
+    /// No cache (a one-off build into a temporary directory).
+    Off,
+    /// The site's `.govpress/render-cache/`, one index per output directory.
+    Site,
+    /// This file (`serve`: beside its temporary output).
+    At(PathBuf),
 }
 
 #[derive(Debug)]
@@ -126,15 +141,19 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         .collect();
     let security = security_headers(site)?;
     let shared = site.platform.as_deref();
-    let templates = Templates::load(&site.root, shared.map(|shared| &shared.templates), &site_vars, &nav)?;
+    let theme = shared.and_then(|shared| shared.theme.as_ref()).map(|theme| theme.join(templates::TEMPLATES_DIR));
+    let base = shared.map(|shared| &shared.templates);
+    let templates = Templates::load(&site.root, (base, theme.as_deref()), &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
+    let cache = open_cache(site, &out, &options.cache, &templates, &checker, &out_label);
     let pipeline = Pipeline {
         model,
         templates: &templates,
         leave: &leave,
         auditor: &auditor,
         staging: &staging,
+        cache: &cache,
         out_label: &out_label,
         base_path: run.base_path(),
     };
@@ -218,10 +237,30 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         return Ok(result);
     }
     staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
+    cache.save();
     result.written = true;
     write_nginx_includes(site, &security)?;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     Ok(result)
+}
+
+/// The render cache of this build: keyed by the templates, the config and the output label besides
+/// each file's own inputs.
+fn open_cache(
+    site: &Site,
+    out: &Path,
+    place: &CachePlace,
+    templates: &Templates,
+    checker: &Checker,
+    out_label: &str,
+) -> RenderCache {
+    let file = match place {
+        CachePlace::Off => return RenderCache::off(),
+        CachePlace::Site => render_cache::index_file(&site.root, out),
+        CachePlace::At(file) => file.clone(),
+    };
+    let config = format!("{:?}", checker.config());
+    RenderCache::open(file, &render_cache::Salt { templates: &templates.digest_input, config: &config, out_label })
 }
 
 /// A published page right after the core processed it: articles are templated and written now,

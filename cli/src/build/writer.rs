@@ -35,6 +35,19 @@ pub struct Staging {
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
     reused: AtomicUsize,
+    /// Names the private links of [`Staging::reuse_verified`].
+    linked: AtomicUsize,
+}
+
+/// What [`Staging::reuse_verified`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// The previous file, re-hashed, is in place.
+    Reused,
+    /// Another owner holds the path (recorded as a collision): nothing to write.
+    Collision,
+    /// Not reused: render and write the file.
+    No,
 }
 
 impl Staging {
@@ -58,20 +71,55 @@ impl Staging {
             previous,
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one generated output file (`/`-separated path relative to the output root) and records its digest.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    /// Writes one generated output file (`/`-separated path relative to the output root) and records its
+    /// digest (SM3, hex), which it returns.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
         self.write_as(relative, bytes, Owner::Generated)
+    }
+
+    /// Reuses the previous output's file at `relative` for a generated file known (from the render cache)
+    /// to hash to `digest`. The file is hard-linked under a private name in the staging directory and
+    /// re-hashed there, so nothing is taken on the word of the deployed manifest or of the cache: a file
+    /// changed, replaced or removed in the deployed output is not reused, and the caller renders it.
+    pub fn reuse_verified(&self, relative: &str, digest: &str, len: u64) -> anyhow::Result<Reuse> {
+        let Some(previous) = self.previous.as_deref() else { return Ok(Reuse::No) };
+        let path = self.path_of(relative)?;
+        let old = previous.join(relative);
+        let Ok(metadata) = std::fs::symlink_metadata(&old) else { return Ok(Reuse::No) };
+        if !metadata.file_type().is_file() || metadata.len() != len {
+            return Ok(Reuse::No);
+        }
+        let private = self.directory.path().join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
+        if std::fs::hard_link(&old, &private).is_err() {
+            return Ok(Reuse::No);
+        }
+        let same = ours_with(&private, len, |bytes| sm3_hex(bytes) == digest).unwrap_or(false);
+        // Claimed only now: a path is written by one owner, so nothing else writes through the link.
+        if !same || !self.lock_claims()?.take(relative, Owner::Generated) {
+            let _ = std::fs::remove_file(&private);
+            return Ok(if same { Reuse::Collision } else { Reuse::No });
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
+        }
+        std::fs::rename(&private, &path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        self.lock_claims()?.set_digest(relative, digest.to_string());
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Ok(Reuse::Reused)
     }
 
     /// Writes one output file for `owner`. A path another owner holds is not written: the collision
     /// becomes a diagnostic (see [`Staging::collisions`]) and the build fails before anything is published.
-    pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<()> {
+    pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<String> {
         let path = self.path_of(relative)?;
+        let digest = sm3_hex(bytes);
         if !self.lock_claims()?.take(relative, owner) {
-            return Ok(());
+            return Ok(digest);
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -82,9 +130,8 @@ impl Staging {
         } else {
             std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         }
-        let digest = sm3_hex(bytes);
-        self.lock_claims()?.set_digest(relative, digest);
-        Ok(())
+        self.lock_claims()?.set_digest(relative, digest.clone());
+        Ok(digest)
     }
 
     /// Reserves an output path for `owner` before its content is ready (a static HTML file, which goes
@@ -195,6 +242,13 @@ fn reuse(_old: &Path, _staged: &Path, _bytes: &[u8]) -> bool {
 /// than the previous output's and ours, and holds exactly `bytes`.
 #[cfg(unix)]
 fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    ours_with(staged, bytes.len() as u64, |found| found == bytes)
+}
+
+/// The staged link is a plain file owned by this user, writable by nobody else, with no other name
+/// than the previous output's and ours, `len` bytes long, and its bytes pass `judge`.
+#[cfg(unix)]
+fn ours_with(staged: &Path, len: u64, judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
     use std::io::Read;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let owner = staged.parent().map(std::fs::metadata).transpose()?.map(|metadata| metadata.uid());
@@ -205,13 +259,18 @@ fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         && metadata.nlink() == 2
         && Some(metadata.uid()) == owner
         && metadata.mode() & 0o7022 == 0
-        && metadata.len() == bytes.len() as u64;
+        && metadata.len() == len;
     if !plain {
         return Ok(false);
     }
-    let mut found = Vec::with_capacity(bytes.len());
+    let mut found = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut found)?;
-    Ok(found == bytes)
+    Ok(judge(&found))
+}
+
+#[cfg(not(unix))]
+fn ours_with(_staged: &Path, _len: u64, _judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// An existing output may be replaced only when it is empty or was written by govpress (has a

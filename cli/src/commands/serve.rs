@@ -208,6 +208,7 @@ fn build_and_report(
         progress: false,
         trust: TrustArgs::from_env(),
         publisher_key: None,
+        cache: crate::build::CachePlace::Off,
     };
     match build_site(&preview_site(site), &options) {
         Ok(built) => {

@@ -167,6 +167,7 @@ pub fn build(
                     progress: false,
                     trust: args.trust.clone(),
                     publisher_key: publisher_key.cloned(),
+                    cache: crate::build::CachePlace::Site,
                 };
                 let built = build_site(&opened, &options)?;
                 crate::history::record_build(&opened, &run, &built.report, built.written, args.lang);
