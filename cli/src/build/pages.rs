@@ -30,7 +30,7 @@ pub struct Written {
     pub targets: Vec<LeaveTarget>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceLinks {
     pub path: String,
     pub links: Vec<(String, Position)>,

@@ -29,8 +29,13 @@ pub use claims::Owner;
 
 pub struct Staging {
     out: PathBuf,
-    directory: tempfile::TempDir,
-    _lock: swap::StagingLock,
+    /// Where files are written: the temporary directory, or the output itself in live mode.
+    root: PathBuf,
+    directory: Option<tempfile::TempDir>,
+    _lock: Option<swap::StagingLock>,
+    /// Live mode (`serve` after a build, [`Staging::commit_live`]): files written are held here until
+    /// [`Staging::apply`] puts each in place atomically, or [`Staging::discard`] drops them.
+    pending: Option<Mutex<Vec<(String, Vec<u8>)>>>,
     /// The previous output, when there is one govpress wrote: files are reused from it.
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
@@ -66,8 +71,10 @@ impl Staging {
         let lock = swap::StagingLock::acquire(directory.path());
         Ok(Staging {
             out: out.to_path_buf(),
-            directory,
-            _lock: lock,
+            root: directory.path().to_path_buf(),
+            directory: Some(directory),
+            _lock: Some(lock),
+            pending: None,
             previous,
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
@@ -93,7 +100,7 @@ impl Staging {
         if !metadata.file_type().is_file() || metadata.len() != len {
             return Ok(Reuse::No);
         }
-        let private = self.directory.path().join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
+        let private = self.root.join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
         if std::fs::hard_link(&old, &private).is_err() {
             return Ok(Reuse::No);
         }
@@ -118,6 +125,14 @@ impl Staging {
     pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<String> {
         let path = self.path_of(relative)?;
         let digest = sm3_hex(bytes);
+        if let Some(pending) = &self.pending {
+            self.lock_claims()?.replace(relative, digest.clone());
+            pending
+                .lock()
+                .map_err(|_| anyhow::anyhow!("pending writes poisoned"))?
+                .push((relative.to_string(), bytes.to_vec()));
+            return Ok(digest);
+        }
         if !self.lock_claims()?.take(relative, owner) {
             return Ok(digest);
         }
@@ -164,28 +179,70 @@ impl Staging {
         if !safe || relative == MANIFEST_FILE {
             bail!("输出路径 {relative} 无效（不得含 .. 或绝对路径）/ invalid output path");
         }
-        Ok(self.directory.path().join(path))
+        Ok(self.root.join(path))
     }
 
     /// Writes the manifest (with the review log's head, signed when a publisher key is given) and swaps
     /// the new output into place; the previous one is removed in the background.
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
+        self.commit_claims(log_head, key).map(drop)
+    }
+
+    /// [`Staging::commit`], then the output in live mode (`serve`): later writes go straight into the
+    /// output, each file replaced atomically once the caller found the edit free of errors.
+    pub fn commit_live(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Staging> {
+        let out = self.out.clone();
+        let claims = self.commit_claims(log_head, key)?;
+        Ok(Staging {
+            root: out.clone(),
+            out,
+            directory: None,
+            _lock: None,
+            pending: Some(Mutex::new(Vec::new())),
+            previous: None,
+            claims: Mutex::new(claims),
+            reused: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+        })
+    }
+
+    /// Live mode: puts every file written since the last call in place, each atomically (a reader sees
+    /// the old file or the new one). The manifest is not rewritten: a served preview is not deployed.
+    pub fn apply(&self) -> anyhow::Result<usize> {
+        use std::io::Write;
+        let Some(pending) = &self.pending else { return Ok(0) };
+        let files = std::mem::take(&mut *pending.lock().map_err(|_| anyhow::anyhow!("pending writes poisoned"))?);
+        for (relative, bytes) in &files {
+            let path = self.path_of(relative)?;
+            let parent = path.parent().unwrap_or(&self.root);
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(parent)
+                .with_context(|| format!("无法在 {} 创建临时文件", parent.display()))?;
+            file.write_all(bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+            file.persist(&path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        }
+        Ok(files.len())
+    }
+
+    fn commit_claims(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Claims> {
         let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
         if let Some(collision) = claims.collisions().first() {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = claims.into_digests();
+        manifest.files = claims.clone().into_digests();
         manifest.review_log_head = log_head;
         if let Some(key) = key {
             manifest.sign(key);
         }
-        let staged = self.directory.path().to_path_buf();
+        let Some(directory) = self.directory else { bail!("live output cannot be committed") };
+        let staged = directory.path().to_path_buf();
         std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
             .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
         // From here the directory is ours to remove: on success it is the output, on failure `swap` cleans up.
-        let staged = self.directory.keep();
+        let staged = directory.keep();
         let previous = swap::swap_into_place(&staged, &self.out).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&staged);
         })?;
@@ -198,7 +255,7 @@ impl Staging {
             let lock = std::fs::File::open(&previous).ok();
             swap::remove_in_background(previous, lock);
         }
-        Ok(())
+        Ok(claims)
     }
 }
 
