@@ -35,7 +35,7 @@ pub struct Staging {
     _lock: Option<swap::StagingLock>,
     /// Live mode (`serve` after a build, [`Staging::commit_live`]): files written are held here until
     /// [`Staging::apply`] puts each in place atomically, or [`Staging::discard`] drops them.
-    pending: Option<Mutex<Vec<(String, Vec<u8>)>>>,
+    pending: Option<Mutex<Vec<Pending>>>,
     /// The previous output, when there is one govpress wrote: files are reused from it.
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
@@ -43,6 +43,9 @@ pub struct Staging {
     /// Names the private links of [`Staging::reuse_verified`].
     linked: AtomicUsize,
 }
+
+/// A file written in live mode, not yet in place: its output path and bytes.
+type Pending = (String, Vec<u8>);
 
 /// What [`Staging::reuse_verified`] did.
 #[derive(Debug, PartialEq, Eq)]
