@@ -6,8 +6,11 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+#[cfg(feature = "render")]
 use crate::hosts::{Destination, HostClassifier};
+#[cfg(feature = "render")]
 use crate::html_depth::too_deep;
+#[cfg(feature = "render")]
 use crate::leave_site::decode_entities;
 use crate::page::Page;
 use crate::rules::links::{parse_target, LinkTarget, MalformedReason};
@@ -30,18 +33,21 @@ pub struct RenderedBody {
 /// Rewrites a Markdown link destination (e.g. `../news/a.md` → `/news/a/`); `None` keeps it.
 pub type LinkResolver<'r> = &'r dyn Fn(&str) -> Option<String>;
 
+#[cfg(feature = "render")]
 /// Renders bodies; build it once (the sanitiser's tables are not free) and share it across threads.
 pub struct Renderer<'h> {
     hosts: &'h HostClassifier,
     sanitiser: ammonia::Builder<'static>,
 }
 
+#[cfg(feature = "render")]
 impl std::fmt::Debug for Renderer<'_> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.debug_struct("Renderer").finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "render")]
 /// CSS properties raw HTML may set inline: layout and colour only, nothing that loads a URL.
 const STYLE_PROPERTIES: [&str; 24] = [
     "text-align",
@@ -70,6 +76,7 @@ const STYLE_PROPERTIES: [&str; 24] = [
     "overflow",
 ];
 
+#[cfg(feature = "render")]
 impl<'h> Renderer<'h> {
     pub fn new(hosts: &'h HostClassifier) -> Renderer<'h> {
         Renderer { hosts, sanitiser: sanitiser() }
@@ -120,6 +127,7 @@ impl<'h> Renderer<'h> {
     }
 }
 
+#[cfg(feature = "render")]
 /// The preview of a page body (the browser's preview pane): rendered, sanitised, and with the
 /// leave-site rewriting of the site's config applied, as the build would publish it.
 pub fn preview(page: &Page<'_>, checker: &crate::Checker) -> String {
@@ -129,6 +137,7 @@ pub fn preview(page: &Page<'_>, checker: &crate::Checker) -> String {
     leave.rewrite(&body.html).map(|rewritten| rewritten.html).unwrap_or_default()
 }
 
+#[cfg(feature = "render")]
 fn frame_allowed(hosts: &HostClassifier, src: &str) -> bool {
     match parse_target(src) {
         LinkTarget::Relative => true,
@@ -139,6 +148,7 @@ fn frame_allowed(hosts: &HostClassifier, src: &str) -> bool {
     }
 }
 
+#[cfg(feature = "render")]
 fn sanitiser() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
@@ -161,6 +171,12 @@ fn sanitiser() -> ammonia::Builder<'static> {
             ("code", HashSet::from(["language-text"])),
         ]));
     builder
+}
+
+/// The body's headings with the ids `Renderer::render` gives their anchors, without rendering: what
+/// the check needs of a page (links to `#anchors`), in builds without the sanitiser too.
+pub fn headings(page: &Page<'_>) -> Vec<Heading> {
+    prepare_events(page, None, false).1
 }
 
 /// Page events with resolved links and stable heading ids; also the list of headings.
@@ -295,7 +311,7 @@ impl HeadingIds {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "render"))]
 mod tests {
     use super::*;
     use crate::config::SiteConfig;

@@ -132,16 +132,19 @@ fn reference(after: &str, in_attribute: bool) -> Option<(String, usize)> {
     }
     let with_semicolon = after[name_length..].starts_with(';');
     let longest = if with_semicolon { name_length + 1 } else { name_length };
+    // The table's keys carry the `&`: `&amp;`, and the legacy `&amp` the tokenizer also accepts.
+    let mut key = [0u8; LONGEST_NAME + 2];
+    key[0] = b'&';
     (1..=longest).rev().find_map(|length| {
         let name = after.get(..length)?;
-        let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(name)?;
+        key.get_mut(1..=length)?.copy_from_slice(name.as_bytes());
+        let expansion = htmlize::ENTITIES.get(&key[..=length])?;
         let legacy = !name.ends_with(';');
         let next = after[length..].bytes().next();
         if in_attribute && legacy && next.is_some_and(|byte| byte == b'=' || byte.is_ascii_alphanumeric()) {
             return None;
         }
-        let text: String = [first, second].into_iter().filter(|&code| code != 0).filter_map(char::from_u32).collect();
-        Some((text, length))
+        Some((std::str::from_utf8(expansion).ok()?.to_string(), length))
     })
 }
 
@@ -204,6 +207,13 @@ mod tests {
         assert_eq!(decode_text("&copy=2"), "©=2");
         assert_eq!(decode_attribute("&#0;&#x110000;&#x80;&#99999999999;"), "\u{FFFD}\u{FFFD}\u{20AC}\u{FFFD}");
         assert_eq!(decode_attribute("&#;&#x;&"), "&#;&#x;&");
+        // A prefix of a name is no reference (html5ever's table lists prefixes, mapped to nothing).
+        assert_eq!(decode_text("&am?x &amx &c"), "&am?x &amx &c");
+        assert_eq!(decode_attribute("?a=1&am?b=2"), "?a=1&am?b=2");
+        // The longest names, and a run of letters longer than any name.
+        assert_eq!(decode_text("&CounterClockwiseContourIntegral;"), "\u{2233}");
+        assert_eq!(decode_text(&format!("&{};", "a".repeat(40))), format!("&{};", "a".repeat(40)));
+        assert_eq!(decode_text(&format!("&{};", "a".repeat(32))), format!("&{};", "a".repeat(32)));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 // The browser checker: the govpress core (WebAssembly) checks drafts as you type, with exactly the
 // rules `govpress check` applies in CI. Nothing is sent anywhere: the draft never leaves the browser.
 // Standard web APIs only (第十一条): no framework, no browser-specific features.
+//
+// Two WebAssembly modules: the checking module (govpress_wasm) loads with the page and gives the first
+// diagnostic; the preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
+// fetched only when the preview is first opened, so checking does not wait for the sanitiser.
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
 import { ReviewView } from './review.js';
 
@@ -17,6 +21,17 @@ const STRINGS = {
     placeholder: '在此粘贴或输入 Markdown 稿件，或把文件、文件夹拖到页面上',
     dropHint: '可把 .md 文件或整个站点文件夹拖到页面上（含 govpress.toml 时自动采用其配置）。',
     preview: '预览',
+    previewLoading: '（正在加载预览模块……）',
+    previewFailed: '（预览模块加载失败）',
+    emptyTitle: '还没有稿件',
+    emptyBody:
+      '在左侧输入或粘贴 Markdown 稿件，或把文件、站点文件夹拖到页面上，检查结果会随输入显示在这里。稿件以前置信息（标题、日期、发布部门）开头。',
+    emptySummary: '等待稿件',
+    insertFrontMatter: '插入前置信息模板',
+    loadExample: '载入示例稿件',
+    skeletonTitle: '在此填写标题',
+    skeletonDepartment: '在此填写发布部门',
+    skeletonBody: '在此撰写正文。',
     dropHere: '松开以载入文件',
     footer: 'govpress 浏览器预检：WebAssembly 本地运行，与 govpress check 使用同一规则内核。',
     switchTo: 'English',
@@ -49,6 +64,17 @@ const STRINGS = {
     placeholder: 'Paste or type a Markdown draft here, or drop files or a folder onto the page',
     dropHint: 'Drop .md files or a whole site folder onto the page (its govpress.toml is used when present).',
     preview: 'Preview',
+    previewLoading: '(loading the preview module…)',
+    previewFailed: '(the preview module failed to load)',
+    emptyTitle: 'No draft yet',
+    emptyBody:
+      'Type or paste a Markdown draft on the left, or drop files or a site folder onto the page; the findings appear here as you type. A draft starts with its front matter (title, date, department).',
+    emptySummary: 'Waiting for a draft',
+    insertFrontMatter: 'Insert front-matter template',
+    loadExample: 'Load an example draft',
+    skeletonTitle: 'Title of the page',
+    skeletonDepartment: 'Publishing department',
+    skeletonBody: 'Write the body here.',
     dropHere: 'Drop to load the files',
     footer: 'govpress browser checker: runs locally in WebAssembly, with the same rule core as govpress check.',
     switchTo: '中文',
@@ -72,6 +98,25 @@ const STRINGS = {
 };
 
 const DEFAULT_PATH = 'content/draft.md';
+
+/** A short clean draft: what a page looks like when it passes (the checker greets with ✓, not an error). */
+const EXAMPLE_DRAFT = `+++
+title = "关于开展2024年网络安全宣传周活动的通知"
+date = 2024-09-02
+department = "青岚市委网信办"
++++
+
+各区人民政府，市政府各部门：
+
+为提升全社会网络安全意识和防护技能，定于 2024 年 9 月 9 日至 15 日开展网络安全宣传周活动。
+
+## 活动内容
+
+1. 网络安全知识进社区、进校园；
+2. 个人信息保护专题讲座。
+
+详见[中央网信办网站](https://www.cac.gov.cn/)。
+`;
 const DEBOUNCE_MS = 150;
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -89,6 +134,10 @@ const ui = {
   fileList: $('file-list'),
   overlay: $('drop-overlay'),
   langSwitch: $('lang-switch'),
+  emptyState: $('empty-state'),
+  insertFrontMatter: $('insert-front-matter'),
+  previewPane: $('preview-pane'),
+  previewStatus: $('preview-status'),
 };
 
 // The reviewers' view (三审签核) of an opened site folder: review.js.
@@ -97,6 +146,9 @@ const review = new ReviewView($('review-panel'), { openPage: (path) => showFile(
 const state = {
   lang: readSavedLang(),
   checker: null,
+  // The preview module, once fetched: { module, previewer } (null until the preview is first opened).
+  preview: null,
+  previewLoad: null, // the pending fetch
   config: null, // { name, text }
   files: new Map(), // path -> { bytes: Uint8Array | null, text }
   site: false, // a dropped site folder: checked as a whole, as `govpress check DIR` does
@@ -136,6 +188,88 @@ function rebuildChecker() {
   state.checker?.free();
   // A site folder's terms.toml (规范表述, SPEC §12) goes with its config.
   state.checker = new Checker(state.config?.text, state.lang, state.config?.terms);
+  if (state.preview) {
+    state.preview.previewer.free();
+    state.preview.previewer = new state.preview.module.Previewer(state.config?.text);
+  }
+}
+
+// ---- preview (second module, fetched on first use) ---------------------------------------------------
+
+/** Fetches and starts the preview module once; later calls share the same load. */
+function loadPreview() {
+  state.previewLoad ??= (async () => {
+    ui.previewStatus.textContent = t('previewLoading');
+    try {
+      const module = await import('./pkg/govpress_preview.js');
+      await module.default();
+      state.preview = { module, previewer: new module.Previewer(state.config?.text) };
+      ui.previewStatus.textContent = '';
+      renderPreview();
+    } catch (error) {
+      ui.previewStatus.textContent = t('previewFailed');
+      state.previewLoad = null;
+      throw error;
+    }
+  })();
+  return state.previewLoad;
+}
+
+/** The open preview shows the current draft; a closed one costs nothing. */
+function renderPreview() {
+  if (!ui.previewPane.open || !state.preview) return;
+  const file = state.files.get(state.current);
+  const broken = state.checker.configError();
+  ui.preview.innerHTML = broken || !file ? '' : state.preview.previewer.preview(file.text);
+}
+
+// ---- first impression: an empty draft is not an error ------------------------------------------------
+
+/** The draft the page starts with, still untouched: it gets the empty state, not front-matter.missing. */
+function isBlankDraft() {
+  const file = state.files.get(state.current);
+  return !state.site && file && file.bytes === null && file.text.trim() === '';
+}
+
+const hasFrontMatter = (text) => /^\uFEFF?(\+\+\+|---)[ \t]*\r?\n/.test(text);
+
+/** Today in China Standard Time, as a TOML date (the skeleton's `date`). */
+function todayInChina() {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(new Date())
+    .reduce((found, part) => ({ ...found, [part.type]: part.value }), {});
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+function frontMatterSkeleton() {
+  return `+++\ntitle = "${t('skeletonTitle')}"\ndate = ${todayInChina()}\ndepartment = "${t('skeletonDepartment')}"\n+++\n\n`;
+}
+
+/** Puts the skeleton before the draft (an empty draft gets a body line too) and selects the title. */
+function insertFrontMatter() {
+  const text = state.files.get(state.current).text;
+  if (hasFrontMatter(text)) return;
+  const skeleton = frontMatterSkeleton();
+  setEditorText(skeleton + (text.trim() === '' ? `${t('skeletonBody')}\n` : text));
+  const title = t('skeletonTitle');
+  const start = skeleton.indexOf(title);
+  ui.editor.focus();
+  ui.editor.setSelectionRange(start, start + title.length);
+}
+
+function setEditorText(text) {
+  ui.editor.value = text;
+  state.files.set(state.current, { bytes: null, text });
+  checkNow();
+}
+
+/** The empty state in the results pane, and the skeleton button while the draft has no front matter. */
+function updateEmptyState() {
+  const blank = isBlankDraft();
+  ui.emptyState.hidden = !blank;
+  const file = state.files.get(state.current);
+  ui.insertFrontMatter.hidden = blank || !file || hasFrontMatter(file.text);
+  return blank;
 }
 
 /** The report for one file: raw bytes until edited (so a non-UTF-8 file is reported as the CLI does). */
@@ -163,6 +297,7 @@ function tally(diagnostics) {
 
 function checkNow() {
   clearTimeout(state.timer);
+  const blank = updateEmptyState();
   const configError = state.checker.configError();
   ui.configError.hidden = !configError;
   if (configError) {
@@ -170,6 +305,15 @@ function checkNow() {
     renderDiagnostics([]);
     ui.configFindings.hidden = true;
     ui.summary.textContent = '';
+    ui.preview.replaceChildren();
+    return;
+  }
+  if (blank) {
+    // Nothing typed yet: no report (an empty file would be front-matter.missing), only the config's findings.
+    renderDiagnostics([]);
+    renderSiteFindings(state.config ? JSON.parse(state.checker.checkConfig()).diagnostics : []);
+    ui.summary.className = 'summary';
+    ui.summary.textContent = t('emptySummary');
     ui.preview.replaceChildren();
     return;
   }
@@ -190,7 +334,7 @@ function checkNow() {
   renderSummary(report);
   renderDiagnostics(report.diagnostics);
   renderSiteFindings(siteFindings);
-  ui.preview.innerHTML = state.checker.preview(state.files.get(state.current).text);
+  renderPreview();
   review.update(state.checker, state.lang, state.site ? state.files : null);
 }
 
@@ -427,6 +571,14 @@ function wire() {
     rebuildChecker();
     applyLanguage();
     checkNow();
+  });
+  ui.insertFrontMatter.addEventListener('click', insertFrontMatter);
+  $('empty-insert').addEventListener('click', insertFrontMatter);
+  $('load-example').addEventListener('click', () => setEditorText(EXAMPLE_DRAFT));
+  ui.previewPane.addEventListener('toggle', () => {
+    if (!ui.previewPane.open) return;
+    if (state.preview) renderPreview();
+    else loadPreview().catch((error) => console.error(error));
   });
   ui.langSwitch.addEventListener('click', () => {
     state.lang = state.lang === 'zh' ? 'en' : 'zh';

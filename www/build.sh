@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Builds the browser checker: the core compiled to WebAssembly, bound with wasm-bindgen (--target web)
-# into www/pkg/, then shrunk with binaryen's wasm-opt from npm (Debian's binaryen 108 corrupts
-# wasm-bindgen output: TOOLCHAIN.md). Installs what it needs when missing. Prints raw and gzip sizes.
+# Builds the browser checker's two WebAssembly modules into www/pkg/, each bound with wasm-bindgen
+# (--target web) and shrunk with binaryen's wasm-opt from npm (Debian's binaryen 108 corrupts
+# wasm-bindgen output: TOOLCHAIN.md):
+#   govpress_wasm     the checking module (wasm/), loaded first: the core without `render`;
+#   govpress_preview  the preview module (wasm-preview/): rendering, sanitising, leave-site rewriting,
+#                     fetched by the page on first use of the preview.
+# Installs what it needs when missing. Prints each module's raw and gzip sizes, and the wasm bytes
+# the page transfers before its first diagnostic (the checking module, gzip -9).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 BINARYEN_VERSION=132.0.0
 out=www/pkg
-wasm=target/wasm32-unknown-unknown/wasm-release/govpress_wasm.wasm
+cargo_out=target/wasm32-unknown-unknown/wasm-release
 
 ensure_wasm_target
 bindgen_dir="$(ensure_wasm_bindgen)"
@@ -20,23 +25,34 @@ if [ ! -x "$binaryen_dir/node_modules/.bin/wasm-opt" ]; then
   npm install --prefix "$binaryen_dir" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
-log "cargo build -p govpress-wasm (wasm-release)"
-cargo build --quiet -p govpress-wasm --profile wasm-release --target wasm32-unknown-unknown
-
-log "wasm-bindgen --target web -> $out/"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-"$bindgen_dir/wasm-bindgen" --target web --no-typescript --out-dir "$out.tmp" "$wasm"
 
-log "wasm-opt -Oz"
-"$binaryen_dir/node_modules/.bin/wasm-opt" -Oz "$out.tmp/govpress_wasm_bg.wasm" -o "$out.tmp/govpress_wasm_bg.opt.wasm"
-mv "$out.tmp/govpress_wasm_bg.opt.wasm" "$out.tmp/govpress_wasm_bg.wasm"
+# One cargo run per module: built together, cargo would unify the core's features and the checking
+# module would link the sanitiser too.
+build_module() {
+  local package=$1 name=$2
+  log "cargo build -p $package (wasm-release)"
+  cargo build --quiet -p "$package" --profile wasm-release --target wasm32-unknown-unknown
+  log "wasm-bindgen --target web $name -> $out/"
+  "$bindgen_dir/wasm-bindgen" --target web --no-typescript --out-dir "$out.tmp" "$cargo_out/$name.wasm"
+  log "wasm-opt -Oz $name"
+  "$binaryen_dir/node_modules/.bin/wasm-opt" -Oz "$out.tmp/${name}_bg.wasm" -o "$out.tmp/${name}_bg.opt.wasm"
+  mv "$out.tmp/${name}_bg.opt.wasm" "$out.tmp/${name}_bg.wasm"
+}
+build_module govpress-wasm govpress_wasm
+build_module govpress-wasm-preview govpress_preview
 
 # Replace the previous build only once the new one is complete.
 rm -rf "$out" && mv "$out.tmp" "$out"
 
 size() { wc -c <"$1" | tr -d ' '; }
-raw=$(size "$out/govpress_wasm_bg.wasm")
-gz=$(gzip -9 -c "$out/govpress_wasm_bg.wasm" | wc -c | tr -d ' ')
-js=$(size "$out/govpress_wasm.js")
-printf 'govpress_wasm_bg.wasm: %s bytes raw (%s KB), %s bytes gzip -9 (%s KB); glue JS %s bytes\n' \
-  "$raw" "$((raw / 1024))" "$gz" "$((gz / 1024))" "$js"
+gzipped() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
+for name in govpress_wasm govpress_preview; do
+  raw=$(size "$out/${name}_bg.wasm")
+  gz=$(gzipped "$out/${name}_bg.wasm")
+  printf '%s_bg.wasm: %s bytes raw (%s KB), %s bytes gzip -9 (%s KB); glue JS %s bytes\n' \
+    "$name" "$raw" "$((raw / 1024))" "$gz" "$((gz / 1024))" "$(size "$out/$name.js")"
+done
+gz=$(gzipped "$out/govpress_wasm_bg.wasm")
+printf 'wasm transferred before the first diagnostic: %s bytes gzip -9 (%s KB; the checking module only)\n' \
+  "$gz" "$((gz / 1024))"

@@ -9,8 +9,8 @@
 //! 3. [`SiteRun::site_diagnostics`]: blank and stale sections from the model, output paths with two
 //!    owners, broken internal links and anchors; [`SiteRun::reviews`]: every page's sign-off.
 //!
-//! [`check_site`] runs the three in order on one thread (the browser, tests); the CLI spreads step 2
-//! over threads and calls the same functions.
+//! [`check_site`] runs the three in order on one thread, without rendering (the browser, tests); the
+//! CLI spreads step 2 over threads and calls the same functions.
 
 pub mod disclosure;
 pub mod links;
@@ -25,7 +25,9 @@ use pulldown_cmark::Event;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::page::{LinkKind, Page, PageHead};
-use crate::render::{RenderedBody, Renderer};
+use crate::render::RenderedBody;
+#[cfg(feature = "render")]
+use crate::render::Renderer;
 use crate::review::log::signature_holds;
 use crate::review::record::Record;
 use crate::review::{Roster, SiteReview};
@@ -81,7 +83,7 @@ pub struct PageResult {
     pub source_index: usize,
     /// The page rules' findings (severity overrides not yet applied).
     pub diagnostics: Vec<Diagnostic>,
-    /// The rendered body, for pages the site publishes (drafts have none).
+    /// The rendered body, for pages the site publishes (drafts have none, nor has a check).
     pub body: Option<RenderedBody>,
     /// Its internal-link candidates with their Markdown positions, as the published HTML will carry them.
     pub links: Option<LinkingFile>,
@@ -141,6 +143,7 @@ impl<'c> SiteRun<'c> {
 
     /// Step 2 for one page: `path` and `source` are the job's source. Parses the body once, runs the
     /// page rules, renders it (published pages) and keeps its links and ids.
+    #[cfg(feature = "render")]
     pub fn page(
         &self,
         job: PageJob,
@@ -148,6 +151,29 @@ impl<'c> SiteRun<'c> {
         source: &str,
         now: DateTime<FixedOffset>,
         renderer: &Renderer<'_>,
+    ) -> PageResult {
+        self.process(job, path, source, now, |page, resolve| {
+            let body = renderer.render_with(page, Some(resolve));
+            (body.headings.iter().map(|heading| heading.id.clone()).collect(), Some(body))
+        })
+    }
+
+    /// Step 2 without rendering, for a check: the same diagnostics, links and ids as [`SiteRun::page`]
+    /// (heading ids come from the same code as the rendered anchors), and no body.
+    pub fn check_page(&self, job: PageJob, path: &str, source: &str, now: DateTime<FixedOffset>) -> PageResult {
+        self.process(job, path, source, now, |page, _| {
+            (crate::render::headings(page).into_iter().map(|heading| heading.id).collect(), None)
+        })
+    }
+
+    /// Step 2 with `render` giving a published page's heading ids and, when it renders, its body.
+    fn process(
+        &self,
+        job: PageJob,
+        path: &str,
+        source: &str,
+        now: DateTime<FixedOffset>,
+        render: impl FnOnce(&Page<'_>, crate::render::LinkResolver<'_>) -> (Vec<String>, Option<RenderedBody>),
     ) -> PageResult {
         let source_index = job.source_index;
         let (page, mut diagnostics) = Page::with_head(path, source, job.head);
@@ -158,7 +184,7 @@ impl<'c> SiteRun<'c> {
         };
         diagnostics.extend(self.disclosure.check_page(&self.model, &page, published));
         let resolve = |href: &str| self.model.resolve_markdown_link(path, href).map(|url| self.href(&url));
-        let body = renderer.render_with(&page, Some(&resolve));
+        let (mut ids, body) = render(&page, &resolve);
         let links = page
             .links
             .iter()
@@ -169,11 +195,10 @@ impl<'c> SiteRun<'c> {
                 position: page.position(link.range.start),
             })
             .collect();
-        let mut ids: Vec<String> = body.headings.iter().map(|heading| heading.id.clone()).collect();
         ids.extend(raw_html_ids(&page));
         let links = LinkingFile { url: published.url.clone(), links };
         let text = self.collect_text.then(|| crate::search::text::visible_text(&page));
-        PageResult { source_index, diagnostics, body: Some(body), links: Some(links), ids, text }
+        PageResult { source_index, diagnostics, body, links: Some(links), ids, text }
     }
 
     /// Step 3: blank and stale sections, output paths with two owners, and (when `links` is given)
@@ -276,7 +301,6 @@ pub fn check_site(
     other_files: &[&str],
     now: DateTime<FixedOffset>,
 ) -> Vec<Diagnostic> {
-    let renderer = Renderer::new(checker.hosts());
     let (run, jobs) = SiteRun::start(checker, sources, now);
     let mut diagnostics = Vec::new();
     for source in sources {
@@ -289,7 +313,7 @@ pub fn check_site(
         .filter_map(|job| {
             let source = sources.get(job.source_index)?;
             let text = source.text.ok()?;
-            Some(run.page(job, source.path, text, now, &renderer))
+            Some(run.check_page(job, source.path, text, now))
         })
         .collect();
     let result_refs: Vec<&PageResult> = results.iter().collect();

@@ -2,10 +2,12 @@
 //!
 //! No rules live here. A `Checker` is built once from the site's optional `govpress.toml`
 //! (like ruff's `Workspace`) and then checks drafts with exactly the rules `govpress check` applies.
-//! The free functions `check` and `preview` build a one-shot checker for callers that need no state.
+//! The free function `check` builds a one-shot checker for callers that need no state.
+//!
+//! This is the page's checking module, loaded first; it is built without the core's `render`
+//! feature. The preview (rendering, sanitising, rewriting) is the second module, `wasm-preview/`.
 
 use chrono::{DateTime, FixedOffset};
-use govpress::page::Page;
 use govpress::review::log::signature_holds;
 use govpress::site::{check_site, SourceText};
 use govpress::{ConfigError, Lang, Report, SiteConfig, TermsError};
@@ -22,8 +24,6 @@ struct FileError {
     file: &'static str,
     error: ConfigError,
 }
-/// The path a previewed draft is parsed under (the preview has no site to place it in).
-const PREVIEW_PATH: &str = "content/preview.md";
 
 /// A checker built once per config, reused for every keystroke.
 #[wasm_bindgen]
@@ -154,14 +154,6 @@ impl Checker {
     ) -> String {
         self.review_verify_json(&ReviewTexts { roster, log, certificate, trust_root, base_log })
     }
-
-    /// The draft's body as sanitised HTML with the leave-site rewriting applied, for the preview pane.
-    pub fn preview(&self, source: &str) -> String {
-        match &self.core {
-            Ok(core) => preview_html(core, source),
-            Err(_) => String::new(),
-        }
-    }
 }
 
 impl Checker {
@@ -252,12 +244,6 @@ pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option
     Checker::new(config_toml, lang, None).check(source, path)
 }
 
-/// SPEC §7 `preview(source, config_toml?)`.
-#[wasm_bindgen]
-pub fn preview(source: &str, config_toml: Option<String>) -> String {
-    Checker::new(config_toml, None, None).preview(source)
-}
-
 /// How the page names an article: `第十四条` in Chinese, `Article 14` in English.
 #[wasm_bindgen(js_name = articleName)]
 pub fn article_name(article: u8, lang: Option<String>) -> String {
@@ -265,13 +251,6 @@ pub fn article_name(article: u8, lang: Option<String>) -> String {
         Lang::Zh => govpress::diagnostic::article_zh(article),
         Lang::En => format!("Article {article}"),
     }
-}
-
-/// What `govpress build` puts in a page's body: the core's sanitised rendering with its leave-site
-/// rewriting (links to non-government sites go to the leave page, 第十五条).
-fn preview_html(core: &govpress::Checker, source: &str) -> String {
-    let (page, _) = Page::parse(PREVIEW_PATH, source);
-    govpress::render::preview(&page, core)
 }
 
 fn parse_lang(code: Option<&str>) -> Lang {
@@ -424,20 +403,6 @@ mod tests {
             serde_json::from_str(&checker.check_bytes(b"ab\xffcd".to_vec(), "a.md")).unwrap();
         assert_eq!(report["diagnostics"][0]["rule"], "file.encoding");
         assert_eq!(report["diagnostics"][0]["column"], 3);
-    }
-
-    #[test]
-    fn preview_is_sanitised_and_rewrites_links_leaving_government() {
-        let source = "+++\ntitle = \"t\"\n+++\n# 标题\n\n[网信网](https://www.cac.gov.cn/a.htm) [商业](https://www.example.com/x)\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n";
-        let html = preview(source, None);
-        assert!(html.contains("<h1"), "{html}");
-        assert!(html.contains("href=\"https://www.cac.gov.cn/a.htm\""), "{html}");
-        assert!(!html.contains("href=\"https://www.example.com/x\""), "{html}");
-        assert!(html.contains("/leave/"), "{html}");
-        assert!(!html.contains("<script") && !html.contains("onerror"), "{html}");
-        let allowed = preview(source, Some("[links]\nallow = [\"example.com\"]\n".into()));
-        assert!(allowed.contains("href=\"https://www.example.com/x\""), "{allowed}");
-        assert_eq!(preview(source, Some("[site\n".into())), "");
     }
 
     #[test]

@@ -15,10 +15,13 @@ const { chromium } = createRequire(join(repoRoot, 'www/tests/package.json'))('pl
 const wasmPath = join(repoRoot, 'www/pkg/govpress_wasm_bg.wasm');
 
 const wasmBytes = readFileSync(wasmPath);
+const previewBytes = readFileSync(join(repoRoot, 'www/pkg/govpress_preview_bg.wasm'));
 const sizes = {
   wasm_raw_bytes: wasmBytes.length,
   wasm_gzip9_bytes: gzipSync(wasmBytes, { level: 9 }).length,
   glue_js_bytes: readFileSync(join(repoRoot, 'www/pkg/govpress_wasm.js')).length,
+  preview_wasm_raw_bytes: previewBytes.length,
+  preview_wasm_gzip9_bytes: gzipSync(previewBytes, { level: 9 }).length,
 };
 
 const server = await serveDirectory(join(repoRoot, 'www'));

@@ -25,6 +25,13 @@ date = 2024-05-15
 `;
 const ID_LINE = DRAFT.split('\n').findIndex((line) => line.includes('11010519491231002X')) + 1;
 
+/**
+ * WebAssembly sent (gzip) before the first diagnostic: a guard against regressions, below the 1,219,904 bytes of the
+ * single module before the split. Issue 12's goal of 400 KB is not met (docs/checker.md, "Size", says where the
+ * bytes go); this is the figure to lower as the checking module shrinks.
+ */
+const WASM_BUDGET = 1_150_000;
+
 let server;
 let browser;
 let page;
@@ -63,6 +70,11 @@ async function setDraft(text) {
   await page.fill('#editor', text);
 }
 
+/** Opens the preview pane (its first opening fetches the preview module). */
+async function openPreview(target = page) {
+  if (!(await target.$eval('#preview-pane', (details) => details.open))) await target.click('#preview-pane summary');
+}
+
 async function waitForArticle(article) {
   await page.waitForSelector(`#diagnostics .diagnostic[data-article="${article}"]`);
 }
@@ -72,6 +84,84 @@ describe('the browser checker in headless Chromium', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.match(await page.textContent('h1'), /政务网站稿件预检/);
     assert.ok(server.requests.includes('/pkg/govpress_wasm_bg.wasm'), server.requests.join(' '));
+    assert.ok(!server.requests.some((path) => path.includes('govpress_preview')), 'the preview module waits for the preview');
+  });
+
+  test('an empty editor greets with an empty state, not an error, and inserts a front-matter skeleton', async () => {
+    await page.waitForSelector('#empty-state:not([hidden])');
+    assert.match(await page.textContent('#empty-state'), /还没有稿件/);
+    assert.equal(await page.textContent('#summary'), '等待稿件');
+    assert.deepEqual(await diagnostics(), []);
+    assert.equal(await page.isHidden('#config-error'), true);
+    assert.equal(await page.isHidden('#insert-front-matter'), true, 'the empty state offers it instead');
+
+    await page.click('#empty-insert');
+    const skeleton = await page.inputValue('#editor');
+    assert.match(skeleton, /^\+\+\+\ntitle = "在此填写标题"\ndate = \d{4}-\d{2}-\d{2}\ndepartment = "在此填写发布部门"\n\+\+\+\n/);
+    const selected = await page.$eval('#editor', (editor) => editor.value.slice(editor.selectionStart, editor.selectionEnd));
+    assert.equal(selected, '在此填写标题', 'the title is selected, ready to be typed over');
+    await page.waitForSelector('#empty-state', { state: 'hidden' });
+    await page.waitForSelector('#summary.clean');
+    assert.deepEqual(await diagnostics(), [], 'the skeleton itself passes the check');
+    assert.equal(await page.isHidden('#insert-front-matter'), true, 'no second skeleton over front matter');
+
+    // A draft without front matter gets the error, and the button that fixes it.
+    await setDraft('正文第一段。\n');
+    await page.waitForSelector('#diagnostics .diagnostic[data-rule="front-matter.missing"]');
+    await page.click('#insert-front-matter');
+    await page.waitForFunction(() => !document.querySelector('#diagnostics [data-rule="front-matter.missing"]'));
+    assert.match(await page.inputValue('#editor'), /^\+\+\+\ntitle = [^]*\+\+\+\n\n正文第一段。\n$/);
+
+    // The example draft passes; clearing the editor brings the empty state back.
+    await setDraft('');
+    await page.waitForSelector('#empty-state:not([hidden])');
+    await page.click('#load-example');
+    await page.waitForSelector('#summary.clean');
+    assert.match(await page.inputValue('#editor'), /^\+\+\+\ntitle = "关于开展/);
+
+    // In English: the empty state and the skeleton follow the page's language switch.
+    await setDraft('');
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    assert.match(await page.textContent('#empty-state'), /No draft yet/);
+    assert.equal(await page.textContent('#summary'), 'Waiting for a draft');
+    await page.click('#empty-insert');
+    assert.match(await page.inputValue('#editor'), /^\+\+\+\ntitle = "Title of the page"\n/);
+    await page.waitForSelector('#summary.clean');
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="zh-CN"]');
+  });
+
+  test('the first diagnostic needs only the checking module; the preview module comes with the preview', async (t) => {
+    // A fresh browser context (empty cache) on a server that gzips, as a deployed site does.
+    const gzipServer = await serveDirectory(join(repoRoot, 'www'), { gzip: true });
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    try {
+      await fresh.goto(`${gzipServer.origin}/`);
+      await fresh.waitForSelector('html[data-ready="true"]');
+      await fresh.fill('#editor', DRAFT);
+      await fresh.waitForSelector('#diagnostics .diagnostic[data-article="22"]');
+      const wasm = () => gzipServer.sent.filter(({ path }) => path.endsWith('.wasm'));
+      assert.deepEqual(wasm().map(({ path }) => path), ['/pkg/govpress_wasm_bg.wasm']);
+      assert.ok(!gzipServer.requests.some((path) => path.includes('govpress_preview')), gzipServer.requests.join(' '));
+      const checking = wasm()[0].bytes;
+      t.diagnostic(`wasm transferred before the first diagnostic: ${checking} bytes gzip (${(checking / 1024).toFixed(0)} KB)`);
+      // The budget of issue 12: deterministic for a given build.
+      assert.ok(checking <= WASM_BUDGET, `${checking} bytes of wasm before the first diagnostic (budget ${WASM_BUDGET})`);
+
+      await openPreview(fresh);
+      await fresh.waitForSelector('#preview a[href*="/leave/"]');
+      assert.deepEqual(wasm().map(({ path }) => path), ['/pkg/govpress_wasm_bg.wasm', '/pkg/govpress_preview_bg.wasm']);
+      t.diagnostic(`preview module on first use: ${wasm()[1].bytes} bytes gzip`);
+      // Typing keeps the open preview current, without fetching anything again.
+      await fresh.fill('#editor', `${DRAFT}\n# 新增标题\n`);
+      await fresh.waitForSelector('#preview h1:has-text("新增标题")');
+      assert.equal(wasm().length, 2);
+    } finally {
+      await context.close();
+      await gzipServer.close();
+    }
   });
 
   test('a pasted draft shows the article 22 diagnostic at its line, and clicking it selects the line', async () => {
@@ -100,6 +190,7 @@ describe('the browser checker in headless Chromium', () => {
 
   test('the preview is sanitised and warns before leaving government sites', async () => {
     await setDraft(`${DRAFT}\n<script>window.leaked = 1</script>\n<img src="data:," onerror="window.leaked = 2">\n`);
+    await openPreview();
     await page.waitForSelector('#preview a[href*="cac.gov.cn"]');
     const links = await page.$$eval('#preview a[href]', (anchors) => anchors.map((a) => a.getAttribute('href')));
     assert.ok(links.includes('https://www.cac.gov.cn/2024-05/15/c_1.htm'), `government link kept: ${links}`);
@@ -249,6 +340,7 @@ describe('the browser checker in headless Chromium', () => {
     await page.waitForSelector('html[data-ready="true"]');
     await setDraft(DRAFT);
     await waitForArticle(22);
+    await openPreview();
     await page.waitForSelector('#preview a[href*="/leave/"]');
     const out = process.env.GOVPRESS_UPDATE_SCREENSHOT
       ? join(repoRoot, 'docs/screenshot-checker.png')

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -16,9 +17,15 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-/** Serves `root`; resolves to { origin, requests, close() }. `requests` lists every path asked for. */
-export async function serveDirectory(root) {
+/**
+ * Serves `root`; resolves to { origin, requests, sent, close() }. `requests` lists every path asked for;
+ * `sent` every response body as { path, bytes } in the order sent. With `gzip`, bodies go out
+ * `Content-Encoding: gzip` (level 9) to browsers that accept it, as a deployed site's server would, and
+ * `bytes` counts what crossed the wire.
+ */
+export async function serveDirectory(root, { gzip = false } = {}) {
   const requests = [];
+  const sent = [];
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
     requests.push(path);
@@ -29,8 +36,14 @@ export async function serveDirectory(root) {
     }
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      let body = await readFile(file);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        body = gzipSync(body, { level: 9 });
+        headers['content-encoding'] = 'gzip';
+      }
+      response.writeHead(200, headers);
+      sent.push({ path, bytes: body.length });
       response.end(body);
     } catch {
       response.writeHead(404).end();
@@ -41,6 +54,7 @@ export async function serveDirectory(root) {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    sent,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

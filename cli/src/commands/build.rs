@@ -128,9 +128,10 @@ fn run_platform(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
     }
     let trust = args.trust.clone().or_env();
     let out = crate::platform::run::output_root(&platform, args.out.clone());
-    let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+    let run = PlatformArgs { now: args.now, record: false, trust: &trust, lang: globals.lang, quiet: globals.quiet };
     let built = crate::platform::run::build(&platform, &sites, &out, publisher_key.as_ref(), &run);
-    if !built.report.diagnostics.is_empty() {
+    // Machine formats always: CI keeps the report (a JUnit file) of a clean platform too.
+    if !built.report.diagnostics.is_empty() || args.format != Format::Human {
         output::print(&built.report, args.format, &built.sources, globals.lang, false)?;
     }
     built.print_summary(globals.lang, globals.quiet);

@@ -50,7 +50,13 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
         }
         let platform = Platform::open(path)?;
         let sites = platform.select(&args.platform.sites)?;
-        let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+        let run = PlatformArgs {
+            now: args.now,
+            record: args.record,
+            trust: &trust,
+            lang: globals.lang,
+            quiet: globals.quiet,
+        };
         let checked = crate::platform::run::check(&platform, &sites, &run);
         output::print(&checked.report, args.format, &checked.sources, globals.lang, args.deny_warnings)?;
         checked.print_summary(globals.lang, true);
