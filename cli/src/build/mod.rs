@@ -157,7 +157,7 @@ pub fn build_site_then(
     let templates = Templates::load(&site.root, (base, theme.as_deref()), &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
-    let cache = open_cache(site, &out, &options.cache, &templates, &checker, &out_label);
+    let cache = open_cache(site, &staging, &options.cache, &templates, &checker, &out_label);
     let pipeline = Pipeline {
         model,
         templates: &templates,
@@ -335,7 +335,7 @@ fn output_findings(
 /// each file's own inputs.
 fn open_cache(
     site: &Site,
-    out: &Path,
+    staging: &Staging,
     place: &CachePlace,
     templates: &Templates,
     checker: &Checker,
@@ -343,11 +343,13 @@ fn open_cache(
 ) -> RenderCache {
     let file = match place {
         CachePlace::Off => return RenderCache::off(),
-        CachePlace::Site => render_cache::index_file(&site.root, out),
+        CachePlace::Site => render_cache::index_file(&site.root, staging.out()),
         CachePlace::At(file) => file.clone(),
     };
     let config = format!("{:?}", checker.config());
-    RenderCache::open(file, &render_cache::Salt { templates: &templates.digest_input, config: &config, out_label })
+    let salt = render_cache::Salt { templates: &templates.digest_input, config: &config, out_label };
+    // Entries are only ever used with the previous output's files: with none, the index is not read.
+    RenderCache::open(file, &salt, staging.has_previous())
 }
 
 /// A published page right after the core processed it: articles are templated and written now,

@@ -106,11 +106,13 @@ impl RenderCache {
         RenderCache::default()
     }
 
-    /// Opens the index at `file` (a missing, unreadable or foreign one is an empty cache).
-    pub fn open(file: PathBuf, salt: &Salt<'_>) -> RenderCache {
+    /// Opens the index at `file` (a missing, unreadable or foreign one is an empty cache); `read`: false
+    /// when there is no previous output to reuse files from (the index is then only written).
+    pub fn open(file: PathBuf, salt: &Salt<'_>, read: bool) -> RenderCache {
         let salt = salt_of(salt);
-        let previous = std::fs::read(&file)
-            .ok()
+        let previous = read
+            .then(|| std::fs::read(&file).ok())
+            .flatten()
             .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
             .filter(|index| index.format == FORMAT && index.salt == salt)
             .map(|index| index.entries)

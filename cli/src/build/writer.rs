@@ -159,6 +159,16 @@ impl Staging {
         Ok(self.lock_claims()?.reserve(relative, owner))
     }
 
+    /// The output directory this staging replaces.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Whether there is a previous output govpress wrote (files may be reused from it).
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
     pub fn contains(&self, relative: &str) -> bool {
         self.claims.lock().is_ok_and(|claims| claims.contains(relative))
     }
