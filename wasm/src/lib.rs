@@ -8,9 +8,13 @@
 //! feature. The preview (rendering, sanitising, rewriting) is the second module, `wasm-preview/`.
 
 use chrono::{DateTime, FixedOffset};
+#[cfg(feature = "review")]
 use govpress::review::log::signature_holds;
-use govpress::site::{check_site, SourceText};
-use govpress::{ConfigError, Lang, Report, SiteConfig, TermsError};
+#[cfg(feature = "check")]
+use govpress::site::{check_site_without_review, SourceText};
+#[cfg(feature = "check")]
+use govpress::Report;
+use govpress::{ConfigError, Lang, SiteConfig, TermsError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -81,11 +85,13 @@ impl Checker {
     }
 
     /// The SPEC §6 JSON report for one Markdown draft, as `govpress check --format json FILE` prints it.
+    #[cfg(feature = "check")]
     pub fn check(&self, source: &str, path: &str) -> String {
         self.report_json(Ok(source), path)
     }
 
     /// Like `check`, for a file's raw bytes: a non-UTF-8 file gets the CLI's encoding diagnostic.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkBytes)]
     pub fn check_bytes(&self, bytes: Vec<u8>, path: &str) -> String {
         let text = govpress::files::decode(path, bytes);
@@ -94,6 +100,7 @@ impl Checker {
 
     /// A whole site held in memory (a dropped folder), as `govpress check DIR` reports it: the config,
     /// every page (`paths[i]` relative to the site root, `files[i]` its bytes), then the sections.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkSite)]
     pub fn check_site(&self, paths: Vec<String>, files: Vec<JsValue>) -> String {
         let files: Vec<(String, Vec<u8>)> =
@@ -103,6 +110,7 @@ impl Checker {
 
     /// The config's own findings (articles 5, 8 and 9 on `govpress.toml`), as SPEC §6 JSON: the part
     /// `govpress check` reports for a site's config before its pages.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkConfig)]
     pub fn check_config(&self) -> String {
         match &self.core {
@@ -123,6 +131,7 @@ impl Checker {
     /// (the pages are the `.md` files under `content/`), then the texts of the roster, the log and the
     /// roster's certificate (`undefined` when missing), the trust root (fingerprints, as
     /// `GOVPRESS_TRUST_ROOT`) and the base log (as `--base FILE`), both optional.
+    #[cfg(feature = "review")]
     #[wasm_bindgen(js_name = reviewStatus)]
     #[allow(clippy::too_many_arguments)]
     pub fn review_status(
@@ -143,6 +152,7 @@ impl Checker {
 
     /// `govpress review verify --format json`: the full audit of the roster and every record of the log
     /// (chain and SM2 signature), with the same optional trust root and base as `reviewStatus`.
+    #[cfg(feature = "review")]
     #[wasm_bindgen(js_name = reviewVerify)]
     pub fn review_verify(
         &self,
@@ -157,10 +167,12 @@ impl Checker {
 }
 
 impl Checker {
+    #[cfg(feature = "check")]
     fn now(&self) -> DateTime<FixedOffset> {
         self.now.unwrap_or_else(clock_now)
     }
 
+    #[cfg(feature = "check")]
     fn site_report_json(&self, files: &[(String, Vec<u8>)]) -> String {
         let core = match &self.core {
             Ok(core) => core,
@@ -174,7 +186,7 @@ impl Checker {
         let sources: Vec<SourceText<'_>> =
             decoded.iter().map(|(path, text)| SourceText { path, text: text.as_ref().map(String::as_str) }).collect();
         // The sign-off needs the roster and the log, which the page does not load: not checked here.
-        let diagnostics = check_site(core, CONFIG_FILE, &sources, None, &other_files, self.now());
+        let diagnostics = check_site_without_review(core, CONFIG_FILE, &sources, &other_files, self.now());
         Report::new(pages.len(), diagnostics).to_json(self.lang)
     }
 
@@ -186,6 +198,7 @@ impl Checker {
         }
     }
 
+    #[cfg(feature = "review")]
     fn review_status_json(&self, files: &[(String, Vec<u8>)], texts: &ReviewTexts) -> String {
         if let Err(error) = &self.core {
             return config_error_json(error, self.lang);
@@ -212,6 +225,7 @@ impl Checker {
         serde_json::to_string_pretty(&review.status_report(self.lang)).unwrap_or_default()
     }
 
+    #[cfg(feature = "review")]
     fn review_verify_json(&self, texts: &ReviewTexts) -> String {
         if let Err(error) = &self.core {
             return config_error_json(error, self.lang);
@@ -225,6 +239,7 @@ impl Checker {
         serde_json::to_string_pretty(&report).unwrap_or_default()
     }
 
+    #[cfg(feature = "check")]
     fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {
         let core = match &self.core {
             Ok(core) => core,
@@ -239,6 +254,7 @@ impl Checker {
 }
 
 /// SPEC §7 `check(source, path, config_toml?)`, plus an optional `lang`.
+#[cfg(feature = "check")]
 #[wasm_bindgen]
 pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option<String>) -> String {
     Checker::new(config_toml, lang, None).check(source, path)
@@ -258,12 +274,14 @@ fn parse_lang(code: Option<&str>) -> Lang {
 }
 
 /// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
+#[cfg(feature = "check")]
 fn clock_now() -> DateTime<FixedOffset> {
     let millis = js_sys::Date::now() as i64;
     DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
 }
 
 /// What the page read for a site's review (texts `None` when the file is missing), and the trust it was given.
+#[cfg(feature = "review")]
 struct ReviewTexts {
     roster: Option<String>,
     log: Option<String>,
@@ -272,6 +290,7 @@ struct ReviewTexts {
     base_log: Option<String>,
 }
 
+#[cfg(feature = "review")]
 impl ReviewTexts {
     /// The trust root's fingerprints; an empty field is no trust root.
     fn trust_root(&self) -> Result<Option<Vec<String>>, govpress::Text> {
@@ -293,6 +312,7 @@ impl ReviewTexts {
 }
 
 /// A trust root that is not a list of fingerprints: `{"version":1,"error":{"kind":"trust-root",…}}`.
+#[cfg(feature = "review")]
 fn trust_root_error_json(reason: &govpress::Text, lang: Lang) -> String {
     let report = ErrorReport {
         version: 1,
@@ -353,7 +373,8 @@ fn config_error_json(file_error: &FileError, lang: Lang) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
-#[cfg(test)]
+// The native tests cover both modules: the default features are `check` and `review`.
+#[cfg(all(test, feature = "check", feature = "review"))]
 mod tests {
     use super::*;
 
