@@ -79,6 +79,7 @@ fn run_site(
         trust: args.trust.or_env(),
         publisher_key,
         nginx_includes: true,
+        cache: crate::build::CachePlace::Site,
     };
     let built = build_site(&site, &options)?;
     crate::history::record_build(&site, &run, &built.report, built.written, globals.lang);

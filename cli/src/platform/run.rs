@@ -176,6 +176,7 @@ pub fn build(
                     trust: args.trust.clone(),
                     publisher_key: publisher_key.cloned(),
                     nginx_includes: true,
+                    cache: crate::build::CachePlace::Site,
                 };
                 let run = crate::history::Run::start(args.now);
                 let built = build_site(&opened, &options)?;

@@ -80,6 +80,7 @@ pub fn run(args: CreateArgs, globals: Globals) -> anyhow::Result<u8> {
                 trust: args.trust.clone().or_env(),
                 publisher_key: Some(key.clone()),
                 nginx_includes: false,
+                cache: crate::build::CachePlace::Off,
             };
             let report = build_site(&site, &options)?;
             if !report.written {
