@@ -77,6 +77,11 @@ impl PublicKeyPem {
         sm3_hex(&self.to_der())
     }
 
+    /// The uncompressed SEC1 point: the key's exact identity, cheaper than its DER form.
+    pub fn to_sec1(&self) -> Vec<u8> {
+        self.key.to_sec1_bytes().to_vec()
+    }
+
     pub fn to_pem(&self) -> String {
         PublicKey::from(&self.key).to_public_key_pem(LineEnding::LF).unwrap_or_default()
     }

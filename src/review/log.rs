@@ -272,6 +272,52 @@ pub fn signature_holds(record: &Record, roster: &Roster) -> bool {
     reviewer.public_key.verify(&record.signed_bytes(), &signature)
 }
 
+/// Signature checks remembered for a host that asks about the same records more than once (the browser's
+/// reviewers' view: the full audit, then each page's status after every edit). A result is kept under
+/// exactly what decided it — the key's SEC1 bytes, the signature as written and the signed bytes — so a
+/// record changed in any way, or a roster whose key changed, is checked afresh: `check` always returns
+/// what `signature_holds` would. A plain value owned by its caller; nothing global.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureMemo {
+    results: HashMap<(Vec<u8>, String, Vec<u8>), bool>,
+}
+
+impl SignatureMemo {
+    /// `signature_holds` for each record, computing only those not seen before. Records whose reviewer is
+    /// not in the roster do not verify (and are not remembered: nothing was computed).
+    pub fn check(&mut self, records: &[Record], roster: &Roster) -> Vec<bool> {
+        let mut keys: HashMap<&str, Vec<u8>> = HashMap::new();
+        records
+            .iter()
+            .map(|record| {
+                let Some(reviewer) = roster.get(&record.reviewer) else { return false };
+                let sec1 = keys.entry(reviewer.id.as_str()).or_insert_with(|| reviewer.public_key.to_sec1()).clone();
+                let key = (sec1, record.signature.clone(), record.signed_bytes());
+                if let Some(&holds) = self.results.get(&key) {
+                    return holds;
+                }
+                let holds = record.signature_der().is_some_and(|signature| reviewer.public_key.verify(&key.2, &signature));
+                self.results.insert(key, holds);
+                holds
+            })
+            .collect()
+    }
+
+    /// Forgets everything (e.g. when the archive was replaced and the old results will not be asked again).
+    pub fn clear(&mut self) {
+        self.results.clear();
+    }
+
+    /// How many checks are remembered.
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+}
+
 /// A log whose chain and signatures held against a roster; page states are read from it.
 #[derive(Debug, Clone, Copy)]
 pub struct VerifiedLog<'a> {
