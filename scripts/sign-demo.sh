@@ -26,36 +26,13 @@ reviewers=(
   "zhao-guohua|赵国华|青岚市人民政府办公室|终审"
 )
 
-missing=0
-for entry in "${reviewers[@]}"; do
-  IFS='|' read -r id _ _ _ <<<"$entry"
-  [ -f "$keys/$id.pem" ] || missing=1
-done
-if [ "$missing" = 1 ]; then
+source "$repo/scripts/demo-roster.sh"
+if demo_keys_missing "$keys" "${reviewers[@]}"; then
   echo "generating demo keys and the roster (reviewers.toml)" >&2
-  mkdir -p "$keys"
   {
     echo "# 审核人员名册（演示）：青岚市人民政府门户网站。人员均为虚构；私钥见 demo-keys/（演示密钥，切勿用于生产）。"
     echo "# Review roster of the demo portal. The reviewers are fictional; their keys in demo-keys/ are public DEMO KEYS."
-    for entry in "${reviewers[@]}"; do
-      IFS='|' read -r id name department stage <<<"$entry"
-      rm -f "$keys/$id.pem"
-      public_key="$(govpress --quiet keygen --out "$keys/$id.pem")"
-      cat <<EOF
-
-[[reviewer]]
-id = "$id"
-name = "$name"
-department = "$department"
-staff = true
-stages = ["$stage"]
-public_key = """
-$public_key
-"""
-valid_from = 2026-01-01
-valid_until = 2028-12-31
-EOF
-    done
+    demo_roster "$keys" "${reviewers[@]}"
   } >"$portal/reviewers.toml.new"
   mv "$portal/reviewers.toml.new" "$portal/reviewers.toml"
   rm -f "$portal/reviews/log.jsonl"

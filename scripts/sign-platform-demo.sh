@@ -5,12 +5,13 @@
 #
 #   scripts/sign-platform-demo.sh           sign the current content (appends three records per site)
 #   scripts/sign-platform-demo.sh --fresh   start new logs (only for the demo: a real archive is never reset)
+#   GOVPRESS_PLATFORM_DIR=DIR ...           sign a copy of the demo platform elsewhere (tests)
 #
 # The keys in examples/platform/demo-keys/ are 演示密钥 DEMO KEYS, public in this repository: never use
 # them for a real site. Missing keys are generated (govpress keygen) and the shared roster rewritten.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-platform="$repo/examples/platform"
+platform="${GOVPRESS_PLATFORM_DIR:-$repo/examples/platform}"
 keys="$platform/demo-keys"
 sites=(portal fgw jyj)
 
@@ -27,37 +28,14 @@ reviewers=(
   "zhou-weimin|周伟民|青岚市人民政府办公室|终审"
 )
 
-missing=0
-for entry in "${reviewers[@]}"; do
-  IFS='|' read -r id _ _ _ <<<"$entry"
-  [ -f "$keys/$id.pem" ] || missing=1
-done
-if [ "$missing" = 1 ]; then
+source "$repo/scripts/demo-roster.sh"
+if demo_keys_missing "$keys" "${reviewers[@]}"; then
   echo "generating demo keys and the shared roster (reviewers.toml)" >&2
-  mkdir -p "$keys"
   {
     echo "# 集约化平台共享审核人员名册（演示）：平台各站点都可由这些人员审核；站点自己的 reviewers.toml 追加在后。"
     echo "# 人员均为虚构；私钥见 demo-keys/（演示密钥，切勿用于生产）。"
     echo "# The platform's shared roster (demo). Fictional reviewers; their keys in demo-keys/ are public DEMO KEYS."
-    for entry in "${reviewers[@]}"; do
-      IFS='|' read -r id name department stage <<<"$entry"
-      rm -f "$keys/$id.pem"
-      public_key="$(govpress --quiet keygen --out "$keys/$id.pem")"
-      cat <<ROSTER
-
-[[reviewer]]
-id = "$id"
-name = "$name"
-department = "$department"
-staff = true
-stages = ["$stage"]
-public_key = """
-$public_key
-"""
-valid_from = 2026-01-01
-valid_until = 2028-12-31
-ROSTER
-    done
+    demo_roster "$keys" "${reviewers[@]}"
   } >"$platform/reviewers.toml.new"
   mv "$platform/reviewers.toml.new" "$platform/reviewers.toml"
   for site in "${sites[@]}"; do rm -f "$platform/sites/$site/reviews/log.jsonl"; done

@@ -21,6 +21,8 @@ pub struct SiteConfig {
     pub limits: LimitsSection,
     /// `[terms]`: built-in or site terms (SPEC §12) turned off by id.
     pub terms: TermsSection,
+    /// `[history]`: where build and links runs are recorded and how long (SPEC §11, `crate::history`).
+    pub history: HistorySection,
     /// The site's `terms.toml`, attached by whoever read it ([`SiteConfig::attach_terms`]).
     #[serde(skip)]
     pub site_terms: Vec<crate::terms::Term>,
@@ -259,6 +261,32 @@ pub struct TermsSection {
     pub disable: Vec<String>,
 }
 
+/// `[history]` in `govpress.toml` (SPEC §11): the run history the compliance report reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistorySection {
+    /// The history file relative to the site root (default `.govpress/history.jsonl`, which git
+    /// ignores: CI keeps it in a cache, or the site sets a committed path such as `reports/history.jsonl`).
+    pub path: Option<String>,
+    /// Size in bytes after which the file is rotated to a dated segment (default 8 MiB).
+    pub max_bytes: Option<u64>,
+    /// Months of history kept at least (default and minimum 12: 第二十条 不少于1年).
+    pub keep_months: Option<u32>,
+}
+
+impl HistorySection {
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or(crate::history::DEFAULT_PATH)
+    }
+
+    pub fn policy(&self) -> crate::history::RotationPolicy {
+        crate::history::RotationPolicy {
+            max_bytes: self.max_bytes.unwrap_or(crate::history::DEFAULT_MAX_BYTES),
+            keep_months: self.keep_months.unwrap_or(crate::history::MIN_KEEP_MONTHS),
+        }
+    }
+}
+
 /// A problem with the terms: in `terms.toml` itself, or a `[terms] disable` id in `govpress.toml` that
 /// names no term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +342,47 @@ impl SiteConfig {
                 ),
             });
         }
+        config.check_history()?;
         Ok(config)
+    }
+
+    /// `[history]`: at least a year kept (第二十条), a path inside the site, a non-zero size.
+    fn check_history(&self) -> Result<(), ConfigError> {
+        let history = &self.history;
+        if let Some(months) = history.keep_months.filter(|months| *months < crate::history::MIN_KEEP_MONTHS) {
+            return Err(ConfigError {
+                position: self.position_of("history.keep_months"),
+                message: Text::new(
+                    format!("[history] keep_months = {months} 少于 12：日志与记录须保存不少于1年（第二十条）"),
+                    format!(
+                        "[history] keep_months = {months} is below 12: records are kept at least a year (article 20)"
+                    ),
+                ),
+            });
+        }
+        if history.max_bytes == Some(0) {
+            return Err(ConfigError {
+                position: self.position_of("history.max_bytes"),
+                message: Text::new("[history] max_bytes 不能为 0", "[history] max_bytes must not be 0"),
+            });
+        }
+        if let Some(path) = history.path.as_deref() {
+            let escapes = path.trim().is_empty()
+                || path.starts_with('/')
+                || path.contains('\\')
+                || path.split('/').any(|part| part == "..")
+                || path.ends_with('/');
+            if escapes {
+                return Err(ConfigError {
+                    position: self.position_of("history.path"),
+                    message: Text::new(
+                        format!("[history] path = \"{path}\" 须是站点目录内的相对文件路径（如 \"reports/history.jsonl\"）"),
+                        format!("[history] path = \"{path}\" must be a file path relative to the site (e.g. \"reports/history.jsonl\")"),
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// `[checks] now`: the fixed "now" of a demo or archived site.

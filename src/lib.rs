@@ -3,6 +3,8 @@
 //! Text in, typed results out: no file system, network, threads or clock. The CLI and the
 //! WebAssembly facade read files, keep time and print; this crate only decides.
 
+pub mod archive;
+pub mod assessment;
 pub mod audit;
 pub mod checker;
 pub mod config;
@@ -11,6 +13,7 @@ pub mod disclosure;
 pub mod files;
 pub mod front_matter;
 pub mod headers;
+pub mod history;
 pub mod hosts;
 pub mod html_depth;
 pub mod html_scan;

@@ -1,11 +1,14 @@
 //! The `govpress` command: wires flags to the core and to the file system. No rules live here.
 
+mod atomic_write;
 mod build;
 mod clock;
 mod commands;
 mod exit_code;
 mod globals;
+mod history;
 mod keys;
+mod locked_append;
 mod output;
 mod pipeline;
 mod platform;

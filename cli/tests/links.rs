@@ -159,7 +159,8 @@ fn warnings_pass_unless_denied_and_bad_config_is_a_usage_error() {
     );
     let (output, _) = govpress_links(root, &["--no-cache", "--deny-warnings"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(!root.join(".govpress").exists(), "--no-cache writes no cache");
+    assert!(!root.join(".govpress/link-cache.json").exists(), "--no-cache writes no cache");
+    assert!(root.join(".govpress/history.jsonl").is_file(), "each run is in the history (SPEC §11)");
     write(root, "govpress.toml", &format!("{CONFIG}\n[checks.severity]\n\"links.abnormal\" = \"error\"\n"));
     let (output, _) = govpress_links(root, &["--no-cache"]);
     assert_eq!(output.status.code(), Some(1), "severity overrides apply to link findings");

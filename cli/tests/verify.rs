@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{govpress, run, sign_off, write, Run, NOW};
+use common::{govpress, keypair, run, sign_off, write, Run, NOW};
 
 /// A fixture site in a temporary directory, signed off, and a publisher key pair *outside* the site.
 struct Deploy {
@@ -66,15 +66,6 @@ impl Deploy {
             .args(["--format", "json"])
             .args(extra))
     }
-}
-
-fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
-    let key = dir.join(format!("{name}.pem"));
-    let made = run(govpress().arg("keygen").arg("--out").arg(&key));
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let public = dir.join(format!("{name}.pub"));
-    write(&public, &made.stdout);
-    (key, public)
 }
 
 /// `rule file` of every finding in a JSON report.

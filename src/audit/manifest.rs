@@ -100,6 +100,47 @@ pub struct ManifestSignature {
     pub value: String,
 }
 
+impl ManifestSignature {
+    /// The publisher key's signature over `bytes` (a manifest's signed form: the build's, the archive's).
+    pub fn over(bytes: &[u8], key: &PrivateKey) -> ManifestSignature {
+        ManifestSignature {
+            algorithm: SIGNATURE_ALGORITHM.into(),
+            signer: key.public_key().fingerprint(),
+            value: base64::engine::general_purpose::STANDARD.encode(key.sign(bytes)),
+        }
+    }
+
+    /// Why `signature` is not a valid signature by `key` over `bytes`, as the end of a sentence about the
+    /// manifest; `None` when it holds. Only `key` is trusted, never the signer the manifest names.
+    pub fn problem(signature: Option<&ManifestSignature>, bytes: &[u8], key: &PublicKeyPem) -> Option<Text> {
+        let Some(signature) = signature else {
+            return Some(Text::new(
+                "没有签名（未提供发布者密钥，或签名被删除）",
+                "is unsigned (made without the publisher key, or the signature was removed)",
+            ));
+        };
+        if signature.algorithm != SIGNATURE_ALGORITHM {
+            return Some(Text::new(
+                format!("的签名算法“{}”不是 {SIGNATURE_ALGORITHM}", signature.algorithm),
+                format!("names the algorithm “{}”, not {SIGNATURE_ALGORITHM}", signature.algorithm),
+            ));
+        }
+        let value = base64::engine::general_purpose::STANDARD.decode(signature.value.trim()).unwrap_or_default();
+        if key.verify(bytes, &value) {
+            return None;
+        }
+        let fingerprint = key.fingerprint();
+        Some(if signature.signer == fingerprint {
+            Text::new("的签名无效：签名后清单被改动", "has a signature that does not verify: it changed after signing")
+        } else {
+            Text::new(
+                format!("由另一把密钥（指纹 {}）签名，不是发布者公钥（指纹 {fingerprint}）", signature.signer),
+                format!("is signed by another key ({}), not the publisher key ({fingerprint})", signature.signer),
+            )
+        })
+    }
+}
+
 /// The signed form: every field but `signature`, compact JSON in this field order.
 #[derive(Serialize)]
 struct Signed<'a> {
@@ -138,46 +179,16 @@ impl Manifest {
 
     /// Signs the manifest with the publisher key (deterministic: no random source in the core).
     pub fn sign(&mut self, key: &PrivateKey) {
-        let value = base64::engine::general_purpose::STANDARD.encode(key.sign(&self.signed_bytes()));
-        self.signature = Some(ManifestSignature {
-            algorithm: SIGNATURE_ALGORITHM.into(),
-            signer: key.public_key().fingerprint(),
-            value,
-        });
+        self.signature = Some(ManifestSignature::over(&self.signed_bytes(), key));
     }
 
     /// Whether the manifest is signed by `key`: a `verify.signature` finding when it is unsigned, signed
     /// by another key, or its content changed after signing.
     pub fn verify_signature(&self, key: &PublicKeyPem) -> Result<(), Diagnostic> {
-        let Some(signature) = &self.signature else {
-            return Err(signature_finding(
-                "没有签名（构建时未提供发布者密钥，或签名被删除）",
-                "is unsigned (built without the publisher key, or the signature was removed)",
-            ));
-        };
-        let fingerprint = key.fingerprint();
-        if signature.algorithm != SIGNATURE_ALGORITHM {
-            return Err(signature_finding(
-                &format!("的签名算法“{}”不是 {SIGNATURE_ALGORITHM}", signature.algorithm),
-                &format!("names the algorithm “{}”, not {SIGNATURE_ALGORITHM}", signature.algorithm),
-            ));
+        match ManifestSignature::problem(self.signature.as_ref(), &self.signed_bytes(), key) {
+            None => Ok(()),
+            Some(problem) => Err(signature_finding(&problem.zh, &problem.en)),
         }
-        let bytes = base64::engine::general_purpose::STANDARD.decode(signature.value.trim()).unwrap_or_default();
-        if !key.verify(&self.signed_bytes(), &bytes) {
-            let (zh, en) = if signature.signer == fingerprint {
-                (
-                    "的签名无效：签名后清单被改动".to_string(),
-                    "has a signature that does not verify: it changed after signing".to_string(),
-                )
-            } else {
-                (
-                    format!("由另一把密钥（指纹 {}）签名，不是发布者公钥（指纹 {fingerprint}）", signature.signer),
-                    format!("is signed by another key ({}), not the publisher key ({fingerprint})", signature.signer),
-                )
-            };
-            return Err(signature_finding(&zh, &en));
-        }
-        Ok(())
     }
 
     pub fn to_json(&self) -> String {

@@ -93,6 +93,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         crate::review::RULES,
         crate::site::paths::RULES,
         crate::static_files::RULES,
+        crate::archive::RULES,
     ]
     .into_iter()
     .flatten()

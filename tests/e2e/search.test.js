@@ -66,6 +66,10 @@ test("the search page runs ?q= on load: data-total, links, dates, sections, snip
     assert.deepEqual(intercepted, [], "no request leaves 127.0.0.1");
     assert.ok(requests.every((url) => url.startsWith(env.base)), requests.join("\n"));
     assert.ok(requests.some((url) => url.includes("/search/s/")), "postings shards fetched");
+    // The README's screenshot (docs/screenshot-search.png with tests/e2e/run.sh --update-screenshot).
+    if (process.env.GOVPRESS_E2E_SCREENSHOT_DIR) {
+      await page.screenshot({ path: join(process.env.GOVPRESS_E2E_SCREENSHOT_DIR, "screenshot-search.png") });
+    }
 
     // Keyboard: a new query typed and sent with Enter, no mouse.
     await page.focus("#search-q");

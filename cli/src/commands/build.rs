@@ -71,6 +71,7 @@ fn run_site(
     publisher_key: Option<govpress::review::PrivateKey>,
     globals: Globals,
 ) -> anyhow::Result<u8> {
+    let run = crate::history::Run::start(args.now);
     let options = BuildOptions {
         out: args.out,
         now: site_now(args.now, &site.config),
@@ -79,6 +80,7 @@ fn run_site(
         publisher_key,
     };
     let built = build_site(&site, &options)?;
+    crate::history::record_build(&site, &run, &built.report, built.written, globals.lang);
     // Scheduled pages (publish_at): left out of this build; a later build publishes each once its time
     // has come (README: the scheduled CI build).
     for (path, at) in &built.scheduled {
@@ -125,9 +127,10 @@ fn run_platform(args: BuildArgs, globals: Globals) -> anyhow::Result<u8> {
     }
     let trust = args.trust.clone().or_env();
     let out = crate::platform::run::output_root(&platform, args.out.clone());
-    let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+    let run = PlatformArgs { now: args.now, record: false, trust: &trust, lang: globals.lang, quiet: globals.quiet };
     let built = crate::platform::run::build(&platform, &sites, &out, publisher_key.as_ref(), &run);
-    if !built.report.diagnostics.is_empty() {
+    // Machine formats always: CI keeps the report (a JUnit file) of a clean platform too.
+    if !built.report.diagnostics.is_empty() || args.format != Format::Human {
         output::print(&built.report, args.format, &built.sources, globals.lang, false)?;
     }
     built.print_summary(globals.lang, globals.quiet);

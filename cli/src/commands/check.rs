@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
+use govpress::history::HistoryEntry;
 use govpress::{Checker, Report, SiteConfig};
 
 use crate::clock::{parse_now, site_now};
@@ -34,6 +35,9 @@ pub struct CheckArgs {
     now: Option<DateTime<FixedOffset>>,
     #[command(flatten)]
     trust: TrustArgs,
+    /// 把本次检查追加到站点的运行记录（供 CI 使用；默认 check 不写任何文件）
+    #[arg(long)]
+    record: bool,
     #[command(flatten)]
     platform: PlatformFlags,
 }
@@ -46,7 +50,13 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
         }
         let platform = Platform::open(path)?;
         let sites = platform.select(&args.platform.sites)?;
-        let run = PlatformArgs { now: args.now, trust: &trust, lang: globals.lang, quiet: globals.quiet };
+        let run = PlatformArgs {
+            now: args.now,
+            record: args.record,
+            trust: &trust,
+            lang: globals.lang,
+            quiet: globals.quiet,
+        };
         let checked = crate::platform::run::check(&platform, &sites, &run);
         output::print(&checked.report, args.format, &checked.sources, globals.lang, args.deny_warnings)?;
         checked.print_summary(globals.lang, true);
@@ -59,7 +69,13 @@ pub fn run(args: CheckArgs, globals: Globals) -> anyhow::Result<u8> {
         let part = if path.is_dir() {
             let site = Site::open(path)?;
             let now = site_now(args.now, &site.config);
-            crate::pipeline::check_site(&site, now, &trust, &mut sources)?
+            let run = crate::history::Run::start(args.now);
+            let part = crate::pipeline::check_site(&site, now, &trust, &mut sources)?;
+            if args.record {
+                let entry = HistoryEntry::from_report("check", run.time, run.elapsed_ms(), part.files_checked, &part);
+                crate::history::record(&site, &entry, globals.lang);
+            }
+            part
         } else if path.is_file() {
             check_file(path, args.config.as_deref(), args.now, &mut sources)?
         } else {

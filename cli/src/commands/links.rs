@@ -105,6 +105,7 @@ fn parse_resolve(value: &str) -> Result<(String, Vec<IpAddr>), String> {
 
 pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
     let started = Instant::now();
+    let run = crate::history::Run::start(None);
     let root = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let site = Site::open(&root)?;
     let links_config = &site.config.links;
@@ -194,6 +195,10 @@ pub fn run(args: LinksArgs, globals: Globals) -> anyhow::Result<u8> {
     if !globals.quiet {
         eprint!("{}", report::summary(&tallies, links.occurrences.len(), started.elapsed(), globals.lang));
     }
+    let mut entry =
+        govpress::history::HistoryEntry::from_report("links", run.time, run.elapsed_ms(), links.files_scanned, &report);
+    entry.links = Some(report::link_tally(&tallies));
+    crate::history::record(&site, &entry, globals.lang);
     let mut sources = Sources::new();
     for file in report.diagnostics.iter().map(|diagnostic| diagnostic.file.as_str()).collect::<BTreeSet<_>>() {
         if let Some(path) = links.paths.get(file) {

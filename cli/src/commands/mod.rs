@@ -4,12 +4,14 @@ use clap::Subcommand;
 
 use crate::globals::Globals;
 
+pub mod archive;
 pub mod build;
 pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod links;
 pub mod platform;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod search;
@@ -38,6 +40,10 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// 站内搜索：在已构建的输出目录中按 search/ 索引查找页面（与搜索页结果相同）
     Search(search::SearchArgs),
+    /// 站点关停归档（第十二条）：内容、输出、名册、审核记录、清单与运行记录打包为一个签名文件；verify 离线核验
+    Archive(archive::ArchiveArgs),
+    /// 合规报告（第十八条年度安全评估、第二十条日志留存）：一个自包含的 HTML 文件，可打印为 PDF
+    Report(report::ReportArgs),
     /// 集约化平台（第十条）：platform matrix 输出 CI 矩阵，每个站点一个作业
     Platform(platform::PlatformArgs),
 }
@@ -54,6 +60,8 @@ pub fn run(command: Command, globals: Globals) -> anyhow::Result<u8> {
         Command::Keygen(args) => keygen::run(args, globals),
         Command::Review(args) => review::run(args, globals),
         Command::Search(args) => search::run(args, globals),
+        Command::Archive(args) => archive::run(args, globals),
+        Command::Report(args) => report::run(args, globals),
         Command::Platform(args) => platform::run(args, globals),
     }
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
+use govpress::history::HistoryEntry;
 use govpress::platform::PlatformSite;
 use govpress::{Lang, Report};
 use rayon::prelude::*;
@@ -121,6 +122,8 @@ pub fn platform_path(prefix: &str, file: &str) -> String {
 /// What a platform command was asked.
 pub struct PlatformArgs<'a> {
     pub now: Option<DateTime<FixedOffset>>,
+    /// `check --record`: each site's check is appended to its history (build always appends).
+    pub record: bool,
     pub trust: &'a TrustArgs,
     pub lang: Lang,
     pub quiet: bool,
@@ -135,7 +138,13 @@ pub fn check(platform: &Platform, sites: &[&PlatformSite], args: &PlatformArgs<'
             let result = platform.open_site(site).and_then(|opened: Site| {
                 let mut sources = Sources::new();
                 let now = site_now(args.now, &opened.config);
+                let run = crate::history::Run::start(args.now);
                 let report = crate::pipeline::check_site(&opened, now, args.trust, &mut sources)?;
+                if args.record {
+                    let entry =
+                        HistoryEntry::from_report("check", run.time, run.elapsed_ms(), report.files_checked, &report);
+                    crate::history::record(&opened, &entry, args.lang);
+                }
                 let state = if report.errors() > 0 { SiteState::Failed } else { SiteState::Passed(String::new()) };
                 Ok((report, sources, state))
             });
@@ -167,7 +176,9 @@ pub fn build(
                     trust: args.trust.clone(),
                     publisher_key: publisher_key.cloned(),
                 };
+                let run = crate::history::Run::start(args.now);
                 let built = build_site(&opened, &options)?;
+                crate::history::record_build(&opened, &run, &built.report, built.written, args.lang);
                 let state = if built.written {
                     SiteState::Passed(summary(&built.out, built.pages, built.files, args.lang))
                 } else {

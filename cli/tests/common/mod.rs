@@ -134,3 +134,13 @@ pub fn site_with_findings() -> tempfile::TempDir {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
+
+/// A key pair made by `govpress keygen`: `DIR/NAME.pem` (private) and `DIR/NAME.pub`.
+pub fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let key = dir.join(format!("{name}.pem"));
+    let made = run(govpress().arg("keygen").arg("--out").arg(&key));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let public = dir.join(format!("{name}.pub"));
+    write(&public, &made.stdout);
+    (key, public)
+}

@@ -165,3 +165,13 @@ pub fn summary(
     }
     out
 }
+
+/// The run's tally for the history (SPEC §11: link health over time).
+pub fn link_tally(tallies: &BTreeMap<String, HostTally>) -> govpress::history::LinkTally {
+    tallies.values().fold(govpress::history::LinkTally::default(), |mut tally, host| {
+        tally.checked += host.urls;
+        tally.broken += host.broken;
+        tally.warnings += host.warnings;
+        tally
+    })
+}

@@ -80,7 +80,7 @@ fn write_certificate(file: &Path, kind: &str, key: &Path, out: &Path, globals: G
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {0} / cannot read {0}", file.display()))?;
     let key = read_key(key)?;
     let certificate = certify_bytes(kind, &bytes, &key, now_in_china());
-    write_atomically(out, certificate.to_text().as_bytes())?;
+    crate::atomic_write::write_atomically(out, certificate.to_text().as_bytes())?;
     if !globals.quiet {
         let message = match globals.lang {
             Lang::Zh => format!(
@@ -111,17 +111,4 @@ pub fn fingerprint(args: FingerprintArgs, _globals: Globals) -> anyhow::Result<u
         .map_err(|error| anyhow::anyhow!("{}: {error}", args.key.display()))?;
     println!("{}", public.fingerprint());
     Ok(EXIT_OK)
-}
-
-/// Writes beside the target and renames over it, so a reader never sees half a certificate.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(directory)
-        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
-    std::io::Write::write_all(&mut temp, bytes)
-        .with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
-    temp.as_file().sync_all().with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
-    temp.persist(path)
-        .map_err(|error| anyhow::anyhow!("无法写入 {0}: {1} / cannot write {0}: {1}", path.display(), error.error))?;
-    Ok(())
 }
