@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::crypto::{verify_batch, SignedMessage};
 use super::record::{ChainTip, Record, GENESIS};
 use super::roster::Roster;
 use crate::diagnostic::Text;
@@ -285,22 +286,36 @@ pub struct SignatureMemo {
 impl SignatureMemo {
     /// `signature_holds` for each record, computing only those not seen before. Records whose reviewer is
     /// not in the roster do not verify (and are not remembered: nothing was computed).
+    /// The new ones are verified as one batch (`verify_batch`).
     pub fn check(&mut self, records: &[Record], roster: &Roster) -> Vec<bool> {
-        let mut keys: HashMap<&str, Vec<u8>> = HashMap::new();
-        records
+        let mut sec1_of: HashMap<&str, Vec<u8>> = HashMap::new();
+        let mut results = vec![false; records.len()];
+        // (position, memo key, the reviewer's key, DER signature) of each record not seen before.
+        let mut unseen = Vec::new();
+        for (position, record) in records.iter().enumerate() {
+            let Some(reviewer) = roster.get(&record.reviewer) else { continue };
+            let sec1 = sec1_of.entry(reviewer.id.as_str()).or_insert_with(|| reviewer.public_key.to_sec1()).clone();
+            let key = (sec1, record.signature.clone(), record.signed_bytes());
+            match self.results.get(&key) {
+                Some(&holds) => results[position] = holds,
+                None => match record.signature_der() {
+                    Some(der) => unseen.push((position, key, &reviewer.public_key, der)),
+                    None => {
+                        self.results.insert(key, false);
+                    }
+                },
+            }
+        }
+        let items: Vec<SignedMessage<'_>> = unseen
             .iter()
-            .map(|record| {
-                let Some(reviewer) = roster.get(&record.reviewer) else { return false };
-                let sec1 = keys.entry(reviewer.id.as_str()).or_insert_with(|| reviewer.public_key.to_sec1()).clone();
-                let key = (sec1, record.signature.clone(), record.signed_bytes());
-                if let Some(&holds) = self.results.get(&key) {
-                    return holds;
-                }
-                let holds = record.signature_der().is_some_and(|signature| reviewer.public_key.verify(&key.2, &signature));
-                self.results.insert(key, holds);
-                holds
-            })
-            .collect()
+            .map(|(_, key, public_key, der)| SignedMessage { key: public_key, message: &key.2, signature_der: der })
+            .collect();
+        let verified = verify_batch(&items);
+        for ((position, key, _, _), holds) in unseen.into_iter().zip(verified) {
+            results[position] = holds;
+            self.results.insert(key, holds);
+        }
+        results
     }
 
     /// Forgets everything (e.g. when the archive was replaced and the old results will not be asked again).

@@ -3,6 +3,7 @@
 // `cargo bench --bench review_site`), opened as a folder in a fresh browser context (no cache) each run.
 // Prints medians; asserts nothing. Needs www/build.sh and `npm ci` in www/tests first:
 //   bash www/build.sh && (cd www/tests && npm ci) && node www/bench/review.mjs [RECORDS] [RUNS]
+// (GOVPRESS_BENCH_SITE=DIR: a site `cargo bench --bench review_site -- DIR PAGES` wrote, reused as is.)
 // Where the time goes: `phases` are wall-clock marks seen in the page (files listed, the verdict's
 // "verifying" notice, the verdict), `cpu` the inclusive time of the page's own functions from Chromium's
 // sampling profiler (1 ms; GOVPRESS_BENCH_PROFILE=0 turns it off), a function counted once per sample
@@ -64,11 +65,15 @@ const work = mkdtempSync(join(tmpdir(), 'govpress-review-bench-'));
 const server = await serveDirectory(join(repoRoot, 'www'));
 const browser = await chromium.launch(CHROMIUM);
 try {
-  execFileSync('cargo', ['bench', '-q', '--bench', 'review_site', '--', work, String(pages)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const site = join(work, 'one-by-one');
+  // GOVPRESS_BENCH_SITE: a directory `cargo bench --bench review_site` already wrote (comparing builds).
+  const written = process.env.GOVPRESS_BENCH_SITE;
+  if (!written) {
+    execFileSync('cargo', ['bench', '-q', '--bench', 'review_site', '--', work, String(pages)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  const site = join(written ?? work, 'one-by-one');
   const logLines = readFileSync(join(site, 'reviews/log.jsonl'), 'utf8').trimEnd().split('\n').length;
   const samples = { open_to_verdict_ms: [], navigation_to_verdict_ms: [], verify_ms: [], status_ms: [] };
   const phases = {};
