@@ -137,6 +137,31 @@ pub fn assert_safe_html(html: &str) {
     let _ = lol_html::rewrite_str(html, settings);
 }
 
+/// A page with many of the built-in terms' wrong forms and their exceptions, searched with every parsed
+/// `terms.toml`.
+const TERMS_PAGE: &str = "+++\ntitle = \"通知\"\n+++\n关于布署工作的通知，青政办发[2026]3号，按照要求进行部署。\n";
+
+/// `terms.toml` (SPEC §12), attached to the config as `govpress check` does, then a page and the file's
+/// own text searched: hits never overlap, lie on character boundaries and are the term's wrong form.
+pub fn terms(data: &[u8]) {
+    let source = text(data);
+    let mut config = config();
+    if config.attach_terms(Some(&source)).is_err() {
+        return;
+    }
+    let checker = Checker::new(config);
+    let _ = checker.check_page("content/a.md", TERMS_PAGE, now());
+    for sample in [TERMS_PAGE, source.as_str()] {
+        let mut end = 0;
+        for hit in checker.terms().find(sample) {
+            assert!(hit.range.start >= end, "overlapping hits in {sample:?}");
+            assert!(sample.is_char_boundary(hit.range.start) && sample.is_char_boundary(hit.range.end));
+            assert_eq!(&sample[hit.range.clone()], hit.term.wrong.as_str());
+            end = hit.range.end;
+        }
+    }
+}
+
 /// The build's one HTML pass over any file of every kind.
 pub fn html_audit(data: &[u8]) {
     let source = text(data);
@@ -145,5 +170,31 @@ pub fn html_audit(data: &[u8]) {
     let auditor = Auditor::new(checker.config(), &leave);
     for kind in [DocumentKind::Page, DocumentKind::LeavePage, DocumentKind::Fragment, DocumentKind::Static] {
         let _ = auditor.process("public/news/a/index.html", "/news/a/", &source, kind);
+    }
+}
+
+/// `platform.toml` (SPEC §10): a parsed platform keeps every path inside the platform root, lists no
+/// directory twice and gives no two sites one output name; a site's own roster (the same bytes) merges
+/// with the demo platform's shared roster or is refused.
+pub fn platform(data: &[u8]) {
+    let source = text(data);
+    if let Ok(platform) = govpress::platform::PlatformConfig::parse(&source) {
+        let paths = platform.sites.iter().map(|site| site.dir.as_str()).chain(
+            [&platform.theme, &platform.roster, &platform.terms].into_iter().flatten().map(|path| path.path.as_str()),
+        );
+        for path in paths {
+            assert!(!path.starts_with('/') && !path.contains('\\'), "{path:?} is not platform-relative");
+            assert!(path.split('/').all(|part| part != ".." && part != "."), "{path:?} is not normal");
+        }
+        for (index, site) in platform.sites.iter().enumerate() {
+            assert!(!site.name.is_empty() && !site.name.contains('/'));
+            assert!(platform.sites[..index].iter().all(|other| other.name != site.name && other.dir != site.dir));
+        }
+        let _ = platform.check_paths(|_| Some(govpress::platform::PathKind::Directory));
+    }
+    let stages: Vec<String> = ["初审", "复审", "终审"].iter().map(|stage| stage.to_string()).collect();
+    let shared = include_str!("../examples/platform/reviewers.toml");
+    if let Ok(merged) = govpress::platform::merge_rosters(shared, &source, &stages) {
+        assert!(Roster::parse(&merged, &stages).is_ok(), "a merged roster no longer parses");
     }
 }

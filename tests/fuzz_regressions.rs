@@ -10,13 +10,15 @@ use std::path::Path;
 /// A fuzz target's body.
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 6] = [
+const TARGETS: [(&str, Target); 8] = [
     ("page", harness::page),
     ("site_config", harness::site_config),
     ("roster", harness::roster),
     ("review_log", harness::review_log),
     ("render", harness::render),
     ("html_audit", harness::html_audit),
+    ("terms", harness::terms),
+    ("platform", harness::platform),
 ];
 
 #[test]

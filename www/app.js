@@ -2,9 +2,10 @@
 // rules `govpress check` applies in CI. Nothing is sent anywhere: the draft never leaves the browser.
 // Standard web APIs only (第十一条): no framework, no browser-specific features.
 //
-// Two WebAssembly modules: the checking module (govpress_wasm) loads with the page and gives the first
+// Three WebAssembly modules: the checking module (govpress_wasm) loads with the page and gives the first
 // diagnostic; the preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
-// fetched only when the preview is first opened, so checking does not wait for the sanitiser.
+// fetched only when the preview is first opened, so checking does not wait for the sanitiser; the review
+// module (govpress_review: the reviewers' view, SM2/SM3) only when an opened site has a roster or a log.
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
 import { ReviewView } from './review.js';
 
@@ -149,6 +150,9 @@ const state = {
   // The preview module, once fetched: { module, previewer } (null until the preview is first opened).
   preview: null,
   previewLoad: null, // the pending fetch
+  // The review module, once fetched: { module, checker } (its Checker answers the reviewers' view).
+  review: null,
+  reviewLoad: null, // the pending fetch
   config: null, // { name, text }
   files: new Map(), // path -> { bytes: Uint8Array | null, text }
   site: false, // a dropped site folder: checked as a whole, as `govpress check DIR` does
@@ -192,6 +196,10 @@ function rebuildChecker() {
     state.preview.previewer.free();
     state.preview.previewer = new state.preview.module.Previewer(state.config?.text);
   }
+  if (state.review) {
+    state.review.checker.free();
+    state.review.checker = new state.review.module.Checker(state.config?.text, state.lang, state.config?.terms);
+  }
 }
 
 // ---- preview (second module, fetched on first use) ---------------------------------------------------
@@ -213,6 +221,30 @@ function loadPreview() {
     }
   })();
   return state.previewLoad;
+}
+
+// ---- reviewers' view (third module, fetched for a site with a roster or a review log) -----------------
+
+/** Fetches and starts the review module once; later calls share the same load. */
+function loadReview() {
+  state.reviewLoad ??= (async () => {
+    try {
+      const module = await import('./pkg/govpress_review.js');
+      await module.default();
+      state.review = { module, checker: new module.Checker(state.config?.text, state.lang, state.config?.terms) };
+    } catch (error) {
+      state.reviewLoad = null;
+      throw error;
+    }
+  })();
+  return state.reviewLoad;
+}
+
+/** Whether an opened site folder has the review's roster or log (the files `govpress review` reads). */
+function hasReviewFiles(found, siteRoot) {
+  if (siteRoot === null) return false;
+  const [roster, log] = state.checker.reviewFiles();
+  return found.some(({ path }) => path === `${siteRoot}${roster}` || path === `${siteRoot}${log}`);
 }
 
 /** The open preview shows the current draft; a closed one costs nothing. */
@@ -336,7 +368,9 @@ function checkNow() {
   renderDiagnostics(report.diagnostics);
   renderSiteFindings(siteFindings);
   renderPreview();
-  review.update(state.checker, state.lang, state.site ? state.files : null);
+  // Without the review module (no roster or log in the site) the panel stays hidden, as it would anyway.
+  const reviewer = state.review?.checker;
+  review.update(reviewer, state.lang, state.site && reviewer ? state.files : null);
 }
 
 function scheduleCheck() {
@@ -470,6 +504,7 @@ async function loadFiles(found) {
   const termsEntry = configEntry && found.find(({ path }) => path === `${siteRoot}terms.toml`);
   if (configEntry) await loadConfig(configEntry.file, 'govpress.toml', termsEntry ? await termsEntry.file.text() : undefined);
   await review.load(found, siteRoot, state.checker);
+  if (hasReviewFiles(found, siteRoot)) await loadReview().catch((error) => console.error(error));
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );
@@ -599,6 +634,7 @@ function wire() {
       // Storage may be disabled; the switch still works for this visit.
     }
     state.checker.setLang(state.lang);
+    state.review?.checker.setLang(state.lang);
     applyLanguage();
     checkNow();
   });

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the browser checker's two WebAssembly modules into www/pkg/, each bound with wasm-bindgen
+# Builds the browser checker's three WebAssembly modules into www/pkg/, each bound with wasm-bindgen
 # (--target web) and shrunk with binaryen's wasm-opt from npm (Debian's binaryen 108 corrupts
 # wasm-bindgen output: TOOLCHAIN.md):
-#   govpress_wasm     the checking module (wasm/), loaded first: the core without `render`;
+#   govpress_wasm     the checking module (wasm/ with its `check` feature), loaded first: the core
+#                     without `render`, and without the review (SM2/SM3, the log);
 #   govpress_preview  the preview module (wasm-preview/): rendering, sanitising, leave-site rewriting,
-#                     fetched by the page on first use of the preview.
+#                     fetched by the page on first use of the preview;
+#   govpress_review   the reviewers' view (wasm/ with its `review` feature): review status and the full
+#                     audit, fetched by the page only for a site folder with a roster or a review log.
 # Installs what it needs when missing. Prints each module's raw and gzip sizes, and the wasm bytes
 # the page transfers before its first diagnostic (the checking module, gzip -9).
 set -euo pipefail
@@ -28,26 +31,29 @@ fi
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 
 # One cargo run per module: built together, cargo would unify the core's features and the checking
-# module would link the sanitiser too.
+# module would link the sanitiser too. build_module PACKAGE CARGO_NAME MODULE_NAME [CARGO_ARGS...]
 build_module() {
-  local package=$1 name=$2
-  log "cargo build -p $package (wasm-release)"
-  cargo build --quiet -p "$package" --profile wasm-release --target wasm32-unknown-unknown
+  local package=$1 cargo_name=$2 name=$3
+  shift 3
+  log "cargo build -p $package $* (wasm-release)"
+  cargo build --quiet -p "$package" "$@" --profile wasm-release --target wasm32-unknown-unknown
   log "wasm-bindgen --target web $name -> $out/"
-  "$bindgen_dir/wasm-bindgen" --target web --no-typescript --out-dir "$out.tmp" "$cargo_out/$name.wasm"
+  "$bindgen_dir/wasm-bindgen" --target web --no-typescript --out-dir "$out.tmp" --out-name "$name" \
+    "$cargo_out/$cargo_name.wasm"
   log "wasm-opt -Oz $name"
   "$binaryen_dir/node_modules/.bin/wasm-opt" -Oz "$out.tmp/${name}_bg.wasm" -o "$out.tmp/${name}_bg.opt.wasm"
   mv "$out.tmp/${name}_bg.opt.wasm" "$out.tmp/${name}_bg.wasm"
 }
-build_module govpress-wasm govpress_wasm
-build_module govpress-wasm-preview govpress_preview
+build_module govpress-wasm govpress_wasm govpress_wasm --no-default-features --features check
+build_module govpress-wasm-preview govpress_preview govpress_preview
+build_module govpress-wasm govpress_wasm govpress_review --no-default-features --features review
 
 # Replace the previous build only once the new one is complete.
 rm -rf "$out" && mv "$out.tmp" "$out"
 
 size() { wc -c <"$1" | tr -d ' '; }
 gzipped() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-for name in govpress_wasm govpress_preview; do
+for name in govpress_wasm govpress_preview govpress_review; do
   raw=$(size "$out/${name}_bg.wasm")
   gz=$(gzipped "$out/${name}_bg.wasm")
   printf '%s_bg.wasm: %s bytes raw (%s KB), %s bytes gzip -9 (%s KB); glue JS %s bytes\n' \

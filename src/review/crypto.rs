@@ -331,9 +331,9 @@ pub(crate) mod tests {
             };
             let mut message = message;
             match index % 7 {
-                1 => message[0] ^= 1,                                 // altered record
-                2 => *signature.last_mut().unwrap() ^= 1,              // altered signature
-                3 => signature.truncate(3),                            // not DER
+                1 => message[0] ^= 1,                     // altered record
+                2 => *signature.last_mut().unwrap() ^= 1, // altered signature
+                3 => signature.truncate(3),               // not DER
                 _ => {}
             }
             cases.push((key, message, signature));
@@ -342,7 +342,8 @@ pub(crate) mod tests {
             .iter()
             .map(|(key, message, signature)| SignedMessage { key: &publics[*key], message, signature_der: signature })
             .collect();
-        let one_by_one: Vec<bool> = items.iter().map(|item| item.key.verify(item.message, item.signature_der)).collect();
+        let one_by_one: Vec<bool> =
+            items.iter().map(|item| item.key.verify(item.message, item.signature_der)).collect();
         assert!(one_by_one.iter().any(|&holds| holds) && one_by_one.iter().any(|&holds| !holds));
         assert_eq!(verify_batch(&items), one_by_one);
         assert_eq!(verify_batch(&[]), Vec::<bool>::new());

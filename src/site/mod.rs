@@ -284,6 +284,37 @@ pub fn check_site(
     other_files: &[&str],
     now: DateTime<FixedOffset>,
 ) -> Vec<Diagnostic> {
+    check_site_then(checker, config_file, sources, other_files, now, |run| {
+        let Some(texts) = reviews else { return Vec::new() };
+        let pages: Vec<(&str, &str)> =
+            sources.iter().filter_map(|source| Some((source.path, source.text.ok()?))).collect();
+        run.reviews(texts, &pages, |records, roster| {
+            records.iter().map(|record| signature_holds(record, roster)).collect()
+        })
+    })
+}
+
+/// [`check_site`] without the sign-off: the same report as with `reviews: None`, in code that does
+/// not link the review (the browser's checking module leaves SM2 and the log to its review module).
+pub fn check_site_without_review(
+    checker: &Checker,
+    config_file: &str,
+    sources: &[SourceText<'_>],
+    other_files: &[&str],
+    now: DateTime<FixedOffset>,
+) -> Vec<Diagnostic> {
+    check_site_then(checker, config_file, sources, other_files, now, |_| Vec::new())
+}
+
+/// Config, pages and site, then `last` (the sign-off, or nothing), with overrides applied.
+fn check_site_then(
+    checker: &Checker,
+    config_file: &str,
+    sources: &[SourceText<'_>],
+    other_files: &[&str],
+    now: DateTime<FixedOffset>,
+    last: impl FnOnce(&SiteRun<'_>) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let (run, jobs) = SiteRun::start(checker, sources, now);
     let mut diagnostics = Vec::new();
     for source in sources {
@@ -302,13 +333,7 @@ pub fn check_site(
     let result_refs: Vec<&PageResult> = results.iter().collect();
     diagnostics.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
     diagnostics.extend(run.site_diagnostics(&result_refs, &[], other_files, now, true));
-    if let Some(texts) = reviews {
-        let pages: Vec<(&str, &str)> =
-            sources.iter().filter_map(|source| Some((source.path, source.text.ok()?))).collect();
-        diagnostics.extend(run.reviews(texts, &pages, |records, roster| {
-            records.iter().map(|record| signature_holds(record, roster)).collect()
-        }));
-    }
+    diagnostics.extend(last(&run));
     let mut all = checker.check_config(config_file);
     all.extend(checker.apply_overrides(diagnostics));
     all

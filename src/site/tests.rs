@@ -36,6 +36,16 @@ fn each_page_is_parsed_once() {
 }
 
 #[test]
+fn without_review_is_the_report_without_sign_off() {
+    let checker = Checker::new(SiteConfig::default());
+    let sources = sources();
+    let with_none = check_site(&checker, "govpress.toml", &sources, None, &["files/x.pdf"], now());
+    let without = check_site_without_review(&checker, "govpress.toml", &sources, &["files/x.pdf"], now());
+    assert!(!with_none.is_empty());
+    assert_eq!(without, with_none);
+}
+
+#[test]
 fn broken_internal_links_and_anchors_are_reported_at_the_markdown_line() {
     let checker = Checker::new(SiteConfig::default());
     let diagnostics = check_site(&checker, "govpress.toml", &sources(), None, &["files/x.pdf"], now());

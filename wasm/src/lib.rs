@@ -8,17 +8,23 @@
 //! feature. The preview (rendering, sanitising, rewriting) is the second module, `wasm-preview/`.
 
 use chrono::{DateTime, FixedOffset};
+#[cfg(feature = "review")]
 use std::cell::RefCell;
 
+#[cfg(feature = "review")]
 use govpress::review::SignatureMemo;
-use govpress::site::{check_site, SourceText};
-use govpress::{ConfigError, Lang, Report, SiteConfig, TermsError};
+#[cfg(feature = "check")]
+use govpress::site::{check_site_without_review, SourceText};
+#[cfg(feature = "check")]
+use govpress::Report;
+use govpress::{ConfigError, Lang, SiteConfig, TermsError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The name config errors point at: the page loads the site's `govpress.toml`.
 const CONFIG_FILE: &str = "govpress.toml";
 /// Remembered signature checks before the memo starts over (a few MB; an archive of 5,000 records uses 5,000).
+#[cfg(feature = "review")]
 const MEMO_LIMIT: usize = 100_000;
 /// The site's terms (SPEC §12), beside the config.
 const TERMS_FILE: &str = "terms.toml";
@@ -37,6 +43,7 @@ pub struct Checker {
     now: Option<DateTime<FixedOffset>>,
     /// SM2 checks already made by `reviewVerify` / `reviewStatus`: the audit checks every record, and the
     /// status after it (and after each edit of a page) asks about the same records again.
+    #[cfg(feature = "review")]
     signatures: RefCell<SignatureMemo>,
 }
 
@@ -63,6 +70,7 @@ impl Checker {
             core: config.map(govpress::Checker::new),
             lang: parse_lang(lang.as_deref()),
             now: None,
+            #[cfg(feature = "review")]
             signatures: RefCell::default(),
         }
     }
@@ -93,11 +101,13 @@ impl Checker {
     }
 
     /// The SPEC §6 JSON report for one Markdown draft, as `govpress check --format json FILE` prints it.
+    #[cfg(feature = "check")]
     pub fn check(&self, source: &str, path: &str) -> String {
         self.report_json(Ok(source), path)
     }
 
     /// Like `check`, for a file's raw bytes: a non-UTF-8 file gets the CLI's encoding diagnostic.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkBytes)]
     pub fn check_bytes(&self, bytes: Vec<u8>, path: &str) -> String {
         let text = govpress::files::decode(path, bytes);
@@ -106,6 +116,7 @@ impl Checker {
 
     /// A whole site held in memory (a dropped folder), as `govpress check DIR` reports it: the config,
     /// every page (`paths[i]` relative to the site root, `files[i]` its bytes), then the sections.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkSite)]
     pub fn check_site(&self, paths: Vec<String>, files: Vec<JsValue>) -> String {
         let files: Vec<(String, Vec<u8>)> =
@@ -115,6 +126,7 @@ impl Checker {
 
     /// The config's own findings (articles 5, 8 and 9 on `govpress.toml`), as SPEC §6 JSON: the part
     /// `govpress check` reports for a site's config before its pages.
+    #[cfg(feature = "check")]
     #[wasm_bindgen(js_name = checkConfig)]
     pub fn check_config(&self) -> String {
         match &self.core {
@@ -135,6 +147,7 @@ impl Checker {
     /// (the pages are the `.md` files under `content/`), then the texts of the roster, the log and the
     /// roster's certificate (`undefined` when missing), the trust root (fingerprints, as
     /// `GOVPRESS_TRUST_ROOT`) and the base log (as `--base FILE`), both optional.
+    #[cfg(feature = "review")]
     #[wasm_bindgen(js_name = reviewStatus)]
     #[allow(clippy::too_many_arguments)]
     pub fn review_status(
@@ -155,6 +168,7 @@ impl Checker {
 
     /// `govpress review verify --format json`: the full audit of the roster and every record of the log
     /// (chain and SM2 signature), with the same optional trust root and base as `reviewStatus`.
+    #[cfg(feature = "review")]
     #[wasm_bindgen(js_name = reviewVerify)]
     pub fn review_verify(
         &self,
@@ -169,10 +183,12 @@ impl Checker {
 }
 
 impl Checker {
+    #[cfg(feature = "check")]
     fn now(&self) -> DateTime<FixedOffset> {
         self.now.unwrap_or_else(clock_now)
     }
 
+    #[cfg(feature = "check")]
     fn site_report_json(&self, files: &[(String, Vec<u8>)]) -> String {
         let core = match &self.core {
             Ok(core) => core,
@@ -186,7 +202,7 @@ impl Checker {
         let sources: Vec<SourceText<'_>> =
             decoded.iter().map(|(path, text)| SourceText { path, text: text.as_ref().map(String::as_str) }).collect();
         // The sign-off needs the roster and the log, which the page does not load: not checked here.
-        let diagnostics = check_site(core, CONFIG_FILE, &sources, None, &other_files, self.now());
+        let diagnostics = check_site_without_review(core, CONFIG_FILE, &sources, &other_files, self.now());
         Report::new(pages.len(), diagnostics).to_json(self.lang)
     }
 
@@ -198,6 +214,7 @@ impl Checker {
         }
     }
 
+    #[cfg(feature = "review")]
     fn review_status_json(&self, files: &[(String, Vec<u8>)], texts: &ReviewTexts) -> String {
         if let Err(error) = &self.core {
             return config_error_json(error, self.lang);
@@ -224,6 +241,7 @@ impl Checker {
         serde_json::to_string_pretty(&review.status_report(self.lang)).unwrap_or_default()
     }
 
+    #[cfg(feature = "review")]
     fn review_verify_json(&self, texts: &ReviewTexts) -> String {
         if let Err(error) = &self.core {
             return config_error_json(error, self.lang);
@@ -242,6 +260,7 @@ impl Checker {
     }
 
     /// Each record's SM2 signature, each one computed once per checker (see `SignatureMemo`).
+    #[cfg(feature = "review")]
     fn check_signatures(&self, records: &[govpress::review::Record], roster: &govpress::review::Roster) -> Vec<bool> {
         let mut memo = self.signatures.borrow_mut();
         // Results of archives no longer open would only take memory: start over past a generous bound.
@@ -251,6 +270,7 @@ impl Checker {
         memo.check(records, roster)
     }
 
+    #[cfg(feature = "check")]
     fn report_json(&self, text: Result<&str, govpress::Diagnostic>, path: &str) -> String {
         let core = match &self.core {
             Ok(core) => core,
@@ -265,6 +285,7 @@ impl Checker {
 }
 
 /// SPEC §7 `check(source, path, config_toml?)`, plus an optional `lang`.
+#[cfg(feature = "check")]
 #[wasm_bindgen]
 pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option<String>) -> String {
     Checker::new(config_toml, lang, None).check(source, path)
@@ -284,12 +305,14 @@ fn parse_lang(code: Option<&str>) -> Lang {
 }
 
 /// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
+#[cfg(feature = "check")]
 fn clock_now() -> DateTime<FixedOffset> {
     let millis = js_sys::Date::now() as i64;
     DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
 }
 
 /// What the page read for a site's review (texts `None` when the file is missing), and the trust it was given.
+#[cfg(feature = "review")]
 struct ReviewTexts {
     roster: Option<String>,
     log: Option<String>,
@@ -298,6 +321,7 @@ struct ReviewTexts {
     base_log: Option<String>,
 }
 
+#[cfg(feature = "review")]
 impl ReviewTexts {
     /// The trust root's fingerprints; an empty field is no trust root.
     fn trust_root(&self) -> Result<Option<Vec<String>>, govpress::Text> {
@@ -319,6 +343,7 @@ impl ReviewTexts {
 }
 
 /// A trust root that is not a list of fingerprints: `{"version":1,"error":{"kind":"trust-root",…}}`.
+#[cfg(feature = "review")]
 fn trust_root_error_json(reason: &govpress::Text, lang: Lang) -> String {
     let report = ErrorReport {
         version: 1,
@@ -379,7 +404,8 @@ fn config_error_json(file_error: &FileError, lang: Lang) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
-#[cfg(test)]
+// The native tests cover both modules: the default features are `check` and `review`.
+#[cfg(all(test, feature = "check", feature = "review"))]
 mod tests {
     use super::*;
 

@@ -26,11 +26,11 @@ date = 2024-05-15
 const ID_LINE = DRAFT.split('\n').findIndex((line) => line.includes('11010519491231002X')) + 1;
 
 /**
- * WebAssembly sent (gzip) before the first diagnostic: a guard against regressions, below the 1,219,904 bytes of the
- * single module before the split. Issue 12's goal of 400 KB is not met (docs/checker.md, "Size", says where the
- * bytes go); this is the figure to lower as the checking module shrinks.
+ * WebAssembly sent (gzip) before the first diagnostic: a guard against regressions (1,219,904 bytes for the single
+ * module before the split; about 873,000 since the review left the checking module). Issue 12's goal of 400 KB is
+ * not met (docs/checker.md, "Size", says where the bytes go); this is the figure to lower as the module shrinks.
  */
-const WASM_BUDGET = 1_150_000;
+const WASM_BUDGET = 900_000;
 
 let server;
 let browser;
@@ -239,6 +239,8 @@ describe('the browser checker in headless Chromium', () => {
       .catch(() => {});
     const listed = await page.$$eval('#file-list li', (items) => items.map((item) => item.dataset.path));
     assert.deepEqual(listed, expectedPaths);
+    // No roster, no review log: the reviewers' view (its own module) is not fetched.
+    assert.ok(!server.requests.some((path) => path.includes('govpress_review')), server.requests.join(' '));
     assert.match(await page.textContent('#config-name'), /govpress\.toml/);
     await page.waitForSelector('#config-findings:not([hidden])');
     const findings = await page.$$eval('#config-diagnostics .diagnostic', (items) =>

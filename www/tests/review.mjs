@@ -144,7 +144,10 @@ function browserJson(dir, trustRoot) {
   walk(dir);
   return page.evaluate(
     async ({ files, trustRoot }) => {
-      const { Checker } = await import('./pkg/govpress_wasm.js');
+      // The review module (the page fetches it for a site with a roster or a log).
+      const module = await import('./pkg/govpress_review.js');
+      await module.default();
+      const { Checker } = module;
       const text = (path) => {
         const file = files.find((f) => f.path === path);
         return file ? new TextDecoder().decode(new Uint8Array(file.bytes)) : undefined;
@@ -173,6 +176,8 @@ describe("the reviewers' view agrees with govpress review status / verify", () =
 
     await openSite(site, `#review-table tr[data-path="${STALE}"][data-state="stale"]`);
     assert.equal(await page.isVisible('#review-panel'), true);
+    // The review module comes with the site's roster and log, not with the page.
+    assert.ok(server.requests.includes('/pkg/govpress_review_bg.wasm'), server.requests.join(' '));
     const view = await shown();
     assertSameAnswer(view, status, verify);
     assert.match(view.summary, new RegExp(`共 ${status.total} 个页面，已签核 ${status.signed_off} 个`));
