@@ -64,9 +64,24 @@ pub fn finish(
     now: DateTime<FixedOffset>,
     check_links: bool,
     trust: &TrustArgs,
+    page_findings: Vec<Diagnostic>,
+) -> anyhow::Result<Vec<Diagnostic>> {
+    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
+    let (review_findings, _) = crate::review_files::check_reviews(site, processed.files, trust)?;
+    Ok(findings(run, processed, now, check_links, page_findings, review_findings))
+}
+
+/// Every finding of the site from the pages' results, the site-wide checks, the sign-off's findings and
+/// `page_findings` (anything else the caller found), severity overrides applied, the config's first.
+pub fn findings(
+    run: &SiteRun<'_>,
+    processed: &Processed<'_, '_>,
+    now: DateTime<FixedOffset>,
+    check_links: bool,
     mut page_findings: Vec<Diagnostic>,
-) -> anyhow::Result<Finished> {
-    let Processed { files, results, sources, other_files } = *processed;
+    review_findings: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let Processed { files: _, results, sources, other_files } = *processed;
     for source in sources {
         if let Err(diagnostic) = source.text {
             page_findings.push(diagnostic.clone());
@@ -75,18 +90,10 @@ pub fn finish(
     page_findings.extend(results.iter().flat_map(|result| result.diagnostics.iter().cloned()));
     let theme: &[&str] = &crate::build::THEME_ASSET_PATHS;
     page_findings.extend(run.site_diagnostics(results, theme, other_files, now, check_links));
-    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
-    let (review_findings, log_head) = crate::review_files::check_reviews(site, files, trust)?;
     page_findings.extend(review_findings);
     let mut all = run.checker.check_config(site::CONFIG_FILE);
     all.extend(run.checker.apply_overrides(page_findings));
-    Ok(Finished { diagnostics: all, log_head })
-}
-
-/// Every finding of the site, and the head of the review log the sign-off read (for the manifest).
-pub struct Finished {
-    pub diagnostics: Vec<Diagnostic>,
-    pub log_head: Option<govpress::review::ChainTip>,
+    all
 }
 
 /// Checks a whole site as `govpress check DIR` does; the texts of the files the findings name go
@@ -107,7 +114,7 @@ pub fn check_site(
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
     let processed = Processed { files: &files, results: &results, sources: &texts, other_files: &other };
-    let diagnostics = finish(site, &run, &processed, now, true, trust, Vec::new())?.diagnostics;
+    let diagnostics = finish(site, &run, &processed, now, true, trust, Vec::new())?;
     tracing::debug!(files = files.len(), "site checked");
     drop(texts);
     let checked = files.len();

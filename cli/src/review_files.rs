@@ -115,3 +115,17 @@ pub fn check_reviews(
     let review = page_states(&files, pages, trust)?;
     Ok((review.diagnostics(), review.log_head))
 }
+
+/// The review kept for `serve`'s edits (`govpress::review::KeptReview`): the roster and log read and
+/// checked once. `None` when they have a problem (the whole evaluation then reports it).
+pub fn keep_review(site: &Site, trust: &TrustArgs) -> anyhow::Result<Option<review::KeptReview>> {
+    let files =
+        ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone(), platform: site.platform.clone() });
+    let texts = ReviewTexts::read(&files, trust)?;
+    Ok(review::KeptReview::keep(&files.site.config.review, &texts.inputs()))
+}
+
+/// One page's sign-off findings from a kept review, its deciding signatures checked in parallel.
+pub fn page_review(kept: &review::KeptReview, path: &str, text: &str) -> Vec<Diagnostic> {
+    kept.page(path, text, |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect())
+}

@@ -151,6 +151,49 @@ fn a_file_tampered_with_in_the_output_is_not_carried_into_the_next_build() {
     std::fs::remove_file(&elsewhere).unwrap();
 }
 
+/// The render cache (`.govpress/render-cache/`) is keyed by everything a page's HTML depends on: a changed
+/// template or config is seen on the next build, though the pages' sources did not change.
+#[test]
+fn an_edited_template_or_config_is_not_hidden_by_the_render_cache() {
+    let site = Site::new();
+    // A link leaving government sites: how the HTML pass writes it depends on the config alone.
+    write(
+        &site.root.join("content/news/bank.md"),
+        "+++\ntitle = \"便民服务\"\ndate = 2026-11-20\ndepartment = \"办公室\"\n+++\n\n可通过[合作银行](https://www.bank.example.com/service)查询。\n",
+    );
+    common::sign_off(&site.root);
+    assert_eq!(site.build().code, 0);
+    let bank = site.out().join("news/bank/index.html");
+    let interstitial = std::fs::read_to_string(&bank).unwrap();
+    assert!(!interstitial.contains("href=\"https://www.bank.example.com/service\""), "{interstitial}");
+    let page = site.out().join("news/week/index.html");
+    let before = std::fs::read_to_string(&page).unwrap();
+    assert!(site.root.join(".govpress/render-cache").is_dir(), "the cache is in the site's private area");
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../site-template/templates/page.html");
+    let template = std::fs::read_to_string(theme).unwrap();
+    write(
+        &site.root.join("templates/page.html"),
+        &template.replace("{% block content %}", "{% block content %}<p class=\"edited-template\">模板已改</p>"),
+    );
+    assert_eq!(site.build().code, 0);
+    let templated = std::fs::read_to_string(&page).unwrap();
+    assert!(templated.contains("edited-template") && !before.contains("edited-template"), "{templated}");
+
+    // The HTML pass reads the config too: links that leave the site keep their target in confirm mode.
+    let config = std::fs::read_to_string(site.root.join("govpress.toml")).unwrap();
+    write(&site.root.join("govpress.toml"), &format!("{config}\n[links]\nmode = \"confirm\"\n"));
+    assert_eq!(site.build().code, 0);
+    let confirmed = std::fs::read_to_string(&bank).unwrap();
+    assert!(confirmed.contains("href=\"https://www.bank.example.com/service\""), "{confirmed}");
+    assert!(confirmed.contains("data-govpress-leave") && confirmed.contains("edited-template"), "{confirmed}");
+    assert_eq!(verify(&site.out()).code, 0);
+
+    // Unchanged since: every file is reused, inode and bytes.
+    let settled = files(&site.out());
+    assert_eq!(site.build().code, 0);
+    assert_eq!(files(&site.out()), settled);
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_byte_for_byte_and_no_temporary_directory() {
     let site = Site::new();

@@ -3,7 +3,9 @@
 #   - govpress fresh build (empty output) vs Hugo (Debian's hugo, a minimal theme, the same Markdown);
 #   - govpress rebuild over its existing output, nothing changed;
 #   - govpress rebuild with one page changed (edited and signed again);
-#   - Hugo rebuild over its existing output, for reference.
+#   - Hugo rebuild over its existing output, for reference;
+#   - `govpress serve`: from the save of one edited page to the first response showing it
+#     (scripts/bench/serve-edit.py, SERVE_EDITS edits, default 9; 0 skips it).
 # Each is run RUNS times; medians of wall time, CPU time and peak RSS (/usr/bin/time -v), and ratios
 # (to Hugo for the fresh build, to govpress's fresh build for the rebuilds). Not a test: nothing here
 # asserts a time.
@@ -11,7 +13,8 @@
 #   scripts/bench/build.sh [PAGES] [RUNS]   (defaults 10000 and 5; try 100000 3 for the large site;
 #                                            GOVPRESS_BENCH_DIR to keep the site)
 #
-# Targets (issue 9): fresh <= 0.45x Hugo, peak RSS <= 150 MB; rebuilds <= 0.5x the fresh build.
+# Targets (issue 9): fresh <= 0.45x Hugo, peak RSS <= 150 MB; rebuilds <= 0.5x the fresh build; serve: an
+# edited page served within 50 ms of the save.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -172,6 +175,11 @@ for name in fresh unchanged one-changed hugo hugo-rebuild; do
   awk -v n="$name" -v w="$wall" -v r="$(column_median "$name" 2)" -v c="$(column_median "$name" 3)" -v h="$hugo" -v f="$fresh" \
     'BEGIN { printf "%-26s %9.3f %9.2f %9.1f %11.2fx %11.2fx\n", n, w, c, r, w / h, w / f }'
 done
+serve_edits="${SERVE_EDITS:-9}"
+if [ "$serve_edits" -gt 0 ]; then
+  log "serve: $serve_edits edits of one page"
+  python3 scripts/bench/serve-edit.py "$govpress" "$site" "$site/content/section-07/page-00017.md" /section-07/page-00017/ "$serve_edits" | tee "$work/serve.log"
+fi
 echo "background removal of the previous output, waited after each govpress run (median, 50 ms steps): $(median <"$work/settle.runs")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times grow with load; CPU times less so)"
-echo "targets: fresh <= 0.45x hugo, RSS <= 150 MB (10,000 pages); rebuilds <= 0.50x govpress fresh"
+echo "targets: fresh <= 0.45x hugo, RSS <= 150 MB (10,000 pages); rebuilds <= 0.50x govpress fresh; serve edit <= 50 ms"

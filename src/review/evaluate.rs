@@ -15,6 +15,68 @@ use super::trust;
 use crate::config::ReviewSection;
 use crate::diagnostic::{Diagnostic, Text};
 
+/// A site's review kept between edits (`serve`): the roster and the log read, chain-checked and anchored
+/// once, so that an edited page's sign-off is read again from them (its deciding signatures checked)
+/// without reading the whole log again. A change to the review files processes the whole site again.
+#[derive(Debug, Clone)]
+pub struct KeptReview {
+    review: ReviewSection,
+    roster: Option<Roster>,
+    log: ReviewLog,
+}
+
+impl KeptReview {
+    /// The review as [`SiteReview::evaluate_inputs`] reads it; `None` when the roster or the log has a
+    /// problem (the whole evaluation reports it, and a build with it fails).
+    pub fn keep(review: &ReviewSection, inputs: &ReviewInputs<'_>) -> Option<KeptReview> {
+        let roster = match inputs.roster.map(|text| Roster::parse(text, &review.stages)) {
+            None => None,
+            Some(Ok(roster)) => Some(roster),
+            Some(Err(_)) => return None,
+        };
+        if let (Some(roots), Some(text)) = (inputs.trust_root, inputs.roster) {
+            trust::verify_certified(roots, inputs.roster_certificate, trust::ROSTER, text.as_bytes()).ok()?;
+        }
+        let log = ReviewLog::parse(inputs.log.unwrap_or_default()).ok()?;
+        log.verify_chain(roster.as_ref().unwrap_or(&Roster::default())).ok()?;
+        if let Some(base) = inputs.base_log {
+            ReviewLog::parse(base).and_then(|base| log.extends(&base)).ok()?;
+        }
+        Some(KeptReview { review: review.clone(), roster, log })
+    }
+
+    /// One page's article-13 findings, as [`SiteReview::diagnostics`] gives them for it (a bad signature
+    /// among its deciding records makes it invalid, and is reported on the log).
+    pub fn page(
+        &self,
+        path: &str,
+        text: &str,
+        check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
+    ) -> Vec<Diagnostic> {
+        let facts = PageFacts::read(text);
+        if facts.draft {
+            return Vec::new();
+        }
+        let empty = Roster::default();
+        let roster = self.roster.as_ref().unwrap_or(&empty);
+        let stages = &self.review.stages;
+        let state = self.log.unverified().state(roster, stages, path, text.as_bytes(), facts.author.as_deref());
+        let deciding: Vec<usize> =
+            state.deciding_seqs().into_iter().filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok()).collect();
+        let mut found = Vec::new();
+        let state = match self.log.verify_signatures(&deciding, |records| check_signatures(records, roster)) {
+            Ok(()) => state,
+            Err(broken) => {
+                found.push(log_diagnostic(&self.review.log, &broken));
+                PageState::Invalid { reason: broken_reason(&self.review, &broken) }
+            }
+        };
+        found.extend(page_diagnostic(path, &state, self.roster.as_ref(), stages, facts.author.as_deref()));
+        found.extend(backdating(path, &facts, &state, &self.review));
+        found
+    }
+}
+
 /// One page's sign-off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageReview {

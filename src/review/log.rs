@@ -133,11 +133,22 @@ impl ReviewLog {
                 selected.push(head);
             }
         }
+        self.verify_signatures(&selected, check_signatures)?;
+        Ok(VerifiedLog { log: self })
+    }
+
+    /// The signatures of the records at `selected` (0-based) only: the chain is the caller's to have
+    /// verified (`serve` verified it once and reads one edited page's deciding records again).
+    pub fn verify_signatures(
+        &self,
+        selected: &[usize],
+        check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
+    ) -> Result<(), Broken> {
         let records: Vec<Record> = selected.iter().filter_map(|&index| self.records.get(index).cloned()).collect();
         let signatures = check_signatures(&records);
         match selected.iter().enumerate().find(|&(position, _)| !signatures.get(position).copied().unwrap_or(false)) {
             Some((_, &index)) => Err(self.bad_signature(index)),
-            None => Ok(VerifiedLog { log: self }),
+            None => Ok(()),
         }
     }
 

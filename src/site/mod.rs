@@ -60,6 +60,23 @@ pub struct PageJob {
     head: PageHead,
 }
 
+impl PageJob {
+    /// Step 1 for one page read again (`serve`, after an edit): its front matter, for [`SiteRun::page`].
+    pub fn read(source_index: usize, source: &str) -> PageJob {
+        PageJob { source_index, head: PageHead::read(source) }
+    }
+
+    /// The page's front matter, as read.
+    pub fn front_matter(&self) -> &crate::front_matter::FrontMatter {
+        &self.head.front_matter
+    }
+
+    /// Where the body starts: the source before it is the front matter block.
+    pub fn body_offset(&self) -> usize {
+        self.head.body_offset
+    }
+}
+
 /// What step 2 left of one page.
 #[derive(Debug)]
 pub struct PageResult {

@@ -123,6 +123,40 @@ impl SiteModel {
         model
     }
 
+    /// `serve`, after one published page's front matter changed: the model rebuilt from the pages' front
+    /// matters (no page is read again), when every page keeps its place, URL and section and every section
+    /// its index page (so only lists, feeds, the sitemap and the page itself can change). `None` when the
+    /// structure changed, the page is a section's index or either side carries 政府信息公开 metadata
+    /// (which other pages read): the caller then processes the whole site again.
+    pub fn with_front_matter(
+        &self,
+        source_index: usize,
+        front_matter: &FrontMatter,
+        now: Option<DateTime<FixedOffset>>,
+    ) -> Option<SiteModel> {
+        let old = self.pages.iter().find(|page| page.source_index == source_index)?;
+        if old.is_section_index || old.front_matter.disclosure().is_some() || front_matter.disclosure().is_some() {
+            return None;
+        }
+        let model = SiteModel::published_at(
+            self.pages.iter().map(|page| {
+                let front_matter = if page.source_index == source_index { front_matter } else { &page.front_matter };
+                (page.source_index, page.source_path.as_str(), front_matter)
+            }),
+            now,
+        );
+        let same_pages = model.pages.len() == self.pages.len()
+            && model.pages.iter().zip(&self.pages).all(|(new, old)| {
+                (new.source_index, &new.url, &new.section) == (old.source_index, &old.url, &old.section)
+            });
+        let same_sections = model.sections.len() == self.sections.len()
+            && model.sections.iter().zip(&self.sections).all(|(new, old)| {
+                (&new.key, new.index_page, &new.children, new.paginate_by, new.weight)
+                    == (&old.key, old.index_page, &old.children, old.paginate_by, old.weight)
+            });
+        (same_pages && same_sections).then(|| SiteModel { scheduled: self.scheduled.clone(), ..model })
+    }
+
     fn collect_sections(&mut self) {
         let mut sections: Vec<Section> = self
             .pages

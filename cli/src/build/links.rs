@@ -2,7 +2,7 @@
 //! judged by the core (`govpress::site::links`), each link reported where it was written — the
 //! Markdown source's file:line when it came from a page, else the output file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use govpress::site::links::{self as core_links, percent_decode, FoundLink, LinkingFile, PublishedFiles};
 use govpress::Diagnostic;
@@ -13,7 +13,8 @@ use super::writer::Staging;
 /// The output as written: files in the staging directory, ids of the HTML files among them.
 struct Output<'a> {
     staging: &'a Staging,
-    ids: HashMap<&'a str, HashSet<&'a str>>,
+    written: &'a [Written],
+    places: &'a HashMap<String, usize>,
 }
 
 impl PublishedFiles for Output<'_> {
@@ -23,33 +24,48 @@ impl PublishedFiles for Output<'_> {
 
     // Only HTML files the build wrote have known ids; anchors into other files are not checked.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
-        self.ids.get(path).map(|ids| ids.contains(id))
+        let file = &self.written[*self.places.get(path)?];
+        Some(file.audit.ids.iter().any(|known| known == id))
     }
 }
 
-/// Finds internal links of every written HTML file that lead to no file, or to a missing id.
+/// Where each written file is in `written`, by output path.
+pub fn places(written: &[Written]) -> HashMap<String, usize> {
+    written.iter().enumerate().map(|(index, file)| (file.path.clone(), index)).collect()
+}
+
+/// The site's origin and base path, as links are judged against them.
+pub struct Site<'a> {
+    pub base_url: &'a url::Url,
+    pub base_path: &'a str,
+    pub out_label: &'a str,
+}
+
+/// Internal links of the written files `check` (indices into `written`) that lead to no file, or to a
+/// missing id; one list per file checked, in order.
 pub fn broken_links(
     written: &[Written],
+    places: &HashMap<String, usize>,
+    check: impl Iterator<Item = usize>,
     staging: &Staging,
-    base_url: &url::Url,
-    base_path: &str,
-    out_label: &str,
-) -> Vec<Diagnostic> {
-    let ids =
-        written.iter().map(|file| (file.path.as_str(), file.audit.ids.iter().map(String::as_str).collect())).collect();
-    let files: Vec<LinkingFile> = written
-        .iter()
-        .map(|file| LinkingFile {
-            url: file.url.clone(),
-            links: file
-                .audit
-                .internal_links
-                .iter()
-                .map(|link| locate(file, &link.href, link.position, out_label))
-                .collect(),
+    site: &Site<'_>,
+) -> Vec<Vec<Diagnostic>> {
+    let output = Output { staging, written, places };
+    check
+        .map(|index| {
+            let file = &written[index];
+            let linking = LinkingFile {
+                url: file.url.clone(),
+                links: file
+                    .audit
+                    .internal_links
+                    .iter()
+                    .map(|link| locate(file, &link.href, link.position, site.out_label))
+                    .collect(),
+            };
+            core_links::broken_links(std::slice::from_ref(&linking), &output, site.base_url, site.base_path)
         })
-        .collect();
-    core_links::broken_links(&files, &Output { staging, ids }, base_url, base_path)
+        .collect()
 }
 
 /// Where to report a link of an output file: at the Markdown line it was written on, if it came from one.

@@ -11,7 +11,9 @@
 mod disclosure;
 mod feeds;
 mod links;
+pub mod live;
 mod pages;
+pub mod render_cache;
 pub mod search;
 mod static_files;
 mod templates;
@@ -35,6 +37,7 @@ use crate::pipeline;
 use crate::review_trust::TrustArgs;
 use crate::site::Site;
 use pages::{Pipeline, SourceLinks, Written};
+use render_cache::RenderCache;
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
 use writer::Staging;
 
@@ -71,6 +74,19 @@ pub struct BuildOptions {
     pub trust: TrustArgs,
     /// The unit's publisher key: signs the manifest. `None`: the manifest is written unsigned.
     pub publisher_key: Option<govpress::review::PrivateKey>,
+    /// Where the render cache lives (`render_cache.rs`).
+    pub cache: CachePlace,
+}
+
+/// Where a build keeps its render cache.
+#[derive(Debug, Clone)]
+pub enum CachePlace {
+    /// No cache (a one-off build into a temporary directory).
+    Off,
+    /// The site's `.govpress/render-cache/`, one index per output directory.
+    Site,
+    /// This file (`serve`: beside its temporary output).
+    At(PathBuf),
 }
 
 #[derive(Debug)]
@@ -99,6 +115,16 @@ enum Kept {
 
 /// Builds `site` into its output directory, or leaves the previous output untouched on any error.
 pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    build_site_then(site, options, None::<fn(&BuildReport, &mut live::Live<'_>)>)
+}
+
+/// [`build_site`]; after a successful build, `then` (`serve`) gets the build kept in memory, to apply
+/// edits to until one needs the whole site processed again.
+pub fn build_site_then(
+    site: &Site,
+    options: &BuildOptions,
+    then: Option<impl FnOnce(&BuildReport, &mut live::Live<'_>)>,
+) -> anyhow::Result<BuildReport> {
     let started = std::time::Instant::now();
     let out = output_dir(site, options.out.as_deref())?;
     let files = site.content_files()?;
@@ -126,15 +152,19 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         .collect();
     let security = security_headers(site)?;
     let shared = site.platform.as_deref();
-    let templates = Templates::load(&site.root, shared.map(|shared| &shared.templates), &site_vars, &nav)?;
+    let theme = shared.and_then(|shared| shared.theme.as_ref()).map(|theme| theme.join(templates::TEMPLATES_DIR));
+    let base = shared.map(|shared| &shared.templates);
+    let templates = Templates::load(&site.root, (base, theme.as_deref()), &site_vars, &nav)?;
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
+    let cache = open_cache(site, &staging, &options.cache, &templates, &checker, &out_label);
     let pipeline = Pipeline {
         model,
         templates: &templates,
         leave: &leave,
         auditor: &auditor,
         staging: &staging,
+        cache: &cache,
         out_label: &out_label,
         base_path: run.base_path(),
     };
@@ -164,10 +194,11 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         }
         results.push(result);
     }
-    let results: Vec<&PageResult> = results.iter().collect();
+    let live_bodies = then.as_ref().map(|_| bodies.clone());
+    let live_texts = then.as_ref().map(|_| texts.clone());
 
     let mut leave_pages = 0;
-    let mut audit_findings = Vec::new();
+    let mut refused = Vec::new();
     if !conflicted {
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
@@ -177,31 +208,25 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
         let limits = attachments::Limits::new(site.config.limits.max_file_bytes());
         let copied = static_files::copy_static(&pipeline, &site.root, theme, limits)?;
         written.extend(copied.written);
-        // One leave page per destination found in any file written above.
-        let targets: BTreeSet<_> = match leave.mode() {
-            LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
-            LinkMode::Confirm => BTreeSet::new(),
-        };
-        let leave_written: Vec<Written> =
-            targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
-        leave_pages = leave_written.len();
-        written.extend(leave_written);
+        leave_pages = write_leave_pages(&pipeline, &mut written)?;
         write_feeds(&pipeline, &site_vars)?;
         staging.write(govpress::headers::HEADERS_FILE, security.headers_file().as_bytes())?;
         tracing::debug!(elapsed = ?started.elapsed(), "lists, leave pages, static files and feeds written");
-        audit_findings = written.iter_mut().flat_map(|file| std::mem::take(&mut file.audit.diagnostics)).collect();
-        if let Ok(base_url) = url::Url::parse(&format!("{}/", site_vars.base_url)) {
-            audit_findings.extend(links::broken_links(&written, &staging, &base_url, leave.base_path(), &out_label));
-        }
-        audit_findings.extend(copied.refused);
-        audit_findings.extend(staging.collisions());
+        refused = copied.refused;
     }
-    let processed = pipeline::Processed { files: &files, results: &results, sources: &sources, other_files: &other };
-    let finished = pipeline::finish(site, &run, &processed, options.now, false, &options.trust, audit_findings)?;
-    let report = Report::new(sources.len(), finished.diagnostics);
+    let (audit, broken) = audit_findings(&written, &staging, &site_vars, &leave, &out_label);
+    let output = output_findings(&audit, &broken, &refused, &staging);
+    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
+    let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
+    let result_refs: Vec<&PageResult> = results.iter().collect();
+    let processed =
+        pipeline::Processed { files: &files, results: &result_refs, sources: &sources, other_files: &other };
+    let diagnostics = pipeline::findings(&run, &processed, options.now, false, output, review_findings.clone());
+    drop(result_refs);
+    let report = Report::new(sources.len(), diagnostics);
     let mut kept_sources = Sources::new();
-    let pages = model.pages.len();
-    drop(results);
+    let pages = run.model.pages.len();
+    let paths: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
     drop(sources);
     pipeline::keep_sources(site, files, &report.diagnostics, &mut kept_sources);
     let mut result = BuildReport {
@@ -217,11 +242,114 @@ pub fn build_site(site: &Site, options: &BuildOptions) -> anyhow::Result<BuildRe
     if result.report.errors() > 0 {
         return Ok(result);
     }
-    staging.commit(finished.log_head.map(Into::into), options.publisher_key.as_ref())?;
+    let log_head = log_head.map(Into::into);
+    let staging = match then {
+        Some(_) => Some(staging.commit_live(log_head, options.publisher_key.as_ref())?),
+        None => {
+            staging.commit(log_head, options.publisher_key.as_ref())?;
+            None
+        }
+    };
+    cache.save();
     result.written = true;
     write_nginx_includes(site, &security)?;
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
+    if let (Some(then), Some(staging)) = (then, staging) {
+        let mut live = live::Live {
+            site,
+            options,
+            run,
+            renderer: &renderer,
+            templates: &templates,
+            leave: &leave,
+            auditor: &auditor,
+            site_vars: &site_vars,
+            staging,
+            out_label,
+            paths,
+            results,
+            texts: live_texts.unwrap_or_default(),
+            bodies: live_bodies.unwrap_or_default(),
+            places: links::places(&written),
+            written,
+            broken,
+            review_findings,
+            review: crate::review_files::keep_review(site, &options.trust)?,
+            refused,
+            other_files,
+        };
+        then(&result, &mut live);
+    }
     Ok(result)
+}
+
+/// One leave page per destination found in any file written so far; how many.
+fn write_leave_pages(pipeline: &Pipeline<'_>, written: &mut Vec<Written>) -> anyhow::Result<usize> {
+    let targets: BTreeSet<_> = match pipeline.leave.mode() {
+        LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
+        LinkMode::Confirm => BTreeSet::new(),
+    };
+    let leave_written: Vec<Written> =
+        targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
+    let count = leave_written.len();
+    written.extend(leave_written);
+    Ok(count)
+}
+
+/// What the HTML pass found in the written files, broken internal links and anchors among them (one
+/// list per written file, so that `serve` can judge one file again), the refused static files and the
+/// output paths two owners wanted.
+fn audit_findings(
+    written: &[Written],
+    staging: &Staging,
+    site_vars: &SiteVars,
+    leave: &LeaveSite<'_>,
+    out_label: &str,
+) -> (Vec<govpress::Diagnostic>, Vec<Vec<govpress::Diagnostic>>) {
+    let findings: Vec<_> = written.iter().flat_map(|file| file.audit.diagnostics.iter().cloned()).collect();
+    let broken = match url::Url::parse(&format!("{}/", site_vars.base_url)) {
+        Ok(base_url) => {
+            let site = links::Site { base_url: &base_url, base_path: leave.base_path(), out_label };
+            links::broken_links(written, &links::places(written), 0..written.len(), staging, &site)
+        }
+        Err(_) => vec![Vec::new(); written.len()],
+    };
+    (findings, broken)
+}
+
+/// The findings of the output: the HTML pass's, broken links, refused static files, collisions.
+fn output_findings(
+    audit: &[govpress::Diagnostic],
+    broken: &[Vec<govpress::Diagnostic>],
+    refused: &[govpress::Diagnostic],
+    staging: &Staging,
+) -> Vec<govpress::Diagnostic> {
+    let mut findings = audit.to_vec();
+    findings.extend(broken.iter().flatten().cloned());
+    findings.extend(refused.iter().cloned());
+    findings.extend(staging.collisions());
+    findings
+}
+
+/// The render cache of this build: keyed by the templates, the config and the output label besides
+/// each file's own inputs.
+fn open_cache(
+    site: &Site,
+    staging: &Staging,
+    place: &CachePlace,
+    templates: &Templates,
+    checker: &Checker,
+    out_label: &str,
+) -> RenderCache {
+    let file = match place {
+        CachePlace::Off => return RenderCache::off(),
+        CachePlace::Site => render_cache::index_file(&site.root, staging.out()),
+        CachePlace::At(file) => file.clone(),
+    };
+    let config = format!("{:?}", checker.config());
+    let salt = render_cache::Salt { templates: &templates.digest_input, config: &config, out_label };
+    // Entries are only ever used with the previous output's files: with none, the index is not read.
+    RenderCache::open(file, &salt, staging.has_previous())
 }
 
 /// A published page right after the core processed it: articles are templated and written now,

@@ -8,11 +8,11 @@ use govpress::leave_site::{LeaveSite, LeaveTarget};
 use govpress::site::{LinkingFile, SiteModel, SitePage};
 use govpress::time::Timestamp;
 use serde::Serialize;
-use tera::Context;
 
 use super::disclosure;
+use super::render_cache::{Keyed, RenderCache};
 use super::templates::{MetaVars, Templates};
-use super::writer::Staging;
+use super::writer::{Reuse, Staging};
 
 /// Newest items per section on the home page.
 const HOME_ITEMS: usize = 8;
@@ -30,7 +30,7 @@ pub struct Written {
     pub targets: Vec<LeaveTarget>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceLinks {
     pub path: String,
     pub links: Vec<(String, Position)>,
@@ -51,6 +51,8 @@ pub struct Pipeline<'a> {
     pub leave: &'a LeaveSite<'a>,
     pub auditor: &'a Auditor<'a>,
     pub staging: &'a Staging,
+    /// What earlier builds made of the same inputs.
+    pub cache: &'a RenderCache,
     /// How diagnostics name the output directory (`public`).
     pub out_label: &'a str,
     /// The path the site is published under (`/` or `/portal/`).
@@ -78,20 +80,8 @@ impl Pipeline<'_> {
         format!("{}{}", self.base_path.trim_end_matches('/'), url)
     }
 
-    /// Rewrites, audits and writes one HTML file.
-    pub fn finish(
-        &self,
-        path: String,
-        url: String,
-        html: &str,
-        kind: DocumentKind,
-        source: Option<SourceLinks>,
-    ) -> anyhow::Result<Written> {
-        let label = format!("{}/{path}", self.out_label);
-        self.finish_as(&label, path, url, html, kind, source)
-    }
-
-    /// As `finish`, with findings reported against `label` (a static file's own name under `static/`).
+    /// Rewrites, audits and writes one HTML file that no template made (a static file), with findings
+    /// reported against `label` (its own name under `static/`). Not cached: it is read from disk anyway.
     pub fn finish_as(
         &self,
         label: &str,
@@ -105,6 +95,43 @@ impl Pipeline<'_> {
         let processed =
             self.auditor.process(label, &url, html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
         self.staging.write(&path, processed.html.as_bytes())?;
+        Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
+    }
+
+    /// A template context for [`Pipeline::render`], hashed for the render cache as it is filled.
+    pub fn context(&self) -> Keyed {
+        self.cache.context()
+    }
+
+    /// Renders `template` over `context`, then the HTML pass, and writes the file; or, when an earlier
+    /// build made this file from the same inputs, reuses its output after re-hashing it (render cache).
+    pub fn render(
+        &self,
+        template: &str,
+        context: Keyed,
+        (path, url): (String, String),
+        kind: DocumentKind,
+        source: Option<SourceLinks>,
+    ) -> anyhow::Result<Written> {
+        use std::sync::atomic::Ordering;
+        let key = context.key(template, &path, &url, &format!("{kind:?}"));
+        if let Some((key, entry)) = key.as_ref().and_then(|key| Some((key, self.cache.get(key, &path)?))) {
+            let reuse = self.staging.reuse_verified(&path, &entry.digest, entry.len)?;
+            if reuse != Reuse::No {
+                self.cache.keep(key.clone(), entry);
+                self.cache.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(Written { path, url, source, audit: entry.audit(), targets: entry.targets() });
+            }
+        }
+        let html = self.templates.render(template, &context.context)?;
+        let label = format!("{}/{path}", self.out_label);
+        let processed =
+            self.auditor.process(&label, &url, &html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        let digest = self.staging.write(&path, processed.html.as_bytes())?;
+        if let Some(key) = key {
+            self.cache.misses.fetch_add(1, Ordering::Relaxed);
+            self.cache.put(key, &path, digest, processed.html.len() as u64, &processed.audit, &processed.targets);
+        }
         Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
     }
 
@@ -160,7 +187,7 @@ impl Pipeline<'_> {
         });
         let section_key = page.section.clone().unwrap_or_default();
         let section = self.model.section(&section_key);
-        let mut context = Context::new();
+        let mut context = self.context();
         context.insert(
             "page",
             &serde_json::json!({
@@ -177,8 +204,7 @@ impl Pipeline<'_> {
             }),
         );
         context.insert("meta", &self.meta(page, &section_key));
-        let html = self.templates.render("page.html", &context)?;
-        self.finish(page.output_path(), page.url.clone(), &html, DocumentKind::Page, Some(links))
+        self.render("page.html", context, (page.output_path(), page.url.clone()), DocumentKind::Page, Some(links))
     }
 
     /// A section's list pages: `/news/`, `/news/page/2/`, ….
@@ -206,7 +232,7 @@ impl Pipeline<'_> {
                 .get(number - 1)
                 .map(|chunk| chunk.iter().map(|&index| self.item(&self.model.pages[index])).collect())
                 .unwrap_or_default();
-            let mut context = Context::new();
+            let mut context = self.context();
             context.insert(
                 "section",
                 &serde_json::json!({
@@ -230,11 +256,10 @@ impl Pipeline<'_> {
             let mut meta = self.meta(index_page, &section.key);
             meta.feed_url = Some(self.href(&format!("{}atom.xml", index_page.url)));
             context.insert("meta", &meta);
-            let html = self.templates.render("section.html", &context)?;
             let url = page_url(number);
             let path = format!("{}index.html", url.trim_start_matches('/'));
             // The section's own Markdown links are on page 1 only.
-            written.push(self.finish(path, url, &html, DocumentKind::Page, links.take())?);
+            written.push(self.render("section.html", context, (path, url), DocumentKind::Page, links.take())?);
         }
         Ok(written)
     }
@@ -255,18 +280,17 @@ impl Pipeline<'_> {
                 })
             })
             .collect();
-        let mut context = Context::new();
+        let mut context = self.context();
         context.insert("home", &serde_json::json!({ "content": content }));
         context.insert("columns", &columns);
         let mut meta = home.map(|page| self.meta(page, "")).unwrap_or_default();
         meta.column_name = "首页".into();
         context.insert("meta", &meta);
-        let html = self.templates.render("index.html", &context)?;
-        self.finish("index.html".into(), "/".into(), &html, DocumentKind::Page, links)
+        self.render("index.html", context, ("index.html".into(), "/".into()), DocumentKind::Page, links)
     }
 
     pub fn leave_page(&self, target: &LeaveTarget) -> anyhow::Result<Written> {
-        let mut context = Context::new();
+        let mut context = self.context();
         context.insert("leave", &serde_json::json!({ "warning": self.leave.warning(), "url": target.url }));
         context.insert(
             "meta",
@@ -277,14 +301,13 @@ impl Pipeline<'_> {
                 ..MetaVars::default()
             },
         );
-        let html = self.templates.render("leave.html", &context)?;
         let path = format!("{}/{}.html", govpress::leave_site::LEAVE_DIR, target.hash);
         let url = format!("/{path}");
-        self.finish(path, url, &html, DocumentKind::LeavePage, None)
+        self.render("leave.html", context, (path, url), DocumentKind::LeavePage, None)
     }
 
     pub fn not_found(&self) -> anyhow::Result<Written> {
-        let mut context = Context::new();
+        let mut context = self.context();
         context.insert(
             "meta",
             &MetaVars {
@@ -294,8 +317,7 @@ impl Pipeline<'_> {
                 ..MetaVars::default()
             },
         );
-        let html = self.templates.render("404.html", &context)?;
-        self.finish("404.html".into(), "/404.html".into(), &html, DocumentKind::Page, None)
+        self.render("404.html", context, ("404.html".into(), "/404.html".into()), DocumentKind::Page, None)
     }
 }
 

@@ -8,7 +8,6 @@ use flate2::Compression;
 use govpress::audit::DocumentKind;
 use govpress::search::{IndexFile, SearchDoc};
 use rayon::prelude::*;
-use tera::Context;
 
 use super::pages::{Pipeline, Written};
 use super::templates::MetaVars;
@@ -23,10 +22,10 @@ pub const SEARCH_JS: &[u8] = include_bytes!("../../../src/search/search.js");
 pub fn write_search(pipeline: &Pipeline<'_>, docs: Vec<SearchDoc>) -> anyhow::Result<Written> {
     let files = govpress::search::build_index(docs);
     files.par_iter().try_for_each(|file: &IndexFile| {
-        pipeline.staging.write(&format!("{SEARCH_DIR}/{}", file.path), &gzip(&file.bytes)?)
+        pipeline.staging.write(&format!("{SEARCH_DIR}/{}", file.path), &gzip(&file.bytes)?).map(drop)
     })?;
     pipeline.staging.write(&format!("{SEARCH_DIR}/search.js"), SEARCH_JS)?;
-    let mut context = Context::new();
+    let mut context = pipeline.context();
     context.insert(
         "meta",
         &MetaVars {
@@ -36,8 +35,8 @@ pub fn write_search(pipeline: &Pipeline<'_>, docs: Vec<SearchDoc>) -> anyhow::Re
             ..MetaVars::default()
         },
     );
-    let html = pipeline.templates.render("search.html", &context)?;
-    pipeline.finish(format!("{SEARCH_DIR}/index.html"), format!("/{SEARCH_DIR}/"), &html, DocumentKind::Page, None)
+    let place = (format!("{SEARCH_DIR}/index.html"), format!("/{SEARCH_DIR}/"));
+    pipeline.render("search.html", context, place, DocumentKind::Page, None)
 }
 
 fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {

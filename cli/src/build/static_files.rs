@@ -140,7 +140,7 @@ fn copy_file(
                 return Ok(());
             }
         }
-        return pipeline.staging.write_as(&relative, &bytes, Owner::Source(label));
+        return pipeline.staging.write_as(&relative, &bytes, Owner::Source(label)).map(drop);
     }
     // HTML is published only through the HTML pass, so it must be text it can read.
     let html = match govpress::files::decode(&label, bytes) {

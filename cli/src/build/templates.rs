@@ -112,12 +112,20 @@ pub struct MetaVars {
 /// The parsed templates of one build.
 pub struct Templates {
     tera: Tera,
+    /// Every template source and the site-wide variables, for the render cache's key.
+    pub digest_input: String,
 }
 
 impl Templates {
     /// Embedded templates, overridden file by file by the site's `templates/`. A platform's site starts
     /// from the platform's parsed theme (`base`, parsed once for every site) instead of the embedded one.
-    pub fn load(site_root: &Path, base: Option<&Tera>, site: &SiteVars, nav: &[NavItem]) -> anyhow::Result<Templates> {
+    /// `theme` is the platform theme's `templates/` the `base` was parsed from (for the render cache's key).
+    pub fn load(
+        site_root: &Path,
+        (base, theme): (Option<&Tera>, Option<&Path>),
+        site: &SiteVars,
+        nav: &[NavItem],
+    ) -> anyhow::Result<Templates> {
         let mut tera = match base {
             Some(base) => {
                 let mut tera = base.clone();
@@ -132,7 +140,19 @@ impl Templates {
         };
         tera.global_context().insert("site", site);
         tera.global_context().insert("nav", nav);
-        Ok(Templates { tera })
+        // What the templates are made of: the embedded ones, the theme's and the site's files, and the
+        // variables every page sees (all of it cheap next to rendering one page).
+        let site_templates = site_root.join(TEMPLATES_DIR);
+        let mut digest_input = serde_json::to_string(&(site, nav)).unwrap_or_default();
+        for (name, text) in EMBEDDED_TEMPLATES {
+            digest_input.push_str(&format!("\n{name} {}\n{text}", text.len()));
+        }
+        for directory in theme.into_iter().chain([site_templates.as_path()]) {
+            for (name, text) in read_templates(directory)? {
+                digest_input.push_str(&format!("\n{}:{name} {}\n{text}", directory.display(), text.len()));
+            }
+        }
+        Ok(Templates { tera, digest_input })
     }
 
     pub fn render(&self, name: &str, context: &Context) -> anyhow::Result<String> {

@@ -29,12 +29,33 @@ pub use claims::Owner;
 
 pub struct Staging {
     out: PathBuf,
-    directory: tempfile::TempDir,
-    _lock: swap::StagingLock,
+    /// Where files are written: the temporary directory, or the output itself in live mode.
+    root: PathBuf,
+    directory: Option<tempfile::TempDir>,
+    _lock: Option<swap::StagingLock>,
+    /// Live mode (`serve` after a build, [`Staging::commit_live`]): files written are held here until
+    /// [`Staging::apply`] puts each in place atomically, or [`Staging::discard`] drops them.
+    pending: Option<Mutex<Vec<Pending>>>,
     /// The previous output, when there is one govpress wrote: files are reused from it.
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
     reused: AtomicUsize,
+    /// Names the private links of [`Staging::reuse_verified`].
+    linked: AtomicUsize,
+}
+
+/// A file written in live mode, not yet in place: its output path and bytes.
+type Pending = (String, Vec<u8>);
+
+/// What [`Staging::reuse_verified`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// The previous file, re-hashed, is in place.
+    Reused,
+    /// Another owner holds the path (recorded as a collision): nothing to write.
+    Collision,
+    /// Not reused: render and write the file.
+    No,
 }
 
 impl Staging {
@@ -53,25 +74,70 @@ impl Staging {
         let lock = swap::StagingLock::acquire(directory.path());
         Ok(Staging {
             out: out.to_path_buf(),
-            directory,
-            _lock: lock,
+            root: directory.path().to_path_buf(),
+            directory: Some(directory),
+            _lock: Some(lock),
+            pending: None,
             previous,
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one generated output file (`/`-separated path relative to the output root) and records its digest.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    /// Writes one generated output file (`/`-separated path relative to the output root) and records its
+    /// digest (SM3, hex), which it returns.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
         self.write_as(relative, bytes, Owner::Generated)
+    }
+
+    /// Reuses the previous output's file at `relative` for a generated file known (from the render cache)
+    /// to hash to `digest`. The file is hard-linked under a private name in the staging directory and
+    /// re-hashed there, so nothing is taken on the word of the deployed manifest or of the cache: a file
+    /// changed, replaced or removed in the deployed output is not reused, and the caller renders it.
+    pub fn reuse_verified(&self, relative: &str, digest: &str, len: u64) -> anyhow::Result<Reuse> {
+        let Some(previous) = self.previous.as_deref() else { return Ok(Reuse::No) };
+        let path = self.path_of(relative)?;
+        let old = previous.join(relative);
+        let Ok(metadata) = std::fs::symlink_metadata(&old) else { return Ok(Reuse::No) };
+        if !metadata.file_type().is_file() || metadata.len() != len {
+            return Ok(Reuse::No);
+        }
+        let private = self.root.join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
+        if std::fs::hard_link(&old, &private).is_err() {
+            return Ok(Reuse::No);
+        }
+        let same = ours_with(&private, len, |bytes| sm3_hex(bytes) == digest).unwrap_or(false);
+        // Claimed only now: a path is written by one owner, so nothing else writes through the link.
+        if !same || !self.lock_claims()?.take(relative, Owner::Generated) {
+            let _ = std::fs::remove_file(&private);
+            return Ok(if same { Reuse::Collision } else { Reuse::No });
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
+        }
+        std::fs::rename(&private, &path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        self.lock_claims()?.set_digest(relative, digest.to_string());
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Ok(Reuse::Reused)
     }
 
     /// Writes one output file for `owner`. A path another owner holds is not written: the collision
     /// becomes a diagnostic (see [`Staging::collisions`]) and the build fails before anything is published.
-    pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<()> {
+    pub fn write_as(&self, relative: &str, bytes: &[u8], owner: Owner) -> anyhow::Result<String> {
         let path = self.path_of(relative)?;
+        let digest = sm3_hex(bytes);
+        if let Some(pending) = &self.pending {
+            self.lock_claims()?.replace(relative, digest.clone());
+            pending
+                .lock()
+                .map_err(|_| anyhow::anyhow!("pending writes poisoned"))?
+                .push((relative.to_string(), bytes.to_vec()));
+            return Ok(digest);
+        }
         if !self.lock_claims()?.take(relative, owner) {
-            return Ok(());
+            return Ok(digest);
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -82,9 +148,8 @@ impl Staging {
         } else {
             std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         }
-        let digest = sm3_hex(bytes);
-        self.lock_claims()?.set_digest(relative, digest);
-        Ok(())
+        self.lock_claims()?.set_digest(relative, digest.clone());
+        Ok(digest)
     }
 
     /// Reserves an output path for `owner` before its content is ready (a static HTML file, which goes
@@ -92,6 +157,16 @@ impl Staging {
     pub fn claim(&self, relative: &str, owner: Owner) -> anyhow::Result<bool> {
         self.path_of(relative)?;
         Ok(self.lock_claims()?.reserve(relative, owner))
+    }
+
+    /// The output directory this staging replaces.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Whether there is a previous output govpress wrote (files may be reused from it).
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
     }
 
     pub fn contains(&self, relative: &str) -> bool {
@@ -117,28 +192,70 @@ impl Staging {
         if !safe || relative == MANIFEST_FILE {
             bail!("输出路径 {relative} 无效（不得含 .. 或绝对路径）/ invalid output path");
         }
-        Ok(self.directory.path().join(path))
+        Ok(self.root.join(path))
     }
 
     /// Writes the manifest (with the review log's head, signed when a publisher key is given) and swaps
     /// the new output into place; the previous one is removed in the background.
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
+        self.commit_claims(log_head, key).map(drop)
+    }
+
+    /// [`Staging::commit`], then the output in live mode (`serve`): later writes go straight into the
+    /// output, each file replaced atomically once the caller found the edit free of errors.
+    pub fn commit_live(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Staging> {
+        let out = self.out.clone();
+        let claims = self.commit_claims(log_head, key)?;
+        Ok(Staging {
+            root: out.clone(),
+            out,
+            directory: None,
+            _lock: None,
+            pending: Some(Mutex::new(Vec::new())),
+            previous: None,
+            claims: Mutex::new(claims),
+            reused: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+        })
+    }
+
+    /// Live mode: puts every file written since the last call in place, each atomically (a reader sees
+    /// the old file or the new one). The manifest is not rewritten: a served preview is not deployed.
+    pub fn apply(&self) -> anyhow::Result<usize> {
+        use std::io::Write;
+        let Some(pending) = &self.pending else { return Ok(0) };
+        let files = std::mem::take(&mut *pending.lock().map_err(|_| anyhow::anyhow!("pending writes poisoned"))?);
+        for (relative, bytes) in &files {
+            let path = self.path_of(relative)?;
+            let parent = path.parent().unwrap_or(&self.root);
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(parent)
+                .with_context(|| format!("无法在 {} 创建临时文件", parent.display()))?;
+            file.write_all(bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+            file.persist(&path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        }
+        Ok(files.len())
+    }
+
+    fn commit_claims(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Claims> {
         let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
         if let Some(collision) = claims.collisions().first() {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = claims.into_digests();
+        manifest.files = claims.clone().into_digests();
         manifest.review_log_head = log_head;
         if let Some(key) = key {
             manifest.sign(key);
         }
-        let staged = self.directory.path().to_path_buf();
+        let Some(directory) = self.directory else { bail!("live output cannot be committed") };
+        let staged = directory.path().to_path_buf();
         std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
             .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
         // From here the directory is ours to remove: on success it is the output, on failure `swap` cleans up.
-        let staged = self.directory.keep();
+        let staged = directory.keep();
         let previous = swap::swap_into_place(&staged, &self.out).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&staged);
         })?;
@@ -151,7 +268,7 @@ impl Staging {
             let lock = std::fs::File::open(&previous).ok();
             swap::remove_in_background(previous, lock);
         }
-        Ok(())
+        Ok(claims)
     }
 }
 
@@ -195,6 +312,13 @@ fn reuse(_old: &Path, _staged: &Path, _bytes: &[u8]) -> bool {
 /// than the previous output's and ours, and holds exactly `bytes`.
 #[cfg(unix)]
 fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    ours_with(staged, bytes.len() as u64, |found| found == bytes)
+}
+
+/// The staged link is a plain file owned by this user, writable by nobody else, with no other name
+/// than the previous output's and ours, `len` bytes long, and its bytes pass `judge`.
+#[cfg(unix)]
+fn ours_with(staged: &Path, len: u64, judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
     use std::io::Read;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let owner = staged.parent().map(std::fs::metadata).transpose()?.map(|metadata| metadata.uid());
@@ -205,13 +329,18 @@ fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         && metadata.nlink() == 2
         && Some(metadata.uid()) == owner
         && metadata.mode() & 0o7022 == 0
-        && metadata.len() == bytes.len() as u64;
+        && metadata.len() == len;
     if !plain {
         return Ok(false);
     }
-    let mut found = Vec::with_capacity(bytes.len());
+    let mut found = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut found)?;
-    Ok(found == bytes)
+    Ok(judge(&found))
+}
+
+#[cfg(not(unix))]
+fn ours_with(_staged: &Path, _len: u64, _judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// An existing output may be replaced only when it is empty or was written by govpress (has a

@@ -78,6 +78,7 @@ fn run_site(
         progress: !globals.quiet,
         trust: args.trust.or_env(),
         publisher_key,
+        cache: crate::build::CachePlace::Site,
     };
     let built = build_site(&site, &options)?;
     crate::history::record_build(&site, &run, &built.report, built.written, globals.lang);

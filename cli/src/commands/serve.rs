@@ -18,7 +18,8 @@ use clap::Args;
 use govpress::config::SeverityOverride;
 use notify::Watcher;
 
-use crate::build::{build_site, BuildOptions};
+use crate::build::live::Live;
+use crate::build::{build_site, build_site_then, BuildOptions, BuildReport, CachePlace};
 use crate::clock::{parse_now, site_now};
 use crate::exit_code::EXIT_OK;
 use crate::globals::Globals;
@@ -28,8 +29,11 @@ use crate::site::{self, Site};
 use http::{Roots, Shared};
 
 const DEFAULT_PORT: u16 = 1313;
-/// Changes closer together than this make one rebuild (editors write several events per save).
-const DEBOUNCE: Duration = Duration::from_millis(200);
+/// Changes closer together than this make one rebuild (editors write several events per save, within
+/// a millisecond or two; a larger window would add its whole length to every edit's latency).
+const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How long edits must pause before the search index is brought up to date.
+const SEARCH_AFTER: Duration = Duration::from_millis(1000);
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -67,33 +71,11 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     let output = output_parent.path().join("public");
     let shared = Arc::new(Shared::default());
 
-    let started = Instant::now();
-    let first_error = build_and_report(&site, &output, args.now, globals);
-    shared.publish(first_error.clone());
-    let took = started.elapsed().as_millis();
-    say(globals, format!("首次构建用时 {took} ms"), format!("first build took {took} ms"));
-
     let server = bind(args.port)?;
     let address =
         server.server_addr().to_ip().context("服务器地址不是 IP 地址 / the server address is not an IP address")?;
     let url = format!("http://{address}/");
     let roots = Arc::new(Roots { site: output.clone(), checker: find_checker() });
-    // Printed even with --quiet: scripts read the address from this line.
-    println!("{} {url}", if globals.lang == govpress::Lang::Zh { "正在预览" } else { "Serving" });
-    if let Some(checker) = &roots.checker {
-        let checker = checker.display();
-        say(
-            globals,
-            format!("浏览器检查器 {url}_check/（{checker}）"),
-            format!("Browser checker {url}_check/ ({checker})"),
-        );
-    }
-    let server_shared = Arc::clone(&shared);
-    std::thread::spawn(move || http::serve_forever(server, roots, server_shared));
-    if args.open {
-        open_in_browser(&url);
-    }
-
     let (sender, receiver) = mpsc::channel();
     let stop_sender = sender.clone();
     ctrlc::set_handler(move || {
@@ -105,29 +87,210 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
         None => Some(watch(&site.root, sender, globals)?),
         Some(_) => None,
     };
-    let mut rebuild = Rebuild { root: site.root.clone(), output, now: args.now, globals, build_error: first_error };
-    while let Some(changed) = next_changes(&receiver, &rebuild.root) {
-        let started = Instant::now();
-        let error = rebuild.apply(&changed);
-        let ok = error.is_none();
-        shared.publish(error);
-        let (count, took) = (changed.len(), started.elapsed().as_millis());
-        match ok {
-            true => say(
-                globals,
-                format!("已重新构建（{count} 个文件变化，用时 {took} ms）"),
-                format!("rebuilt ({count} changed files, {took} ms)"),
-            ),
-            false => say(
-                globals,
-                "构建失败，浏览器中显示上一次成功的结果",
-                "build failed; the browser shows the last good build",
-            ),
-        }
-    }
+    let mut session = Session {
+        root: site.root.clone(),
+        output,
+        cache: output_parent.path().join("render-cache.json"),
+        now: args.now,
+        globals,
+        shared,
+        receiver,
+        server: Some((server, roots, url, args.open)),
+    };
+    session.run();
     drop(output_parent);
     drop(demo_copy);
     Ok(EXIT_OK)
+}
+
+/// The serving loop: a whole build, then edits applied to it in memory ([`crate::build::live`]) until
+/// one needs the whole site again. After a failed build, the next change builds the whole site again.
+struct Session {
+    root: PathBuf,
+    output: PathBuf,
+    /// The render cache of this server's builds (beside its temporary output).
+    cache: PathBuf,
+    now: Option<DateTime<FixedOffset>>,
+    globals: Globals,
+    shared: Arc<Shared>,
+    receiver: Receiver<Message>,
+    /// The server, started once the first build is done.
+    server: Option<(tiny_http::Server, Arc<Roots>, String, bool)>,
+}
+
+enum Outcome {
+    /// These changes need the whole site built again.
+    Rebuild(Vec<PathBuf>),
+    /// The build failed (its report as text); the last good output stays.
+    Failed(String),
+    Stop,
+}
+
+impl Session {
+    fn run(&mut self) {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        loop {
+            match self.full_build(changed.len()) {
+                Outcome::Stop => return,
+                Outcome::Rebuild(files) => changed = files,
+                Outcome::Failed(error) => {
+                    self.shared.publish(Some(error.clone()));
+                    self.start_server();
+                    say(
+                        self.globals,
+                        "构建失败，浏览器中显示上一次成功的结果",
+                        "build failed; the browser shows the last good build",
+                    );
+                    match self.wait_for_source_change(&error) {
+                        Some(files) => changed = files,
+                        None => return,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Builds the whole site; on success, applies edits in memory until one needs another whole build.
+    fn full_build(&mut self, changed: usize) -> Outcome {
+        let started = Instant::now();
+        let site = match Site::open(&self.root) {
+            Ok(site) => preview_site(&site),
+            Err(error) => {
+                eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+                return Outcome::Failed(format!("{error:#}"));
+            }
+        };
+        let options = BuildOptions {
+            out: Some(self.output.clone()),
+            now: site_now(self.now, &site.config),
+            progress: false,
+            trust: TrustArgs::from_env(),
+            publisher_key: None,
+            cache: CachePlace::At(self.cache.clone()),
+        };
+        let mut outcome = Outcome::Stop;
+        let then = |built: &BuildReport, live: &mut Live<'_>| {
+            self.print(&built.report, &built.sources, true);
+            self.shared.publish(None);
+            let took = started.elapsed().as_millis();
+            match changed {
+                0 => say(self.globals, format!("首次构建用时 {took} ms"), format!("first build took {took} ms")),
+                count => say(
+                    self.globals,
+                    format!("已重新构建整个站点（{count} 个文件变化，用时 {took} ms）"),
+                    format!("rebuilt the whole site ({count} changed files, {took} ms)"),
+                ),
+            }
+            self.start_server();
+            outcome = self.edits(live);
+        };
+        match build_site_then(&site, &options, Some(then)) {
+            Ok(built) if built.written => outcome,
+            Ok(built) => {
+                self.print(&built.report, &built.sources, false);
+                let plain = RenderOptions { lang: self.globals.lang, colour: false, deny_warnings: false };
+                Outcome::Failed(output::render(&built.report, Format::Human, &built.sources, plain))
+            }
+            Err(error) => {
+                eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+                Outcome::Failed(format!("{error:#}"))
+            }
+        }
+    }
+
+    /// Edits applied to the build in memory; returns what the loop must do next.
+    fn edits(&self, live: &mut Live<'_>) -> Outcome {
+        let mut search_stale = false;
+        loop {
+            // The search index follows the pages once edits pause, so a burst of saves is not held up by it.
+            let idle = search_stale.then_some(SEARCH_AFTER);
+            let changed = match wait_for_changes(&self.receiver, &self.root, idle) {
+                Wait::Stop => return Outcome::Stop,
+                Wait::Idle => {
+                    if let Err(error) = live.refresh_search() {
+                        eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+                    }
+                    search_stale = false;
+                    continue;
+                }
+                Wait::Changed(changed) => changed,
+            };
+            if let Some(files) = static_only(&self.root, &changed) {
+                match copy_static(&self.root, &self.output, &files) {
+                    Ok(()) => self.shared.publish(None),
+                    Err(error) => eprintln!("{}: {error:#}", output::error_label(self.globals.lang)),
+                }
+                continue;
+            }
+            let relative: Vec<String> = changed.iter().map(|path| site::relative_path(&self.root, path)).collect();
+            let pages = relative.iter().all(|path| path.starts_with("content/") && path.ends_with(".md"));
+            let edited = match pages.then(|| live.edit(&relative)) {
+                Some(Ok(Some(edited))) => edited,
+                Some(Err(error)) => {
+                    eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+                    return Outcome::Rebuild(changed);
+                }
+                _ => return Outcome::Rebuild(changed),
+            };
+            self.print(&edited.shown(), &edited.sources, edited.written);
+            let took = edited.took.as_millis();
+            if edited.written {
+                self.shared.publish(None);
+                say(
+                    self.globals,
+                    format!("已更新 {}（{} 个文件，用时 {took} ms）", relative.join(", "), edited.files),
+                    format!("updated {} ({} files, {took} ms)", relative.join(", "), edited.files),
+                );
+                search_stale = true;
+            } else {
+                let plain = RenderOptions { lang: self.globals.lang, colour: false, deny_warnings: false };
+                self.shared.publish(Some(output::render(&edited.shown(), Format::Human, &edited.sources, plain)));
+                say(
+                    self.globals,
+                    "检查未通过，浏览器中显示上一次成功的结果",
+                    "the edit failed its checks; the browser shows the last good build",
+                );
+            }
+        }
+    }
+
+    /// After a failed build: `static/` changes are copied (the failure stands); any other change builds again.
+    fn wait_for_source_change(&self, error: &str) -> Option<Vec<PathBuf>> {
+        loop {
+            let changed = next_changes(&self.receiver, &self.root)?;
+            let Some(files) = static_only(&self.root, &changed) else { return Some(changed) };
+            if let Err(error) = copy_static(&self.root, &self.output, &files) {
+                eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
+            }
+            self.shared.publish(Some(error.to_string()));
+        }
+    }
+
+    /// Prints a report's findings: always when the build failed, else unless `--quiet`.
+    fn print(&self, report: &govpress::Report, sources: &output::Sources, passed: bool) {
+        if !report.diagnostics.is_empty() && (!passed || !self.globals.quiet) {
+            let _ = output::print(report, Format::Human, sources, self.globals.lang, false);
+        }
+    }
+
+    /// Starts serving (once): the address is printed even with --quiet, scripts read it.
+    fn start_server(&mut self) {
+        let Some((server, roots, url, open)) = self.server.take() else { return };
+        println!("{} {url}", if self.globals.lang == govpress::Lang::Zh { "正在预览" } else { "Serving" });
+        if let Some(checker) = &roots.checker {
+            let checker = checker.display();
+            say(
+                self.globals,
+                format!("浏览器检查器 {url}_check/（{checker}）"),
+                format!("Browser checker {url}_check/ ({checker})"),
+            );
+        }
+        let shared = Arc::clone(&self.shared);
+        std::thread::spawn(move || http::serve_forever(server, roots, shared));
+        if open {
+            open_in_browser(&url);
+        }
+    }
 }
 
 /// The site to serve: DIR, else the site around the current directory, else a copy of the demo portal.
@@ -164,36 +327,6 @@ fn watch(root: &Path, sender: mpsc::Sender<Message>, globals: Globals) -> anyhow
     Ok(watcher)
 }
 
-/// What a change leads to: `static/` files are copied into the output; anything else rebuilds the site.
-struct Rebuild {
-    root: PathBuf,
-    output: PathBuf,
-    now: Option<DateTime<FixedOffset>>,
-    globals: Globals,
-    /// The last full build's failure stands until a full build succeeds; copying static files keeps it.
-    build_error: Option<String>,
-}
-
-impl Rebuild {
-    /// Applies the changes; the error text when the result is a failed build.
-    fn apply(&mut self, changed: &[PathBuf]) -> Option<String> {
-        if let Some(files) = static_only(&self.root, changed) {
-            return match copy_static(&self.root, &self.output, &files) {
-                Ok(()) => self.build_error.clone(),
-                Err(error) => Some(format!("{error:#}")),
-            };
-        }
-        self.build_error = match Site::open(&self.root) {
-            Ok(site) => build_and_report(&site, &self.output, self.now, self.globals),
-            Err(error) => {
-                eprintln!("{}: {error:#}", output::error_label(self.globals.lang));
-                Some(format!("{error:#}"))
-            }
-        };
-        self.build_error.clone()
-    }
-}
-
 /// Builds into `output` with the library function `govpress build` uses, prints the diagnostics,
 /// and returns them as text when the build failed (the previous output then stays in place).
 fn build_and_report(
@@ -208,6 +341,7 @@ fn build_and_report(
         progress: false,
         trust: TrustArgs::from_env(),
         publisher_key: None,
+        cache: crate::build::CachePlace::Off,
     };
     match build_site(&preview_site(site), &options) {
         Ok(built) => {
@@ -241,19 +375,36 @@ fn preview_site(site: &Site) -> Site {
 
 /// Waits for a change, then collects changes until `DEBOUNCE` passes quietly. `None` when stopping.
 fn next_changes(receiver: &Receiver<Message>, root: &Path) -> Option<Vec<PathBuf>> {
+    match wait_for_changes(receiver, root, None) {
+        Wait::Changed(changed) => Some(changed),
+        Wait::Idle | Wait::Stop => None,
+    }
+}
+
+enum Wait {
+    Changed(Vec<PathBuf>),
+    /// Nothing changed within the idle time.
+    Idle,
+    Stop,
+}
+
+/// [`next_changes`], giving up after `idle` without any change.
+fn wait_for_changes(receiver: &Receiver<Message>, root: &Path, idle: Option<Duration>) -> Wait {
     let mut changed: Vec<PathBuf> = Vec::new();
     loop {
-        let message = if changed.is_empty() {
-            receiver.recv().ok()?
-        } else {
-            match receiver.recv_timeout(DEBOUNCE) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => return Some(changed),
-                Err(RecvTimeoutError::Disconnected) => return None,
-            }
+        let received = match (changed.is_empty(), idle) {
+            (true, None) => receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            (true, Some(idle)) => receiver.recv_timeout(idle),
+            (false, _) => receiver.recv_timeout(DEBOUNCE),
+        };
+        let message = match received {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) if changed.is_empty() => return Wait::Idle,
+            Err(RecvTimeoutError::Timeout) => return Wait::Changed(changed),
+            Err(RecvTimeoutError::Disconnected) => return Wait::Stop,
         };
         match message {
-            Message::Stop => return None,
+            Message::Stop => return Wait::Stop,
             Message::Changed(Ok(event)) if !event.kind.is_access() => {
                 for path in event.paths {
                     if relevant(root, &path) && !changed.contains(&path) {

@@ -175,6 +175,7 @@ pub fn build(
                     progress: false,
                     trust: args.trust.clone(),
                     publisher_key: publisher_key.cloned(),
+                    cache: crate::build::CachePlace::Site,
                 };
                 let run = crate::history::Run::start(args.now);
                 let built = build_site(&opened, &options)?;

@@ -22,7 +22,7 @@ impl Owner {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     owner: Owner,
     /// False while only reserved by `claim`; the claimant's own `take` then writes it.
@@ -30,7 +30,7 @@ struct Entry {
     digest: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Claims {
     entries: BTreeMap<String, Entry>,
     /// Every ancestor directory of a claimed path.
@@ -62,6 +62,14 @@ impl Claims {
         }
         self.insert(path, Entry { owner, taken: true, digest: None });
         true
+    }
+
+    /// Live mode (`serve`): a generated file written again, or a new one (a new leave page).
+    pub fn replace(&mut self, path: &str, digest: String) {
+        match self.entries.get_mut(path) {
+            Some(entry) => entry.digest = Some(digest),
+            None => self.insert(path, Entry { owner: Owner::Generated, taken: true, digest: Some(digest) }),
+        }
     }
 
     pub fn set_digest(&mut self, path: &str, digest: String) {

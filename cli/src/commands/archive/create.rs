@@ -76,6 +76,7 @@ pub fn run(args: CreateArgs, globals: Globals) -> anyhow::Result<u8> {
                 progress: !globals.quiet,
                 trust: args.trust.clone().or_env(),
                 publisher_key: Some(key.clone()),
+                cache: crate::build::CachePlace::Off,
             };
             let report = build_site(&site, &options)?;
             if !report.written {
