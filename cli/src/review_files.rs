@@ -126,6 +126,6 @@ pub fn keep_review(site: &Site, trust: &TrustArgs) -> anyhow::Result<Option<revi
 }
 
 /// One page's sign-off findings from a kept review, its deciding signatures checked in parallel.
-pub fn page_review(kept: &review::KeptReview, path: &str, text: &str) -> Vec<Diagnostic> {
+pub fn page_review(kept: &mut review::KeptReview, path: &str, text: &str) -> Vec<Diagnostic> {
     kept.page(path, text, |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect())
 }

@@ -23,6 +23,8 @@ pub struct KeptReview {
     review: ReviewSection,
     roster: Option<Roster>,
     log: ReviewLog,
+    /// Records (0-based) whose signatures held: the log does not change while it is kept.
+    verified: BTreeSet<usize>,
 }
 
 impl KeptReview {
@@ -42,13 +44,13 @@ impl KeptReview {
         if let Some(base) = inputs.base_log {
             ReviewLog::parse(base).and_then(|base| log.extends(&base)).ok()?;
         }
-        Some(KeptReview { review: review.clone(), roster, log })
+        Some(KeptReview { review: review.clone(), roster, log, verified: BTreeSet::new() })
     }
 
     /// One page's article-13 findings, as [`SiteReview::diagnostics`] gives them for it (a bad signature
     /// among its deciding records makes it invalid, and is reported on the log).
     pub fn page(
-        &self,
+        &mut self,
         path: &str,
         text: &str,
         check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
@@ -61,11 +63,18 @@ impl KeptReview {
         let roster = self.roster.as_ref().unwrap_or(&empty);
         let stages = &self.review.stages;
         let state = self.log.unverified().state(roster, stages, path, text.as_bytes(), facts.author.as_deref());
-        let deciding: Vec<usize> =
-            state.deciding_seqs().into_iter().filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok()).collect();
+        let deciding: Vec<usize> = state
+            .deciding_seqs()
+            .into_iter()
+            .filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok())
+            .filter(|index| !self.verified.contains(index))
+            .collect();
         let mut found = Vec::new();
         let state = match self.log.verify_signatures(&deciding, |records| check_signatures(records, roster)) {
-            Ok(()) => state,
+            Ok(()) => {
+                self.verified.extend(deciding);
+                state
+            }
             Err(broken) => {
                 found.push(log_diagnostic(&self.review.log, &broken));
                 PageState::Invalid { reason: broken_reason(&self.review, &broken) }

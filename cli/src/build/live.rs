@@ -194,7 +194,7 @@ impl<'b> Live<'b> {
         self.results[position] = result;
 
         // The page's sign-off, from the roster and log read once: its deciding records' signatures checked.
-        let reviewed = match &self.review {
+        let reviewed = match &mut self.review {
             Some(kept) => crate::review_files::page_review(kept, path, text),
             None => crate::review_files::check_reviews(self.site, std::slice::from_ref(&file), &self.options.trust)?.0,
         };
