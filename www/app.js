@@ -353,11 +353,12 @@ function checkNow() {
   let siteFindings;
   if (state.site) {
     const site = siteReport();
-    report = tally(site.diagnostics.filter((diagnostic) => diagnostic.file === state.current));
+    // Grouped once: a site of thousands of pages must not filter every diagnostic for every page.
+    const byFile = new Map([...state.files.keys()].map((path) => [path, []]));
+    for (const diagnostic of site.diagnostics) byFile.get(diagnostic.file)?.push(diagnostic);
+    report = tally(byFile.get(state.current) ?? []);
     siteFindings = site.diagnostics.filter((diagnostic) => !state.files.has(diagnostic.file));
-    for (const path of state.files.keys()) {
-      updateFileBadge(path, tally(site.diagnostics.filter((diagnostic) => diagnostic.file === path)));
-    }
+    updateFileBadges(new Map([...byFile].map(([path, diagnostics]) => [path, tally(diagnostics)])));
   } else {
     report = reportFor(state.current);
     siteFindings = state.config ? JSON.parse(state.checker.checkConfig()).diagnostics : [];
@@ -473,15 +474,22 @@ function renderFileList() {
     }),
   );
   // A site's badges come with its report (checkNow); single files are checked one by one here.
-  if (!state.site) for (const path of paths) updateFileBadge(path, reportFor(path));
+  if (!state.site) updateFileBadges(new Map(paths.map((path) => [path, reportFor(path)])));
 }
 
 function updateFileBadge(path, report) {
-  const item = [...ui.fileList.children].find((node) => node.dataset.path === path);
-  if (!item) return;
-  const count = item.querySelector('.count');
-  count.textContent = report.errors || report.warnings ? `${report.errors}/${report.warnings}` : '✓';
-  count.className = `count ${report.errors ? 'has-errors' : report.warnings ? 'has-warnings' : 'clean'}`;
+  updateFileBadges(new Map([[path, report]]));
+}
+
+/** `reports`: path → tally; one pass over the list, however many files. */
+function updateFileBadges(reports) {
+  for (const item of ui.fileList.children) {
+    const report = reports.get(item.dataset.path);
+    if (!report) continue;
+    const count = item.querySelector('.count');
+    count.textContent = report.errors || report.warnings ? `${report.errors}/${report.warnings}` : '✓';
+    count.className = `count ${report.errors ? 'has-errors' : report.warnings ? 'has-warnings' : 'clean'}`;
+  }
 }
 
 // Pages are `.md` files, as `govpress check` reads them.
@@ -505,12 +513,15 @@ async function loadFiles(found) {
     return;
   }
   // Read everything first, then switch at once: a pending check must never see a half-loaded set.
+  // All reads in flight at once: one after another, a site of thousands of pages waits on each.
+  const contents = await Promise.all(pages.map(({ file }) => file.arrayBuffer()));
   const files = new Map();
-  for (const { path, file } of pages) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
+  const decoder = new TextDecoder();
+  pages.forEach(({ path }, index) => {
+    const bytes = new Uint8Array(contents[index]);
     const relative = siteRoot === null ? path : path.slice(siteRoot.length);
-    files.set(relative, { bytes, text: new TextDecoder().decode(bytes) });
-  }
+    files.set(relative, { bytes, text: decoder.decode(bytes) });
+  });
   clearTimeout(state.timer);
   state.files = files;
   state.site = siteRoot !== null;

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::crypto::{verify_batch, SignedMessage};
 use super::record::{ChainTip, Record, GENESIS};
 use super::roster::Roster;
 use crate::diagnostic::Text;
@@ -281,6 +282,66 @@ pub fn signature_holds(record: &Record, roster: &Roster) -> bool {
         return false;
     };
     reviewer.public_key.verify(&record.signed_bytes(), &signature)
+}
+
+/// Signature checks remembered for a host that asks about the same records more than once (the browser's
+/// reviewers' view: the full audit, then each page's status after every edit). A result is kept under
+/// exactly what decided it — the key's SEC1 bytes, the signature as written and the signed bytes — so a
+/// record changed in any way, or a roster whose key changed, is checked afresh: `check` always returns
+/// what `signature_holds` would. A plain value owned by its caller; nothing global.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureMemo {
+    results: HashMap<(Vec<u8>, String, Vec<u8>), bool>,
+}
+
+impl SignatureMemo {
+    /// `signature_holds` for each record, computing only those not seen before. Records whose reviewer is
+    /// not in the roster do not verify (and are not remembered: nothing was computed).
+    /// The new ones are verified as one batch (`verify_batch`).
+    pub fn check(&mut self, records: &[Record], roster: &Roster) -> Vec<bool> {
+        let mut sec1_of: HashMap<&str, Vec<u8>> = HashMap::new();
+        let mut results = vec![false; records.len()];
+        // (position, memo key, the reviewer's key, DER signature) of each record not seen before.
+        let mut unseen = Vec::new();
+        for (position, record) in records.iter().enumerate() {
+            let Some(reviewer) = roster.get(&record.reviewer) else { continue };
+            let sec1 = sec1_of.entry(reviewer.id.as_str()).or_insert_with(|| reviewer.public_key.to_sec1()).clone();
+            let key = (sec1, record.signature.clone(), record.signed_bytes());
+            match self.results.get(&key) {
+                Some(&holds) => results[position] = holds,
+                None => match record.signature_der() {
+                    Some(der) => unseen.push((position, key, &reviewer.public_key, der)),
+                    None => {
+                        self.results.insert(key, false);
+                    }
+                },
+            }
+        }
+        let items: Vec<SignedMessage<'_>> = unseen
+            .iter()
+            .map(|(_, key, public_key, der)| SignedMessage { key: public_key, message: &key.2, signature_der: der })
+            .collect();
+        let verified = verify_batch(&items);
+        for ((position, key, _, _), holds) in unseen.into_iter().zip(verified) {
+            results[position] = holds;
+            self.results.insert(key, holds);
+        }
+        results
+    }
+
+    /// Forgets everything (e.g. when the archive was replaced and the old results will not be asked again).
+    pub fn clear(&mut self) {
+        self.results.clear();
+    }
+
+    /// How many checks are remembered.
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
 }
 
 /// A log whose chain and signatures held against a roster; page states are read from it.

@@ -216,6 +216,49 @@ fn records_by_unentitled_reviewers_are_detected() {
     assert!(ReviewLog::parse(&log).unwrap().verify(&roster).is_ok());
 }
 
+/// The browser asks about the same records again and again (audit, then status after every edit) through
+/// one `SignatureMemo`: a remembered "valid" must never cover a record changed since, or a swapped key.
+#[test]
+fn a_signature_memo_that_saw_the_valid_log_still_catches_every_change() {
+    let log = signed_log();
+    let roster = roster();
+    let mut memo = SignatureMemo::default();
+    let memo_broken = |memo: &mut SignatureMemo, log: &str, roster: &Roster| match ReviewLog::parse(log) {
+        Err(broken) => Some(broken.line),
+        Ok(parsed) => parsed.verify_with(roster, |records| memo.check(records, roster)).err().map(|broken| broken.line),
+    };
+    assert_eq!(memo_broken(&mut memo, &log, &roster), None);
+    assert_eq!(memo.len(), 3);
+    type Edit = (&'static str, fn(&mut serde_json::Value));
+    let edits: [Edit; 5] = [
+        ("time", |value| value["time"] = "2025-03-02T10:00:00+08:00".into()),
+        ("comment", |value| value["comment"] = "改".into()),
+        ("sm3", |value| value["pages"][0]["sm3"] = "1".repeat(64).into()),
+        ("signature", |value| value["signature"] = "MEUCIQ==".into()),
+        ("reviewer", |value| value["reviewer"] = if value["reviewer"] == "li" { "wang" } else { "li" }.into()),
+    ];
+    for line in 1..=3 {
+        for (field, edit) in &edits {
+            let forged = edit_line(&log, line, |value| {
+                edit(value);
+                rehash(value);
+            });
+            assert_eq!(memo_broken(&mut memo, &forged, &roster), Some(line), "{field} on line {line}, rehashed");
+            // The memo's answer for each record is the one-by-one check's.
+            let parsed = ReviewLog::parse(&forged).unwrap();
+            let one_by_one: Vec<bool> =
+                parsed.records().iter().map(|record| log::signature_holds(record, &roster)).collect();
+            assert_eq!(memo.check(parsed.records(), &roster), one_by_one, "{field} on line {line}");
+        }
+    }
+    // A key swapped in the roster after the memo saw the valid log: its records are checked afresh.
+    let swapped_text = roster_text().replace(&test_key(2).public_key().to_pem(), &test_key(8).public_key().to_pem());
+    let swapped = Roster::parse(&swapped_text, &stages()).unwrap();
+    assert_eq!(memo_broken(&mut memo, &log, &swapped), Some(2));
+    // And the valid log still holds with the original roster.
+    assert_eq!(memo_broken(&mut memo, &log, &roster), None);
+}
+
 #[test]
 fn a_roster_key_swapped_after_signing_is_detected() {
     let log = signed_log();

@@ -9,7 +9,10 @@
 
 use chrono::{DateTime, FixedOffset};
 #[cfg(feature = "review")]
-use govpress::review::log::signature_holds;
+use std::cell::RefCell;
+
+#[cfg(feature = "review")]
+use govpress::review::SignatureMemo;
 #[cfg(feature = "check")]
 use govpress::site::{check_site_without_review, SourceText};
 #[cfg(feature = "check")]
@@ -20,6 +23,9 @@ use wasm_bindgen::prelude::*;
 
 /// The name config errors point at: the page loads the site's `govpress.toml`.
 const CONFIG_FILE: &str = "govpress.toml";
+/// Remembered signature checks before the memo starts over (a few MB; an archive of 5,000 records uses 5,000).
+#[cfg(feature = "review")]
+const MEMO_LIMIT: usize = 100_000;
 /// The site's terms (SPEC §12), beside the config.
 const TERMS_FILE: &str = "terms.toml";
 
@@ -35,6 +41,10 @@ pub struct Checker {
     core: Result<govpress::Checker, FileError>,
     lang: Lang,
     now: Option<DateTime<FixedOffset>>,
+    /// SM2 checks already made by `reviewVerify` / `reviewStatus`: the audit checks every record, and the
+    /// status after it (and after each edit of a page) asks about the same records again.
+    #[cfg(feature = "review")]
+    signatures: RefCell<SignatureMemo>,
 }
 
 #[wasm_bindgen]
@@ -56,7 +66,13 @@ impl Checker {
                 Err(TermsError::Config(error)) => Err(FileError { file: CONFIG_FILE, error }),
             }
         });
-        Checker { core: config.map(govpress::Checker::new), lang: parse_lang(lang.as_deref()), now: None }
+        Checker {
+            core: config.map(govpress::Checker::new),
+            lang: parse_lang(lang.as_deref()),
+            now: None,
+            #[cfg(feature = "review")]
+            signatures: RefCell::default(),
+        }
     }
 
     /// The config error as JSON (`{"version":1,"error":{…}}`), or `undefined` when the config is fine.
@@ -220,7 +236,7 @@ impl Checker {
             self.review_section(),
             &texts.inputs(trust_root.as_deref()),
             &pages,
-            |records, roster| records.iter().map(|record| signature_holds(record, roster)).collect(),
+            |records, roster| self.check_signatures(records, roster),
         );
         serde_json::to_string_pretty(&review.status_report(self.lang)).unwrap_or_default()
     }
@@ -234,9 +250,24 @@ impl Checker {
             Ok(roots) => roots,
             Err(reason) => return trust_root_error_json(&reason, self.lang),
         };
-        let report =
-            govpress::review::audit_sequential(self.review_section(), &texts.inputs(trust_root.as_deref()), self.lang);
+        let report = govpress::review::audit(
+            self.review_section(),
+            &texts.inputs(trust_root.as_deref()),
+            self.lang,
+            |records, roster| self.check_signatures(records, roster),
+        );
         serde_json::to_string_pretty(&report).unwrap_or_default()
+    }
+
+    /// Each record's SM2 signature, each one computed once per checker (see `SignatureMemo`).
+    #[cfg(feature = "review")]
+    fn check_signatures(&self, records: &[govpress::review::Record], roster: &govpress::review::Roster) -> Vec<bool> {
+        let mut memo = self.signatures.borrow_mut();
+        // Results of archives no longer open would only take memory: start over past a generous bound.
+        if memo.len() > MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.check(records, roster)
     }
 
     #[cfg(feature = "check")]

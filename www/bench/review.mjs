@@ -3,6 +3,11 @@
 // `cargo bench --bench review_site`), opened as a folder in a fresh browser context (no cache) each run.
 // Prints medians; asserts nothing. Needs www/build.sh and `npm ci` in www/tests first:
 //   bash www/build.sh && (cd www/tests && npm ci) && node www/bench/review.mjs [RECORDS] [RUNS]
+// (GOVPRESS_BENCH_SITE=DIR: a site `cargo bench --bench review_site -- DIR PAGES` wrote, reused as is.)
+// Where the time goes: `phases` are wall-clock marks seen in the page (files listed, the verdict's
+// "verifying" notice, the verdict), `cpu` the inclusive time of the page's own functions from Chromium's
+// sampling profiler (1 ms; GOVPRESS_BENCH_PROFILE=0 turns it off), a function counted once per sample
+// however deep it recurses.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,17 +28,57 @@ const median = (values) => {
   return +sorted[sorted.length >> 1].toFixed(1);
 };
 
+/** In the page: when the file list fills, the verdict shows "verifying", and the verdict lands. */
+function watchPhases() {
+  const marks = (window.benchPhases = {});
+  const mark = (name) => (marks[name] ??= performance.now());
+  new MutationObserver(() => {
+    if (document.querySelector('#file-list li')) mark('files_listed');
+    const verdict = document.querySelector('#review-verdict');
+    if (verdict?.classList.contains('busy')) mark('verifying_shown');
+    if (document.querySelector('#review-table tbody tr')) mark('table_rendered');
+    if (verdict?.dataset.kind) mark('verdict');
+  }).observe(document.body, { subtree: true, childList: true, attributes: true });
+}
+
+/** Inclusive milliseconds per function (name and file) of a CPU profile, each counted once per sample. */
+function inclusive(profile) {
+  const parent = new Map();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node) => {
+    const { functionName, url } = node.callFrame;
+    const file = url ? url.split('/').pop() : '';
+    return `${functionName || '(anonymous)'}${file ? ` ${file}` : ''}`;
+  };
+  const totals = {};
+  profile.samples.forEach((id, index) => {
+    const ms = (profile.timeDeltas[index + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let node = id; node !== undefined; node = parent.get(node)) seen.add(label(byId.get(node)));
+    for (const name of seen) totals[name] = (totals[name] ?? 0) + ms;
+  });
+  return totals;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'govpress-review-bench-'));
 const server = await serveDirectory(join(repoRoot, 'www'));
 const browser = await chromium.launch(CHROMIUM);
 try {
-  execFileSync('cargo', ['bench', '-q', '--bench', 'review_site', '--', work, String(pages)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const site = join(work, 'one-by-one');
+  // GOVPRESS_BENCH_SITE: a directory `cargo bench --bench review_site` already wrote (comparing builds).
+  const written = process.env.GOVPRESS_BENCH_SITE;
+  if (!written) {
+    execFileSync('cargo', ['bench', '-q', '--bench', 'review_site', '--', work, String(pages)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  const site = join(written ?? work, 'one-by-one');
   const logLines = readFileSync(join(site, 'reviews/log.jsonl'), 'utf8').trimEnd().split('\n').length;
   const samples = { open_to_verdict_ms: [], navigation_to_verdict_ms: [], verify_ms: [], status_ms: [] };
+  const phases = {};
+  const cpu = {};
+  const profiling = process.env.GOVPRESS_BENCH_PROFILE !== '0';
   let verdict;
   for (let run = 0; run < runs; run++) {
     // A new context is a new profile: nothing cached, the wasm fetched and compiled again.
@@ -42,10 +87,26 @@ try {
     const navigated = performance.now();
     await page.goto(`${server.origin}/`);
     await page.waitForSelector('html[data-ready="true"]');
+    await page.evaluate(watchPhases);
+    const session = profiling ? await context.newCDPSession(page) : null;
+    if (session) {
+      await session.send('Profiler.enable');
+      await session.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await session.send('Profiler.start');
+    }
     const opened = performance.now();
+    await page.evaluate(() => (window.benchPhases.opened = performance.now()));
     await page.setInputFiles('#open-folder', site);
     await page.waitForSelector('#review-panel[data-ready="true"] #review-verdict[data-kind]', { timeout: 300_000 });
     const done = performance.now();
+    if (session) {
+      const { profile } = await session.send('Profiler.stop');
+      for (const [name, ms] of Object.entries(inclusive(profile))) (cpu[name] ??= []).push(ms);
+    }
+    const marks = await page.evaluate(() => window.benchPhases);
+    for (const [name, at] of Object.entries(marks)) {
+      if (name !== 'opened') (phases[name] ??= []).push(at - marks.opened);
+    }
     const panel = await page.$eval('#review-panel', (node) => ({ ...node.dataset }));
     verdict = await page.$eval('#review-summary', (node) => node.textContent);
     samples.open_to_verdict_ms.push(done - opened);
@@ -62,6 +123,14 @@ try {
     runs,
     verdict,
     median: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)])),
+    phases_ms_after_open: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, median(values)])),
+    cpu_ms: Object.fromEntries(
+      Object.entries(cpu)
+        .map(([name, values]) => [name, median(values)])
+        .filter(([, ms]) => ms >= 20)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 40),
+    ),
     min: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, +Math.min(...values).toFixed(1)])),
   };
   console.log(JSON.stringify(result, null, 2));
