@@ -107,23 +107,7 @@ cat >"$hugo_site/layouts/_default/list.html" <<'EOF'
 {{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 EOF
 
-# measure NAME COMMAND... : runs once, appends "seconds megabytes cpu" to $work/NAME.runs; fails loudly.
-measure() {
-  local name="$1" stats="$work/$1.time"
-  shift
-  local status=0
-  /usr/bin/time -v -o "$stats" "$@" >"$work/$name.log" 2>&1 || status=$?
-  if [ "$status" != 0 ]; then
-    echo "$name failed ($status):" >&2
-    tail -20 "$work/$name.log" >&2
-    exit 1
-  fi
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
-    /Maximum resident set size/ { rss = $2 / 1024 }
-    /User time|System time/ { cpu += $2 }
-    END { printf "%.3f %.1f %.2f\n", wall, rss, cpu }' "$stats" >>"$work/$name.runs"
-}
+source scripts/bench/measure.sh
 
 # The previous output is removed in the background after a govpress build; wait until it is gone so
 # that one run does not pay for the last one's removal (the wait is reported, not hidden).
@@ -136,8 +120,6 @@ settle() {
   echo "$waited" >>"$work/settle.runs"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-column_median() { awk -v c="$2" '{ print $c }' "$work/$1.runs" | median; }
 
 changed_page="$site/content/section-00/page-00000.md"
 edit_one_page() {
