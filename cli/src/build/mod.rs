@@ -363,7 +363,10 @@ fn open_cache(
 /// A published page right after the core processed it: articles are templated and written now,
 /// section and home bodies are kept for their list pages.
 fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result<Kept> {
-    let (Some(body), Some(links)) = (result.body.take(), result.links.as_ref()) else { return Ok(Kept::Nothing) };
+    // The page's links and ids are taken, not copied: the build judges links and anchors in the HTML it
+    // writes (`links.rs`), never from the results (`pipeline::findings` with `check_links` false).
+    result.ids = Vec::new();
+    let (Some(body), Some(links)) = (result.body.take(), result.links.take()) else { return Ok(Kept::Nothing) };
     let Some(page) = pipeline.model.page_at(&links.url).filter(|page| page.source_index == result.source_index) else {
         return Ok(Kept::Nothing);
     };

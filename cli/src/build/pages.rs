@@ -38,8 +38,8 @@ pub struct SourceLinks {
 
 impl SourceLinks {
     /// The links the core found in a page's Markdown, as the HTML carries them.
-    pub fn of(page: &SitePage, found: &LinkingFile) -> SourceLinks {
-        let links = found.links.iter().map(|link| (link.href.clone(), link.position)).collect();
+    pub fn of(page: &SitePage, found: LinkingFile) -> SourceLinks {
+        let links = found.links.into_iter().map(|link| (link.href, link.position)).collect();
         SourceLinks { path: page.source_path.clone(), links }
     }
 }
