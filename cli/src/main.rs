@@ -9,6 +9,7 @@ mod globals;
 mod history;
 mod keys;
 mod locked_append;
+mod memory;
 mod output;
 mod pipeline;
 mod platform;
@@ -47,6 +48,7 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
 }
 
 fn main() -> ExitCode {
+    memory::tune();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -137,6 +137,11 @@ fn a_file_tampered_with_in_the_output_is_not_carried_into_the_next_build() {
     std::os::unix::fs::symlink(&elsewhere, out.join("robots.txt")).unwrap();
     let sitemap = out.join("sitemap.xml");
     std::fs::set_permissions(&sitemap, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    // The search index is reused as a whole when no page changed: a tampered file of it is not.
+    let mut index = good["search/index.json"].1.clone();
+    let last = index.len() - 1;
+    index[last] ^= 0x01;
+    std::fs::write(out.join("search/index.json"), &index).unwrap();
     assert_eq!(verify(&out).code, 1, "verify sees the tampering");
 
     assert_eq!(site.build().code, 0);
@@ -147,6 +152,7 @@ fn a_file_tampered_with_in_the_output_is_not_carried_into_the_next_build() {
     assert!(std::fs::symlink_metadata(out.join("robots.txt")).unwrap().file_type().is_file());
     assert_eq!(std::fs::metadata(&sitemap).unwrap().mode() & 0o022, 0, "written afresh with the usual mode");
     assert_ne!(rebuilt["news/week/index.html"].0, good["news/week/index.html"].0, "written afresh");
+    assert_ne!(rebuilt["search/index.json"].0, good["search/index.json"].0, "written afresh");
     assert_eq!(verify(&out).code, 0);
     std::fs::remove_file(&elsewhere).unwrap();
 }

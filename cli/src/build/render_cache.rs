@@ -77,6 +77,28 @@ struct Index {
     format: String,
     salt: String,
     entries: HashMap<Key, Entry>,
+    #[serde(default)]
+    search: Option<SearchFiles>,
+}
+
+/// The site search's index files of a build (`search.rs`): the digest of the documents they were made
+/// from, and each file's path, the SHA-256 of its uncompressed bytes and the SM3 digest and length of
+/// the file written. The same documents make the same files; a file whose uncompressed bytes are the
+/// same is the same compressed file. Either way the previous output's file is only reused after it
+/// is re-hashed ([`super::writer::Staging::reuse_verified`]).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct SearchFiles {
+    pub docs: String,
+    pub files: Vec<SearchFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchFile {
+    pub path: String,
+    /// SHA-256 of the uncompressed bytes, hex.
+    pub raw: String,
+    pub digest: String,
+    pub len: u64,
 }
 
 /// What this build records of a file it wrote or reused: the rest of the entry (links, ids, leave
@@ -99,6 +121,8 @@ pub struct RenderCache {
     previous: Mutex<HashMap<Key, Entry>>,
     /// This build's files, by output path.
     current: Mutex<HashMap<String, Made>>,
+    previous_search: Mutex<Option<SearchFiles>>,
+    current_search: Mutex<Option<SearchFiles>>,
     pub hits: AtomicUsize,
     pub misses: AtomicUsize,
 }
@@ -120,15 +144,42 @@ impl RenderCache {
     /// when there is no previous output to reuse files from (the index is then only written).
     pub fn open(file: PathBuf, salt: &Salt<'_>, read: bool) -> RenderCache {
         let salt = salt_of(salt);
-        let previous = read
+        let index = read
             .then(|| std::fs::read(&file).ok())
             .flatten()
             .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
             .filter(|index| index.format == FORMAT && index.salt == salt)
-            .map(|index| index.entries)
             .unwrap_or_default();
-        tracing::debug!(entries = previous.len(), file = %file.display(), "render cache read");
-        RenderCache { file: Some(file), salt, previous: Mutex::new(previous), ..RenderCache::default() }
+        tracing::debug!(entries = index.entries.len(), file = %file.display(), "render cache read");
+        RenderCache {
+            file: Some(file),
+            salt,
+            previous: Mutex::new(index.entries),
+            previous_search: Mutex::new(index.search),
+            ..RenderCache::default()
+        }
+    }
+
+    /// Whether the cache is on (records are kept and saved).
+    pub fn is_on(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// The salt every key starts from (the build's shared inputs, hashed).
+    pub fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    /// The previous build's search index files, taken out of the cache.
+    pub fn take_search(&self) -> Option<SearchFiles> {
+        self.previous_search.lock().ok()?.take()
+    }
+
+    /// Records this build's search index files.
+    pub fn put_search(&self, files: SearchFiles) {
+        if let (true, Ok(mut current)) = (self.is_on(), self.current_search.lock()) {
+            *current = Some(files);
+        }
     }
 
     /// An empty template context whose values are hashed as they are inserted (when the cache is on).
@@ -171,7 +222,9 @@ impl RenderCache {
         tracing::debug!(hits, misses, entries = current.len(), "render cache");
         let entries: Vec<(&Made, &Written)> =
             written.iter().filter_map(|file| Some((current.get(&file.path)?, file))).collect();
-        let index = IndexOut { format: FORMAT, salt: &self.salt, entries: EntriesOut(&entries) };
+        let search = self.current_search.into_inner().unwrap_or_default();
+        let index =
+            IndexOut { format: FORMAT, salt: &self.salt, entries: EntriesOut(&entries), search: search.as_ref() };
         if let Err(error) = write_atomically(&file, &index) {
             tracing::warn!(file = %file.display(), %error, "render cache not saved");
         }
@@ -184,6 +237,7 @@ struct IndexOut<'a> {
     format: &'a str,
     salt: &'a str,
     entries: EntriesOut<'a>,
+    search: Option<&'a SearchFiles>,
 }
 
 struct EntriesOut<'a>(&'a [(&'a Made, &'a Written)]);
@@ -268,7 +322,7 @@ impl std::io::Write for HashWriter<'_> {
 }
 
 /// A length-prefixed part, so that parts cannot run into each other.
-fn hash_part(hasher: &mut Sha256, part: &str) {
+pub fn hash_part(hasher: &mut Sha256, part: &str) {
     hasher.update((part.len() as u64).to_le_bytes());
     hasher.update(part.as_bytes());
 }
@@ -301,6 +355,6 @@ fn write_atomically(file: &Path, index: &IndexOut<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

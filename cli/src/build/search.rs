@@ -6,11 +6,16 @@ use std::io::Write as _;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use govpress::audit::DocumentKind;
+use std::collections::HashMap;
+
 use govpress::search::{SearchDoc, SearchIndex};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::pages::{Pipeline, Written};
+use super::render_cache::{hash_part, hex, SearchFile, SearchFiles};
 use super::templates::MetaVars;
+use super::writer::Reuse;
 
 /// The directory of the search page and its index.
 pub const SEARCH_DIR: &str = "search";
@@ -18,15 +23,53 @@ pub const SEARCH_DIR: &str = "search";
 /// The search page's script: the same algorithm as `govpress::search::query`, over the same files.
 pub const SEARCH_JS: &[u8] = include_bytes!("../../../src/search/search.js");
 
-/// Writes the index of `docs`, the script and the search page. The index's files are made, compressed
-/// and written one at a time per thread, so that they are never all in memory at once.
-pub fn write_search(pipeline: &Pipeline<'_>, docs: Vec<SearchDoc>) -> anyhow::Result<Written> {
-    let index = SearchIndex::build(docs);
-    (0..index.file_count()).into_par_iter().try_for_each(|number| {
-        let file = index.file(number);
-        pipeline.staging.write(&format!("{SEARCH_DIR}/{}", file.path), &gzip(&file.bytes)?).map(drop)
-    })?;
-    drop(index);
+/// Writes the index of `docs`, the script and the search page.
+///
+/// The index's files are made, compressed and written one at a time per thread, so that they are
+/// never all in memory at once. With the render cache on, a rebuild whose documents did not change
+/// reuses every index file without building the index, and one whose documents changed reuses each
+/// file whose uncompressed bytes did not change without compressing it again; a reused file is
+/// always the previous output's, re-hashed ([`super::writer::Staging::reuse_verified`]).
+pub fn write_search(pipeline: &Pipeline<'_>, mut docs: Vec<SearchDoc>) -> anyhow::Result<Written> {
+    let cache = pipeline.cache;
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    let digest = cache.is_on().then(|| docs_digest(cache.salt(), &docs)).unwrap_or_default();
+    let previous = cache.take_search().unwrap_or_default();
+    let mut reused: HashMap<&str, &SearchFile> = HashMap::new();
+    if cache.is_on() && previous.docs == digest {
+        for file in &previous.files {
+            if pipeline.staging.reuse_verified(&file.path, &file.digest, file.len)? != Reuse::No {
+                reused.insert(&file.path, file);
+            }
+        }
+    }
+    let files = if !previous.files.is_empty() && reused.len() == previous.files.len() {
+        previous.files.clone()
+    } else {
+        let earlier: HashMap<&str, &SearchFile> =
+            previous.files.iter().map(|file| (file.path.as_str(), file)).collect();
+        let index = SearchIndex::build(docs);
+        (0..index.file_count())
+            .into_par_iter()
+            .map(|number| {
+                let file = index.file(number);
+                let path = format!("{SEARCH_DIR}/{}", file.path);
+                if let Some(&done) = reused.get(path.as_str()) {
+                    return Ok(done.clone());
+                }
+                let raw = cache.is_on().then(|| hex(&Sha256::digest(&file.bytes))).unwrap_or_default();
+                if let Some(old) = earlier.get(path.as_str()).filter(|old| cache.is_on() && old.raw == raw) {
+                    if pipeline.staging.reuse_verified(&path, &old.digest, old.len)? != Reuse::No {
+                        return Ok((*old).clone());
+                    }
+                }
+                let compressed = gzip(&file.bytes)?;
+                let digest = pipeline.staging.write(&path, &compressed)?;
+                Ok(SearchFile { path, raw, digest, len: compressed.len() as u64 })
+            })
+            .collect::<anyhow::Result<Vec<SearchFile>>>()?
+    };
+    cache.put_search(SearchFiles { docs: digest, files });
     pipeline.staging.write(&format!("{SEARCH_DIR}/search.js"), SEARCH_JS)?;
     let mut context = pipeline.context();
     context.insert(
@@ -40,6 +83,25 @@ pub fn write_search(pipeline: &Pipeline<'_>, docs: Vec<SearchDoc>) -> anyhow::Re
     );
     let place = (format!("{SEARCH_DIR}/index.html"), format!("/{SEARCH_DIR}/"));
     pipeline.render("search.html", context, place, DocumentKind::Page, None)
+}
+
+/// SHA-256 over the build's salt and every field of every document, in order.
+fn docs_digest(salt: &str, docs: &[SearchDoc]) -> String {
+    let mut hasher = Sha256::new();
+    hash_part(&mut hasher, salt);
+    hash_part(&mut hasher, "search");
+    for doc in docs {
+        let sort = doc.sort.map(|sort| sort.to_string()).unwrap_or_default();
+        for part in [&doc.url, &doc.title, &doc.date, &sort, &doc.section] {
+            hash_part(&mut hasher, part);
+        }
+        hasher.update((doc.meta.len() as u64).to_le_bytes());
+        for line in &doc.meta {
+            hash_part(&mut hasher, line);
+        }
+        hash_part(&mut hasher, &doc.body);
+    }
+    hex(&hasher.finalize())
 }
 
 fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
