@@ -276,7 +276,13 @@ impl Serialize for EntriesOut<'_> {
 
 /// `.govpress/render-cache/<digest of the output path>.json` in the site.
 pub fn index_file(site_root: &Path, out: &Path) -> PathBuf {
-    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    // The parent is canonical, not the output itself: the first build, when the output does not exist
+    // yet, must name the same index as the builds after it.
+    let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let out = match (parent.canonicalize(), out.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => out.canonicalize().unwrap_or_else(|_| out.to_path_buf()),
+    };
     let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes()));
     site_root.join(CACHE_DIR).join(format!("{}.json", &name[..16]))
 }
