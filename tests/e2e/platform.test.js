@@ -138,7 +138,9 @@ after(async () => {
 });
 
 test("serve --platform serves each site under /<site>/ with its links and search inside it", async () => {
-  served = await startServe(["--platform", join(root, "platform.toml"), "--port", "0"]);
+  served = await startServe(["--platform", join(root, "platform.toml"), "--port", "0"], {
+    env: { ...process.env, GOVPRESS_LOG: "govpress::commands::serve=debug" },
+  });
   const index = await (await fetch(served.url)).text();
   for (const site of SITES) assert.match(index, new RegExp(`href="/${site}/"`));
 
@@ -163,7 +165,9 @@ test("serve --platform serves each site under /<site>/ with its links and search
   const seen = [];
   page.on("console", (message) => seen.push(`console ${message.type()}: ${message.text()}`));
   page.on("requestfailed", (request) => seen.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  page.on("request", (request) => seen.push(`asked ${request.url()}`));
   page.on("response", (response) => seen.push(`${response.status()} ${response.url()}`));
+  page.on("requestfinished", (request) => seen.push(`done ${request.url()}`));
   try {
     await page.goto(`${served.url}fgw/`, { waitUntil: "load" });
     await page.fill('form.site-search input[name="q"]', "重点项目");
