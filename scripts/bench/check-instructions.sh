@@ -28,7 +28,7 @@ pass() {
   valgrind --tool=callgrind --callgrind-out-file="$work/$1.out" "$bench" --bench --profile-time 1 "corpus/$1\$" \
     >"$work/$1.log" 2>&1
   callgrind_annotate --inclusive=yes --threshold=100 "$work/$1.out" |
-    awk '/criterion::bencher::Bencher<M>::iter / { gsub(",", "", $1); print $1; exit }'
+    awk '/criterion::bencher::Bencher<M>::iter / && !found { gsub(",", "", $1); print $1; found = 1 }'
 }
 
 bare="$(pass bare_pulldown_cmark)"
