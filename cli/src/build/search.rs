@@ -33,7 +33,7 @@ pub const SEARCH_JS: &[u8] = include_bytes!("../../../src/search/search.js");
 pub fn write_search(pipeline: &Pipeline<'_>, mut docs: Vec<SearchDoc>) -> anyhow::Result<Written> {
     let cache = pipeline.cache;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
-    let digest = cache.is_on().then(|| docs_digest(cache.salt(), &docs)).unwrap_or_default();
+    let digest = if cache.is_on() { docs_digest(cache.salt(), &docs) } else { String::new() };
     let previous = cache.take_search().unwrap_or_default();
     let mut reused: HashMap<&str, &SearchFile> = HashMap::new();
     if cache.is_on() && previous.docs == digest {
@@ -57,7 +57,7 @@ pub fn write_search(pipeline: &Pipeline<'_>, mut docs: Vec<SearchDoc>) -> anyhow
                 if let Some(&done) = reused.get(path.as_str()) {
                     return Ok(done.clone());
                 }
-                let raw = cache.is_on().then(|| hex(&Sha256::digest(&file.bytes))).unwrap_or_default();
+                let raw = if cache.is_on() { hex(&Sha256::digest(&file.bytes)) } else { String::new() };
                 if let Some(old) = earlier.get(path.as_str()).filter(|old| cache.is_on() && old.raw == raw) {
                     if pipeline.staging.reuse_verified(&path, &old.digest, old.len)? != Reuse::No {
                         return Ok((*old).clone());
