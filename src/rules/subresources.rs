@@ -1,6 +1,5 @@
 //! 第二十七条: external code (scripts, styles) is checked: Subresource Integrity and an allow list of hosts.
 
-
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::hosts::ascii_host;
 use crate::page::LinkKind;

@@ -24,7 +24,11 @@ impl FirstChecker {
     /// `lang`: `zh` (default) or `en`.
     #[wasm_bindgen(constructor)]
     pub fn new(lang: Option<String>) -> FirstChecker {
-        FirstChecker { core: govpress::Checker::new(SiteConfig::default()), lang: parse_lang(lang.as_deref()), now: None }
+        FirstChecker {
+            core: govpress::Checker::new(SiteConfig::default()),
+            lang: parse_lang(lang.as_deref()),
+            now: None,
+        }
     }
 
     #[wasm_bindgen(js_name = setLang)]
