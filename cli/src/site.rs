@@ -94,6 +94,7 @@ impl Site {
             }
             files.push(read_source(relative, path, self.config.limits.max_file_bytes()));
         }
+        files.shrink_to_fit();
         Ok(files)
     }
 }

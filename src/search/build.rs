@@ -16,7 +16,7 @@
 //! A document's text is its title, then its metadata lines (文号, 索引号, 发文机关 …), then the body;
 //! everything is folded ([`super::fold`]) before it is indexed, and spaces are never part of a key.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -69,11 +69,14 @@ impl Posting {
         self.last_document = document;
     }
 
-    fn payload(&self) -> Vec<u8> {
-        let mut payload = Vec::with_capacity(self.bytes.len() + 5);
-        varint::push(&mut payload, self.documents);
-        payload.extend_from_slice(&self.bytes);
-        payload
+    /// The payload's length: the document count, then the postings.
+    fn payload_len(&self) -> usize {
+        varint::len(self.documents) + self.bytes.len()
+    }
+
+    fn push_payload(&self, out: &mut Vec<u8>) {
+        varint::push(out, self.documents);
+        out.extend_from_slice(&self.bytes);
     }
 }
 
@@ -90,7 +93,7 @@ struct Manifest<'d> {
 
 /// The text after a document's title line: its metadata lines and its body.
 pub fn document_text(doc: &SearchDoc) -> String {
-    let mut text = String::with_capacity(doc.body.len() + 64);
+    let mut text = String::with_capacity(text_len(doc));
     for line in &doc.meta {
         text.push_str(line);
         text.push('\n');
@@ -99,74 +102,144 @@ pub fn document_text(doc: &SearchDoc) -> String {
     text
 }
 
-/// The index files of `docs` (any order; the index orders them by URL).
-pub fn build_index(mut docs: Vec<SearchDoc>) -> Vec<IndexFile> {
-    docs.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut bigrams: HashMap<u64, Posting> = HashMap::new();
-    let mut unigrams: HashMap<u32, Posting> = HashMap::new();
-    let mut chunks: Vec<Vec<String>> = Vec::new();
-    let mut chunk_bytes = 0;
-    let mut chunk_of = Vec::with_capacity(docs.len());
-    for (number, doc) in docs.iter().enumerate() {
-        let number = u32::try_from(number).unwrap_or(u32::MAX);
-        let text = document_text(doc);
-        let folded: Vec<char> = doc.title.chars().chain(['\n']).chain(text.chars()).map(fold).collect();
-        index_document(number, &folded, &mut bigrams, &mut unigrams);
-        if chunks.is_empty() || chunk_bytes >= CHUNK_TARGET_BYTES {
-            chunks.push(Vec::new());
-            chunk_bytes = 0;
-        }
-        chunk_bytes += text.len();
-        chunk_of.push(u32::try_from(chunks.len() - 1).unwrap_or(u32::MAX));
-        if let Some(chunk) = chunks.last_mut() {
-            chunk.push(text);
-        }
-    }
+/// The length in bytes of [`document_text`], without building it.
+fn text_len(doc: &SearchDoc) -> usize {
+    doc.meta.iter().map(|line| line.len() + 1).sum::<usize>() + doc.body.len()
+}
 
-    let total: usize = bigrams.values().chain(unigrams.values()).map(|posting| posting.bytes.len() + 8).sum();
-    let shards = total.div_ceil(SHARD_TARGET_BYTES).next_power_of_two().clamp(1, MAX_SHARDS);
-    let shards = u32::try_from(shards).unwrap_or(1);
-    let mut entries: Vec<BTreeMap<Vec<u32>, Vec<u8>>> = (0..shards).map(|_| BTreeMap::new()).collect();
-    for (key, posting) in &unigrams {
-        let chars = [char::from_u32(*key).unwrap_or(' ')];
-        entries[shard_of(&chars, shards) as usize].insert(vec![*key], posting.payload());
-    }
-    for (key, posting) in &bigrams {
-        let (first, second) = ((key >> 32) as u32, *key as u32);
-        let chars = [char::from_u32(first).unwrap_or(' '), char::from_u32(second).unwrap_or(' ')];
-        entries[shard_of(&chars, shards) as usize].insert(vec![first, second], posting.payload());
-    }
+/// A posting's key in the order the shard files list them (a key's code points compared in turn, a
+/// shorter key before the longer one it starts): a character, or a bigram.
+type KeyOrder = (u32, Option<u32>);
 
-    let mut files = Vec::with_capacity(1 + entries.len() + chunks.len());
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        shards,
-        chunks: u32::try_from(chunks.len()).unwrap_or(u32::MAX),
-        docs: docs
-            .iter()
-            .zip(&chunk_of)
-            .map(|(doc, &chunk)| {
-                (doc.url.as_str(), doc.title.as_str(), doc.date.as_str(), doc.sort, doc.section.as_str(), chunk)
-            })
-            .collect(),
-    };
-    files.push(IndexFile { path: MANIFEST_FILE.into(), bytes: serde_json::to_vec(&manifest).unwrap_or_default() });
-    for (shard, shard_entries) in entries.iter().enumerate() {
-        let mut bytes = Vec::new();
-        for (key, payload) in shard_entries {
-            varint::push(&mut bytes, key.len() as u32);
-            for &code in key {
-                varint::push(&mut bytes, code);
+/// The index of a site, built in memory once, and its files produced one at a time
+/// ([`SearchIndex::file`]), so that a host compresses and writes each before the next exists: only
+/// the documents and the postings are held, never the files all at once.
+pub struct SearchIndex {
+    /// In URL order: a document's number is its place here.
+    docs: Vec<SearchDoc>,
+    chunk_of: Vec<u32>,
+    /// Where each chunk starts in `docs`, and the end of the last one.
+    chunk_starts: Vec<usize>,
+    shards: u32,
+    bigrams: HashMap<u64, Posting>,
+    unigrams: HashMap<u32, Posting>,
+    /// Each shard's keys, in file order.
+    shard_keys: Vec<Vec<KeyOrder>>,
+}
+
+impl SearchIndex {
+    /// The index of `docs` (any order; the index orders them by URL).
+    pub fn build(mut docs: Vec<SearchDoc>) -> SearchIndex {
+        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        let mut bigrams: HashMap<u64, Posting> = HashMap::new();
+        let mut unigrams: HashMap<u32, Posting> = HashMap::new();
+        let mut chunk_starts = Vec::new();
+        let mut chunk_bytes = 0;
+        let mut chunk_of = Vec::with_capacity(docs.len());
+        let mut folded: Vec<char> = Vec::new();
+        for (number, doc) in docs.iter().enumerate() {
+            folded.clear();
+            let meta = doc.meta.iter().flat_map(|line| line.chars().chain(['\n']));
+            folded.extend(doc.title.chars().chain(['\n']).chain(meta).chain(doc.body.chars()).map(fold));
+            index_document(u32::try_from(number).unwrap_or(u32::MAX), &folded, &mut bigrams, &mut unigrams);
+            if chunk_starts.is_empty() || chunk_bytes >= CHUNK_TARGET_BYTES {
+                chunk_starts.push(number);
+                chunk_bytes = 0;
             }
-            varint::push(&mut bytes, u32::try_from(payload.len()).unwrap_or(u32::MAX));
-            bytes.extend_from_slice(payload);
+            chunk_bytes += text_len(doc);
+            chunk_of.push(u32::try_from(chunk_starts.len() - 1).unwrap_or(u32::MAX));
         }
-        files.push(IndexFile { path: shard_file(shard as u32), bytes });
+        chunk_starts.push(docs.len());
+        // Postings grew by doubling; they are kept until every shard is written.
+        for posting in bigrams.values_mut().chain(unigrams.values_mut()) {
+            posting.bytes.shrink_to_fit();
+        }
+
+        let total: usize = bigrams.values().chain(unigrams.values()).map(|posting| posting.bytes.len() + 8).sum();
+        let shards = total.div_ceil(SHARD_TARGET_BYTES).next_power_of_two().clamp(1, MAX_SHARDS);
+        let shards = u32::try_from(shards).unwrap_or(1);
+        let mut shard_keys: Vec<Vec<KeyOrder>> = (0..shards).map(|_| Vec::new()).collect();
+        for &key in unigrams.keys() {
+            let chars = [char::from_u32(key).unwrap_or(' ')];
+            shard_keys[shard_of(&chars, shards) as usize].push((key, None));
+        }
+        for &key in bigrams.keys() {
+            let (first, second) = ((key >> 32) as u32, key as u32);
+            let chars = [char::from_u32(first).unwrap_or(' '), char::from_u32(second).unwrap_or(' ')];
+            shard_keys[shard_of(&chars, shards) as usize].push((first, Some(second)));
+        }
+        for keys in &mut shard_keys {
+            keys.sort_unstable();
+        }
+        SearchIndex { docs, chunk_of, chunk_starts, shards, bigrams, unigrams, shard_keys }
     }
-    for (chunk, texts) in chunks.iter().enumerate() {
-        files.push(IndexFile { path: chunk_file(chunk as u32), bytes: serde_json::to_vec(texts).unwrap_or_default() });
+
+    /// How many files the index has: the manifest, the shards, the chunks.
+    pub fn file_count(&self) -> usize {
+        1 + self.shard_keys.len() + self.chunk_starts.len() - 1
     }
-    files
+
+    /// File number `number` (below [`SearchIndex::file_count`]): the manifest first, then the shards,
+    /// then the chunks of texts.
+    pub fn file(&self, number: usize) -> IndexFile {
+        if number == 0 {
+            return IndexFile { path: MANIFEST_FILE.into(), bytes: self.manifest() };
+        }
+        let number = number - 1;
+        if let Some(keys) = self.shard_keys.get(number) {
+            return IndexFile { path: shard_file(number as u32), bytes: self.shard(keys) };
+        }
+        let chunk = number - self.shard_keys.len();
+        let (start, end) = match (self.chunk_starts.get(chunk), self.chunk_starts.get(chunk + 1)) {
+            (Some(&start), Some(&end)) => (start, end),
+            _ => (0, 0),
+        };
+        let texts: Vec<String> = self.docs[start..end].iter().map(document_text).collect();
+        IndexFile { path: chunk_file(chunk as u32), bytes: serde_json::to_vec(&texts).unwrap_or_default() }
+    }
+
+    fn manifest(&self) -> Vec<u8> {
+        let manifest = Manifest {
+            version: FORMAT_VERSION,
+            shards: self.shards,
+            chunks: u32::try_from(self.chunk_starts.len() - 1).unwrap_or(u32::MAX),
+            docs: self
+                .docs
+                .iter()
+                .zip(&self.chunk_of)
+                .map(|(doc, &chunk)| {
+                    (doc.url.as_str(), doc.title.as_str(), doc.date.as_str(), doc.sort, doc.section.as_str(), chunk)
+                })
+                .collect(),
+        };
+        serde_json::to_vec(&manifest).unwrap_or_default()
+    }
+
+    fn shard(&self, keys: &[KeyOrder]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for &(first, second) in keys {
+            let posting = match second {
+                None => self.unigrams.get(&first),
+                Some(second) => self.bigrams.get(&((u64::from(first) << 32) | u64::from(second))),
+            };
+            let Some(posting) = posting else { continue };
+            varint::push(&mut bytes, if second.is_some() { 2 } else { 1 });
+            varint::push(&mut bytes, first);
+            if let Some(second) = second {
+                varint::push(&mut bytes, second);
+            }
+            varint::push(&mut bytes, u32::try_from(posting.payload_len()).unwrap_or(u32::MAX));
+            posting.push_payload(&mut bytes);
+        }
+        bytes
+    }
+}
+
+/// The index files of `docs` (any order; the index orders them by URL), all at once
+/// ([`SearchIndex`] produces them one at a time).
+pub fn build_index(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
+    let index = SearchIndex::build(docs);
+    (0..index.file_count()).map(|number| index.file(number)).collect()
 }
 
 fn index_document(

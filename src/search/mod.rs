@@ -2,7 +2,7 @@
 //! and the queries over it.
 //!
 //! - [`text::visible_text`] takes a parsed page's visible text from its events (no second parse).
-//! - [`build::build_index`] turns the published pages into the index files: a table of documents,
+//! - [`build::SearchIndex`] turns the published pages into the index files (one at a time): a table of documents,
 //!   positional bigram postings (and unigram document lists) sharded by a hash of the key, and the
 //!   page texts in chunks for the snippets.
 //! - [`query::Index`] answers a query from those files: every query term is an exact,
@@ -20,7 +20,7 @@ pub mod query;
 pub mod text;
 mod varint;
 
-pub use build::{build_index, IndexFile, SearchDoc};
+pub use build::{build_index, IndexFile, SearchDoc, SearchIndex};
 pub use query::{Hits, Index, IndexError, SearchResult};
 
 /// The search documents of a site run's published pages: `texts` are `(source index, visible

@@ -21,6 +21,8 @@ pub fn visible_text(page: &Page<'_>) -> String {
             _ => {}
         }
     }
+    // Kept for the index until the end of the build: no room for the Markdown syntax left over.
+    text.shrink_to_fit();
     text
 }
 

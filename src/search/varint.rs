@@ -8,6 +8,11 @@ pub fn push(out: &mut Vec<u8>, mut value: u32) {
     out.push(value as u8);
 }
 
+/// How many bytes [`push`] writes for `value`.
+pub fn len(value: u32) -> usize {
+    (32 - (value | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 /// Reads one number at `*at`, advancing it; `None` past the end or on an overlong number.
 pub fn read(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let mut value: u32 = 0;
@@ -33,7 +38,9 @@ mod tests {
         let values = [0, 1, 127, 128, 300, 16_383, 16_384, u32::MAX];
         let mut bytes = Vec::new();
         for value in values {
+            let before = bytes.len();
             super::push(&mut bytes, value);
+            assert_eq!(bytes.len() - before, super::len(value), "{value}");
         }
         let mut at = 0;
         for value in values {

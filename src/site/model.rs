@@ -89,6 +89,9 @@ impl SiteModel {
         now: Option<DateTime<FixedOffset>>,
     ) -> SiteModel {
         let mut model = SiteModel::default();
+        let pages = pages.into_iter();
+        // Held for the whole build: no room left over from growing.
+        model.pages.reserve_exact(pages.size_hint().0);
         for (source_index, relative, front_matter) in pages {
             let Some(content_path) = relative.strip_prefix("content/").filter(|path| path.ends_with(".md")) else {
                 continue;

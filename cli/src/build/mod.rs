@@ -1,11 +1,12 @@
 //! `govpress build` as a library function: one path from the files to the output.
 //!
-//! 1. read the files; the core reads every front matter once into the site model (URLs, sections);
+//! 1. read the files; the sign-off (the review log against the sources); the core reads every front
+//!    matter once into the site model (URLs, sections);
 //! 2. each page once, in parallel: the core parses, checks and renders its body, then the page is
 //!    templated, goes through `Pipeline::finish` (the one HTML pass) and is written to a temporary
 //!    directory beside the output; section lists, the home page, 404, static files, leave pages, feeds;
 //! 3. site findings: sections, output paths, broken internal links and anchors (located at their
-//!    Markdown source), the sign-off;
+//!    Markdown source);
 //! 4. any error → the temporary directory is dropped and the previous output stays; else manifest + swap.
 
 mod disclosure;
@@ -131,6 +132,10 @@ pub fn build_site_then(
     let started = std::time::Instant::now();
     let out = output_dir(site, options.out.as_deref())?;
     let files = site.content_files()?;
+    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
+    // First: it needs only the sources, and what it reads (the log, its records) is gone before the
+    // pages' results and records pile up.
+    let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
     let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
     let (mut run, jobs) = SiteRun::start(&checker, &sources, options.now);
@@ -219,8 +224,6 @@ pub fn build_site_then(
     }
     let (audit, broken) = audit_findings(&written, &staging, &site_vars, &leave, &out_label);
     let output = output_findings(&audit, &broken, &refused, &staging);
-    // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
-    let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
     let result_refs: Vec<&PageResult> = results.iter().collect();
     let processed =
         pipeline::Processed { files: &files, results: &result_refs, sources: &sources, other_files: &other };
@@ -253,7 +256,7 @@ pub fn build_site_then(
             None
         }
     };
-    cache.save();
+    cache.save(&written);
     result.written = true;
     if options.nginx_includes {
         write_nginx_includes(site, &security)?;
@@ -360,7 +363,10 @@ fn open_cache(
 /// A published page right after the core processed it: articles are templated and written now,
 /// section and home bodies are kept for their list pages.
 fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result<Kept> {
-    let (Some(body), Some(links)) = (result.body.take(), result.links.as_ref()) else { return Ok(Kept::Nothing) };
+    // The page's links and ids are taken, not copied: the build judges links and anchors in the HTML it
+    // writes (`links.rs`), never from the results (`pipeline::findings` with `check_links` false).
+    result.ids = Vec::new();
+    let (Some(body), Some(links)) = (result.body.take(), result.links.take()) else { return Ok(Kept::Nothing) };
     let Some(page) = pipeline.model.page_at(&links.url).filter(|page| page.source_index == result.source_index) else {
         return Ok(Kept::Nothing);
     };

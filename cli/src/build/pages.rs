@@ -38,8 +38,8 @@ pub struct SourceLinks {
 
 impl SourceLinks {
     /// The links the core found in a page's Markdown, as the HTML carries them.
-    pub fn of(page: &SitePage, found: &LinkingFile) -> SourceLinks {
-        let links = found.links.iter().map(|link| (link.href.clone(), link.position)).collect();
+    pub fn of(page: &SitePage, found: LinkingFile) -> SourceLinks {
+        let links = found.links.into_iter().map(|link| (link.href, link.position)).collect();
         SourceLinks { path: page.source_path.clone(), links }
     }
 }
@@ -115,12 +115,14 @@ impl Pipeline<'_> {
     ) -> anyhow::Result<Written> {
         use std::sync::atomic::Ordering;
         let key = context.key(template, &path, &url, &format!("{kind:?}"));
-        if let Some((key, entry)) = key.as_ref().and_then(|key| Some((key, self.cache.get(key, &path)?))) {
-            let reuse = self.staging.reuse_verified(&path, &entry.digest, entry.len)?;
+        if let Some((key, entry)) = key.as_ref().and_then(|key| Some((key, self.cache.take(key, &path)?))) {
+            let (digest, len) = (entry.digest.clone(), entry.len);
+            let reuse = self.staging.reuse_verified(&path, &digest, len)?;
             if reuse != Reuse::No {
-                self.cache.keep(key.clone(), entry);
+                let (audit, targets) = entry.into_found();
+                self.cache.put(key.clone(), &path, digest, len, &audit);
                 self.cache.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(Written { path, url, source, audit: entry.audit(), targets: entry.targets() });
+                return Ok(Written { path, url, source, audit, targets });
             }
         }
         let html = self.templates.render(template, &context.context)?;
@@ -130,7 +132,7 @@ impl Pipeline<'_> {
         let digest = self.staging.write(&path, processed.html.as_bytes())?;
         if let Some(key) = key {
             self.cache.misses.fetch_add(1, Ordering::Relaxed);
-            self.cache.put(key, &path, digest, processed.html.len() as u64, &processed.audit, &processed.targets);
+            self.cache.put(key, &path, digest, processed.html.len() as u64, &processed.audit);
         }
         Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
     }

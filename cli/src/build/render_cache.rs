@@ -31,6 +31,8 @@ use govpress::Position;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::pages::Written;
+
 /// The cache's directory in the site.
 pub const CACHE_DIR: &str = ".govpress/render-cache";
 /// Bumped when the entry format or the key's meaning changes.
@@ -40,7 +42,7 @@ const FORMAT: &str = "govpress render cache 1";
 pub type Key = String;
 
 /// What a cached file left for the rest of the build.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct Entry {
     pub path: String,
     /// SM3 of the bytes (as the manifest records them).
@@ -54,31 +56,37 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn audit(&self) -> DocumentAudit {
-        DocumentAudit {
+    /// What the pass found, taken out of the entry (no copy: an entry serves one file of one build).
+    pub fn into_found(self) -> (DocumentAudit, Vec<LeaveTarget>) {
+        let audit = DocumentAudit {
             diagnostics: Vec::new(),
             internal_links: self
                 .links
-                .iter()
-                .map(|(href, line, column)| InternalLink {
-                    href: href.clone(),
-                    position: Position { line: *line, column: *column },
-                })
+                .into_iter()
+                .map(|(href, line, column)| InternalLink { href, position: Position { line, column } })
                 .collect(),
-            ids: self.ids.clone(),
-        }
-    }
-
-    pub fn targets(&self) -> Vec<LeaveTarget> {
-        self.targets.iter().map(|(hash, url)| LeaveTarget { hash: hash.clone(), url: url.clone() }).collect()
+            ids: self.ids,
+        };
+        let targets = self.targets.into_iter().map(|(hash, url)| LeaveTarget { hash, url }).collect();
+        (audit, targets)
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct Index {
     format: String,
     salt: String,
     entries: HashMap<Key, Entry>,
+}
+
+/// What this build records of a file it wrote or reused: the rest of the entry (links, ids, leave
+/// targets) is in the file's [`Written`] record, and is read from there when the index is saved, so
+/// that it is not held twice.
+#[derive(Debug)]
+struct Made {
+    key: Key,
+    digest: String,
+    len: u64,
 }
 
 /// The cache of one build: the previous build's entries (read once) and this build's (written on success).
@@ -87,8 +95,10 @@ pub struct RenderCache {
     /// Where the index lives; `None`: the cache is off (nothing read or written).
     file: Option<PathBuf>,
     salt: String,
-    previous: HashMap<Key, Entry>,
-    current: Mutex<HashMap<Key, Entry>>,
+    /// The previous build's entries; each is taken out when used.
+    previous: Mutex<HashMap<Key, Entry>>,
+    /// This build's files, by output path.
+    current: Mutex<HashMap<String, Made>>,
     pub hits: AtomicUsize,
     pub misses: AtomicUsize,
 }
@@ -118,7 +128,7 @@ impl RenderCache {
             .map(|index| index.entries)
             .unwrap_or_default();
         tracing::debug!(entries = previous.len(), file = %file.display(), "render cache read");
-        RenderCache { file: Some(file), salt, previous, ..RenderCache::default() }
+        RenderCache { file: Some(file), salt, previous: Mutex::new(previous), ..RenderCache::default() }
     }
 
     /// An empty template context whose values are hashed as they are inserted (when the cache is on).
@@ -131,51 +141,82 @@ impl RenderCache {
         Keyed { context: tera::Context::new(), hasher }
     }
 
-    /// The previous build's entry for `key`, if it was for `path`.
-    pub fn get(&self, key: &Key, path: &str) -> Option<&Entry> {
-        self.previous.get(key).filter(|entry| entry.path == path)
+    /// The previous build's entry for `key`, if it was for `path`, taken out of the cache.
+    pub fn take(&self, key: &Key, path: &str) -> Option<Entry> {
+        let mut previous = self.previous.lock().ok()?;
+        if previous.get(key)?.path != path {
+            return None;
+        }
+        previous.remove(key)
     }
 
-    /// Records what a file became in this build (kept only when its pass found nothing).
-    pub fn put(&self, key: Key, path: &str, digest: String, len: u64, audit: &DocumentAudit, targets: &[LeaveTarget]) {
+    /// Records what a file became in this build (kept only when its pass found nothing); the links, ids
+    /// and leave targets are read from its [`Written`] record by [`RenderCache::save`].
+    pub fn put(&self, key: Key, path: &str, digest: String, len: u64, audit: &DocumentAudit) {
         if self.file.is_none() || !audit.diagnostics.is_empty() {
             return;
         }
-        let entry = Entry {
-            path: path.to_string(),
-            digest,
-            len,
-            links: audit
-                .internal_links
-                .iter()
-                .map(|link| (link.href.clone(), link.position.line, link.position.column))
-                .collect(),
-            ids: audit.ids.clone(),
-            targets: targets.iter().map(|target| (target.hash.clone(), target.url.clone())).collect(),
-        };
         if let Ok(mut current) = self.current.lock() {
-            current.insert(key, entry);
+            current.insert(path.to_string(), Made { key, digest, len });
         }
     }
 
-    /// Keeps an entry of the previous build that this build reused.
-    pub fn keep(&self, key: Key, entry: &Entry) {
-        if let Ok(mut current) = self.current.lock() {
-            current.insert(key, entry.clone());
-        }
-    }
-
-    /// Writes this build's entries (only those, so the index does not grow), replacing the index atomically.
-    /// A failure to write costs the next build time, not correctness: it is logged, not returned.
-    pub fn save(self) {
+    /// Writes this build's entries (only those, so the index does not grow), replacing the index atomically;
+    /// `written` are the build's HTML files (the entries' links, ids and leave targets). A failure to write
+    /// costs the next build time, not correctness: it is logged, not returned.
+    pub fn save(self, written: &[Written]) {
         let Some(file) = self.file else { return };
-        let entries = self.current.into_inner().unwrap_or_default();
+        let current = self.current.into_inner().unwrap_or_default();
         let (hits, misses) = (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed));
-        tracing::debug!(hits, misses, entries = entries.len(), "render cache");
-        let index = Index { format: FORMAT.to_string(), salt: self.salt, entries };
+        tracing::debug!(hits, misses, entries = current.len(), "render cache");
+        let entries: Vec<(&Made, &Written)> =
+            written.iter().filter_map(|file| Some((current.get(&file.path)?, file))).collect();
+        let index = IndexOut { format: FORMAT, salt: &self.salt, entries: EntriesOut(&entries) };
         if let Err(error) = write_atomically(&file, &index) {
             tracing::warn!(file = %file.display(), %error, "render cache not saved");
         }
+    }
+}
+
+/// [`Index`] as it is written: the entries serialised from this build's records as they are written out.
+#[derive(Serialize)]
+struct IndexOut<'a> {
+    format: &'a str,
+    salt: &'a str,
+    entries: EntriesOut<'a>,
+}
+
+struct EntriesOut<'a>(&'a [(&'a Made, &'a Written)]);
+
+/// [`Entry`] as it is written, borrowed from a [`Made`] and its [`Written`].
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    path: &'a str,
+    digest: &'a str,
+    len: u64,
+    links: Vec<(&'a str, usize, usize)>,
+    ids: &'a [String],
+    targets: Vec<(&'a str, &'a str)>,
+}
+
+impl Serialize for EntriesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(made, file)| {
+            let entry = EntryOut {
+                path: &file.path,
+                digest: &made.digest,
+                len: made.len,
+                links: file
+                    .audit
+                    .internal_links
+                    .iter()
+                    .map(|link| (link.href.as_str(), link.position.line, link.position.column))
+                    .collect(),
+                ids: &file.audit.ids,
+                targets: file.targets.iter().map(|target| (target.hash.as_str(), target.url.as_str())).collect(),
+            };
+            (&made.key, entry)
+        }))
     }
 }
 
@@ -249,7 +290,7 @@ fn executable() -> String {
         .unwrap_or_default()
 }
 
-fn write_atomically(file: &Path, index: &Index) -> anyhow::Result<()> {
+fn write_atomically(file: &Path, index: &IndexOut<'_>) -> anyhow::Result<()> {
     use std::io::Write;
     let directory = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(directory)?;

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use govpress::audit::DocumentKind;
-use govpress::search::{IndexFile, SearchDoc};
+use govpress::search::{SearchDoc, SearchIndex};
 use rayon::prelude::*;
 
 use super::pages::{Pipeline, Written};
@@ -18,12 +18,15 @@ pub const SEARCH_DIR: &str = "search";
 /// The search page's script: the same algorithm as `govpress::search::query`, over the same files.
 pub const SEARCH_JS: &[u8] = include_bytes!("../../../src/search/search.js");
 
-/// Writes the index of `docs`, the script and the search page.
+/// Writes the index of `docs`, the script and the search page. The index's files are made, compressed
+/// and written one at a time per thread, so that they are never all in memory at once.
 pub fn write_search(pipeline: &Pipeline<'_>, docs: Vec<SearchDoc>) -> anyhow::Result<Written> {
-    let files = govpress::search::build_index(docs);
-    files.par_iter().try_for_each(|file: &IndexFile| {
+    let index = SearchIndex::build(docs);
+    (0..index.file_count()).into_par_iter().try_for_each(|number| {
+        let file = index.file(number);
         pipeline.staging.write(&format!("{SEARCH_DIR}/{}", file.path), &gzip(&file.bytes)?).map(drop)
     })?;
+    drop(index);
     pipeline.staging.write(&format!("{SEARCH_DIR}/search.js"), SEARCH_JS)?;
     let mut context = pipeline.context();
     context.insert(
