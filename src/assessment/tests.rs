@@ -177,6 +177,9 @@ fn the_html_is_self_contained_with_charts_and_no_script_in_either_language() {
         assert!(zh.contains(heading), "{heading}");
     }
     assert!(zh.matches("<svg").count() >= 3);
+    // Deterministic: the same inputs give the same bytes (no map iteration order leaks into the file).
+    let again = assessment(&history, &[]);
+    assert_eq!(zh, render(std::slice::from_ref(&again), &head, crate::Lang::Zh));
     assert!(zh.contains("第十四条"));
     assert!(!zh.to_lowercase().contains("<script"));
     assert!(!zh.contains("http://") && !zh.contains("src=\"http"), "no external resource");

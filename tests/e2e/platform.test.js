@@ -138,7 +138,9 @@ after(async () => {
 });
 
 test("serve --platform serves each site under /<site>/ with its links and search inside it", async () => {
-  served = await startServe(["--platform", join(root, "platform.toml"), "--port", "0"]);
+  served = await startServe(["--platform", join(root, "platform.toml"), "--port", "0"], {
+    env: { ...process.env, GOVPRESS_LOG: "govpress::commands::serve=debug" },
+  });
   const index = await (await fetch(served.url)).text();
   for (const site of SITES) assert.match(index, new RegExp(`href="/${site}/"`));
 
@@ -159,6 +161,13 @@ test("serve --platform serves each site under /<site>/ with its links and search
   destination = await startDestinationServer();
   const { context, intercepted } = await localOnlyContext(browser, destination);
   const page = await context.newPage();
+  // What the page saw, for the message if the search never answers.
+  const seen = [];
+  page.on("console", (message) => seen.push(`console ${message.type()}: ${message.text()}`));
+  page.on("requestfailed", (request) => seen.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  page.on("request", (request) => seen.push(`asked ${request.url()}`));
+  page.on("response", (response) => seen.push(`${response.status()} ${response.url()}`));
+  page.on("requestfinished", (request) => seen.push(`done ${request.url()}`));
   try {
     await page.goto(`${served.url}fgw/`, { waitUntil: "load" });
     await page.fill('form.site-search input[name="q"]', "重点项目");
@@ -169,7 +178,12 @@ test("serve --platform serves each site under /<site>/ with its links and search
     await page.waitForURL(/\/fgw\/search\/\?q=/, { waitUntil: "commit" }).catch((error) => {
       throw new Error(`${error.message}\nat ${page.url()}\nserve said:\n${served.output()}`);
     });
-    const results = await page.waitForSelector('#search-results[data-total="1"]', { timeout: 30000 });
+    const results = await page
+      .waitForSelector('#search-results[data-total="1"]', { timeout: 30000 })
+      .catch(async (error) => {
+        const status = await page.textContent("#search-status").catch(() => "(no status)");
+        throw new Error(`${error.message}\nat ${page.url()}, status: ${status}\n${seen.join("\n")}\nserve said:\n${served.output()}`);
+      });
     const link = await results.$eval("li a", (a) => a.getAttribute("href"));
     assert.match(link, /^\/fgw\/news\/2026-11-26-projects\/$/);
   } finally {

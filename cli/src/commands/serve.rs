@@ -6,7 +6,6 @@ mod embedded;
 mod http;
 mod platform;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -72,8 +71,7 @@ pub fn run(args: ServeArgs, globals: Globals) -> anyhow::Result<u8> {
     let shared = Arc::new(Shared::default());
 
     let server = bind(args.port)?;
-    let address =
-        server.server_addr().to_ip().context("服务器地址不是 IP 地址 / the server address is not an IP address")?;
+    let address = server.local_addr().context("无法读取服务器地址 / cannot read the server address")?;
     let url = format!("http://{address}/");
     let roots = Arc::new(Roots { site: output.clone(), checker: find_checker() });
     let (sender, receiver) = mpsc::channel();
@@ -115,7 +113,7 @@ struct Session {
     shared: Arc<Shared>,
     receiver: Receiver<Message>,
     /// The server, started once the first build is done.
-    server: Option<(tiny_http::Server, Arc<Roots>, String, bool)>,
+    server: Option<(std::net::TcpListener, Arc<Roots>, String, bool)>,
 }
 
 enum Outcome {
@@ -460,20 +458,12 @@ fn copy_static(root: &Path, output: &Path, files: &[PathBuf]) -> anyhow::Result<
 }
 
 /// Listens on 127.0.0.1 only. Without `--port`, the default port moves up when taken.
-fn bind(port: Option<u16>) -> anyhow::Result<tiny_http::Server> {
+fn bind(port: Option<u16>) -> anyhow::Result<std::net::TcpListener> {
     let candidates: Vec<u16> = match port {
         Some(port) => vec![port],
         None => (DEFAULT_PORT..DEFAULT_PORT + 20).collect(),
     };
-    let mut last_error = None;
-    for candidate in candidates {
-        match tiny_http::Server::http(SocketAddr::from((Ipv4Addr::LOCALHOST, candidate))) {
-            Ok(server) => return Ok(server),
-            Err(error) => last_error = Some(error),
-        }
-    }
-    let error = last_error.map(|error| error.to_string()).unwrap_or_default();
-    anyhow::bail!("无法监听 127.0.0.1 的端口 / cannot listen on 127.0.0.1: {error}")
+    http::bind(&candidates)
 }
 
 /// `www/` with a built `pkg/`: `GOVPRESS_WWW`, else beside the current directory or the executable.

@@ -36,8 +36,7 @@ pub fn run(flags: &PlatformFlags, args: &ServeArgs, globals: Globals) -> anyhow:
     say(globals, format!("首次构建用时 {took} ms"), format!("first build took {took} ms"));
 
     let server = super::bind(args.port)?;
-    let address =
-        server.server_addr().to_ip().context("服务器地址不是 IP 地址 / the server address is not an IP address")?;
+    let address = server.local_addr().context("无法读取服务器地址 / cannot read the server address")?;
     let url = format!("http://{address}/");
     println!("{} {url}", if globals.lang == govpress::Lang::Zh { "正在预览" } else { "Serving" });
     for site in platform.select(&served.only)? {
