@@ -11,6 +11,10 @@ use chrono::{DateTime, FixedOffset};
 use govpress::{Lang, Report, SiteConfig};
 use wasm_bindgen::prelude::*;
 
+#[path = "../../wasm/src/shared.rs"]
+mod shared;
+use shared::{clock_now, parse_lang};
+
 /// A checker for the default config (the page uses the full module once a `govpress.toml` is loaded).
 #[wasm_bindgen]
 pub struct FirstChecker {
@@ -39,13 +43,7 @@ impl FirstChecker {
     /// Fixes "now" (RFC 3339), as the full module's `setNow`; `undefined` uses the clock.
     #[wasm_bindgen(js_name = setNow)]
     pub fn set_now(&mut self, rfc3339: Option<String>) -> Result<(), JsError> {
-        self.now = match rfc3339 {
-            None => None,
-            Some(text) => Some(
-                DateTime::parse_from_rfc3339(&text)
-                    .map_err(|error| JsError::new(&format!("not an RFC 3339 time: {text}: {error}")))?,
-            ),
-        };
+        self.now = shared::parse_now(rfc3339)?;
         Ok(())
     }
 
@@ -61,18 +59,5 @@ impl FirstChecker {
 /// How the page names an article, as the full module's `articleName`.
 #[wasm_bindgen(js_name = articleName)]
 pub fn article_name(article: u8, lang: Option<String>) -> String {
-    match parse_lang(lang.as_deref()) {
-        Lang::Zh => govpress::diagnostic::article_zh(article),
-        Lang::En => format!("Article {article}"),
-    }
-}
-
-fn parse_lang(code: Option<&str>) -> Lang {
-    code.and_then(Lang::parse).unwrap_or_default()
-}
-
-/// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
-fn clock_now() -> DateTime<FixedOffset> {
-    let millis = js_sys::Date::now() as i64;
-    DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
+    shared::article_name(article, lang)
 }
