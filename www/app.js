@@ -11,7 +11,7 @@
 // module (govpress_review: the reviewers' view, SM2/SM3) only when an opened site has a roster or a log.
 import initFirst, { FirstChecker, articleName as firstArticleName } from './pkg/govpress_first.js';
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
-import { ReviewView } from './review.js';
+import { compileReviewModule, ReviewView } from './review.js';
 
 const STRINGS = {
   zh: {
@@ -291,9 +291,13 @@ function loadPreview() {
 function loadReview() {
   state.reviewLoad ??= (async () => {
     try {
-      const module = await import('./pkg/govpress_review.js');
-      await module.default();
-      state.review = { module, checker: new module.Checker(state.config?.text, state.lang, state.config?.terms) };
+      const [module, compiled] = await Promise.all([
+        import('./pkg/govpress_review.js'),
+        compileReviewModule(new URL('./pkg/govpress_review_bg.wasm', import.meta.url)),
+      ]);
+      await module.default({ module_or_path: compiled });
+      // `compiled` goes to the reviewers' view's workers too (review.js).
+      state.review = { module, compiled, checker: new module.Checker(state.config?.text, state.lang, state.config?.terms) };
     } catch (error) {
       state.reviewLoad = null;
       throw error;
@@ -434,9 +438,8 @@ function checkNow() {
   renderDiagnostics(report.diagnostics);
   renderSiteFindings(siteFindings);
   renderPreview();
-  // Without the review module (no roster or log in the site) the panel stays hidden, as it would anyway.
-  const reviewer = state.review?.checker;
-  review.update(reviewer, state.lang, state.site && reviewer ? state.files : null);
+  // Before the review module is here (it loads for a site with a roster or a log) the panel waits for it.
+  review.update(state.review?.checker, state.lang, state.site ? state.files : null);
 }
 
 function scheduleCheck() {
@@ -572,7 +575,8 @@ async function loadFiles(found) {
   const termsEntry = configEntry && found.find(({ path }) => path === `${siteRoot}terms.toml`);
   if (configEntry) await loadConfig(configEntry.file, 'govpress.toml', termsEntry ? await termsEntry.file.text() : undefined);
   await review.load(found, siteRoot, state.checker);
-  if (hasReviewFiles(found, siteRoot)) await loadReview().catch((error) => console.error(error));
+  // The review module and the archive's audit (in workers) start now, while the pages are read and checked.
+  if (hasReviewFiles(found, siteRoot)) review.start(loadReview().then(() => state.review));
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );

@@ -57,6 +57,95 @@ const STRINGS = {
   },
 };
 
+// The full audit's SM2 checks are spread over Web Workers (review-worker.js), each with its own instance
+// of the review module, while the page reads and checks the site; the page's core takes their answers
+// (`reviewSeed`) and decides (`reviewVerify`). `?review-workers=N` in the page's address sets how many
+// (0: none, everything verified on the page, as before).
+const MAX_WORKERS = 8;
+const SHARES_PER_WORKER = 3; // smaller shares than workers: a worker slowed by other work takes fewer
+
+/**
+ * The review module's compiled WebAssembly.Module: the page instantiates it and hands the same module to
+ * its workers, so nothing is fetched or compiled twice.
+ */
+export async function compileReviewModule(url) {
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A server that does not say application/wasm: compile from the bytes.
+    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
+}
+
+function workerCount() {
+  const asked = new URLSearchParams(location.search).get('review-workers');
+  if (asked !== null && /^\d+$/.test(asked)) return Math.min(Number(asked), MAX_WORKERS);
+  if (typeof Worker !== 'function') return 0;
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS));
+}
+
+/**
+ * Checks the signatures of `texts.log` in `count` workers: the log's lines in shares, handed out as
+ * workers come free. `compiled` is the review module's WebAssembly.Module (undefined: each worker
+ * fetches it). Returns { answers: Promise<string[]>, cancel() }; a share whose worker fails is simply
+ * not answered — the page's core verifies every record no answer covers exactly.
+ */
+function checkInWorkers(compiled, texts, count) {
+  const lines = texts.log.split('\n').filter((line) => line.trim() !== '');
+  const shareCount = Math.min(lines.length, count * SHARES_PER_WORKER);
+  const size = Math.ceil(lines.length / Math.max(shareCount, 1));
+  const shares = [];
+  for (let start = 0; start < lines.length; start += size) shares.push(lines.slice(start, start + size).join('\n'));
+  const workers = [];
+  let finish = () => {};
+  const answers = new Promise((resolve) => {
+    const collected = [];
+    let next = 0;
+    let answered = 0;
+    finish = () => {
+      for (const worker of workers) worker.terminate();
+      workers.length = 0;
+      resolve(collected);
+    };
+    const give = (worker) => {
+      if (next >= shares.length) return;
+      const id = next++;
+      worker.postMessage({ id, config: texts.config, terms: texts.terms, roster: texts.roster, lines: shares[id] });
+    };
+    const done = () => {
+      answered += 1;
+      if (answered === shares.length || workers.length === 0) finish();
+    };
+    for (let index = 0; index < Math.min(count, shares.length); index++) {
+      let worker;
+      try {
+        worker = new Worker(new URL('./review-worker.js', import.meta.url), { type: 'module' });
+      } catch (error) {
+        console.error(error);
+        break;
+      }
+      worker.addEventListener('message', ({ data }) => {
+        if (data.answers) collected.push(data.answers);
+        else console.error(data.error);
+        give(worker);
+        done();
+      });
+      // A worker that cannot run: its share is left to the page's core, and it gets no more.
+      worker.addEventListener('error', (event) => {
+        console.error(event.message);
+        worker.terminate();
+        workers.splice(workers.indexOf(worker), 1);
+        if (workers.length === 0) finish();
+      });
+      worker.postMessage({ module: compiled });
+      workers.push(worker);
+      give(worker);
+    }
+    if (workers.length === 0) finish();
+  });
+  return { answers, cancel: () => finish() };
+}
+
 const shortTime = (time) => (time.length >= 16 ? time.slice(0, 16).replace('T', ' ') : time);
 
 function element(tag, className, text) {
@@ -77,6 +166,10 @@ export class ReviewView {
     this.baseLog = undefined;
     this.audit = null; // { key, report, ms }
     this.status = null;
+    this.checker = null;
+    this.pages = null;
+    this.signatures = null; // the workers' job for this folder: { answers, cancel }
+    this.seeded = new WeakSet(); // checkers that took its answers
     this.build();
   }
 
@@ -195,6 +288,12 @@ export class ReviewView {
   async load(found, siteRoot, checker) {
     this.audit = null;
     this.status = null;
+    this.checker = null;
+    this.pages = null;
+    this.signatures?.cancel();
+    this.signatures = null;
+    this.seeded = new WeakSet();
+    this.generation = (this.generation ?? 0) + 1;
     if (siteRoot === null) {
       this.files = null;
       return;
@@ -204,9 +303,54 @@ export class ReviewView {
       const entry = found.find(({ path }) => path === `${siteRoot}${name}`);
       return entry ? entry.file.text() : undefined;
     };
-    const [roster, log, certificate] = await Promise.all(this.names.map(read));
+    // The config and terms too: the workers build their checkers from them.
+    const [roster, log, certificate, config, terms] = await Promise.all(
+      [...this.names, 'govpress.toml', 'terms.toml'].map(read),
+    );
     // A site without a roster or an archive has nothing to sign off yet: `govpress check` says so per page.
-    this.files = { roster, log, certificate };
+    this.files = { roster, log, certificate, config, terms };
+  }
+
+  /**
+   * Starts the full audit as soon as the folder's roster and log are read, before its pages are read
+   * and checked: `ready` resolves to the review module once loaded ({ compiled, checker }). The workers
+   * check the signatures, then the verdict is shown; the pages' states follow with `update`.
+   */
+  start(ready) {
+    const files = this.files;
+    if (!files || (files.roster === undefined && files.log === undefined)) return;
+    this.container.hidden = false;
+    this.container.dataset.ready = 'false';
+    this.busy();
+    // The previous folder's pages are not this one's.
+    this.summary.textContent = '';
+    this.problems.replaceChildren();
+    this.tableWrap.replaceChildren();
+    const started = performance.now();
+    const count = workerCount();
+    this.container.dataset.workers = String(count);
+    const job = (this.signatures = { cancel: () => {}, answers: null });
+    job.answers = ready.then(({ compiled }) => {
+      if (job !== this.signatures || count === 0 || !files.log) return [];
+      const running = checkInWorkers(compiled, files, count);
+      job.cancel = running.cancel;
+      return running.answers.then((answers) => {
+        // For the benchmark: the workers' part, from the folder's roster and log read to their answers.
+        this.container.dataset.workersMs = (performance.now() - started).toFixed(1);
+        return answers;
+      });
+    }).catch(() => []);
+    ready.then(
+      ({ checker }) => {
+        if (files !== this.files) return;
+        this.checker ??= checker;
+        this.run();
+      },
+      (error) => {
+        console.error(error);
+        if (files === this.files) this.container.hidden = true;
+      },
+    );
   }
 
   /**
@@ -227,40 +371,74 @@ export class ReviewView {
     const encoder = new TextEncoder();
     const paths = [...files.keys()].sort();
     const contents = paths.map((path) => files.get(path).bytes ?? encoder.encode(files.get(path).text));
-    this.checker = checker;
     this.pages = { paths, contents };
-    this.run();
+    // Without the checker the review module is still loading: `start` runs the panel once it is here.
+    if (checker) this.checker = checker;
+    if (this.checker) this.run();
   }
 
   changed() {
-    if (this.checker && this.pages) this.run();
+    if (this.checker) this.run();
   }
 
-  /** Status now (it follows every edit); the full audit only when its inputs or the language change. */
+  /** The workers' answers for this folder, taken once by each checker (a new checker per language). */
+  async seed(checker) {
+    const answers = this.signatures ? await this.signatures.answers : [];
+    if (this.seeded.has(checker)) return;
+    this.seeded.add(checker);
+    let taken = 0;
+    for (const answer of answers) taken += checker.reviewSeed(answer);
+    this.container.dataset.seeded = String(taken);
+  }
+
+  /**
+   * The full audit when its inputs or the language changed (the verdict is shown as soon as it is known),
+   * then the pages' states once the pages are here (they follow every edit).
+   */
   async run() {
     const generation = (this.generation = (this.generation ?? 0) + 1);
     this.container.dataset.ready = 'false';
+    const checker = this.checker;
     const { roster, log, certificate } = this.files;
     const trustRoot = this.trustInput.value.trim() || undefined;
     const args = [roster, log, certificate, trustRoot, this.baseLog];
     const key = JSON.stringify([this.lang, ...args]);
     const started = performance.now();
     if (this.audit?.key !== key) {
-      this.verdict.className = 'review-verdict busy';
-      this.verdict.textContent = this.t('verifying');
-      // Let the browser paint the notice before the signatures are checked.
+      this.busy();
+      // Let the browser paint the notice (and the workers finish) before the core decides.
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      await this.seed(checker);
       if (generation !== this.generation) return;
       const auditStarted = performance.now();
-      this.audit = { key, report: JSON.parse(this.checker.reviewVerify(...args)) };
-      // For the benchmark (www/bench/review.mjs): the full audit alone.
+      this.audit = { key, report: JSON.parse(checker.reviewVerify(...args)) };
+      // For the benchmark (www/bench/review.mjs): the page's own part of the full audit.
       this.container.dataset.verifyMs = (performance.now() - auditStarted).toFixed(1);
+      if (!this.audit.report.error) this.renderVerdict(this.audit.report);
     }
+    if (!this.pages) return; // the pages' states come with `update`
     const statusStarted = performance.now();
-    const status = JSON.parse(this.checker.reviewStatus(this.pages.paths, this.pages.contents, ...args));
+    const status = JSON.parse(checker.reviewStatus(this.pages.paths, this.pages.contents, ...args));
     this.container.dataset.statusMs = (performance.now() - statusStarted).toFixed(1);
     this.status = status;
     this.render(status, this.audit.report, performance.now() - started);
+  }
+
+  busy() {
+    this.verdict.className = 'review-verdict busy';
+    this.verdict.textContent = this.t('verifying');
+    delete this.verdict.dataset.kind;
+    delete this.verdict.dataset.verified;
+  }
+
+  renderVerdict(audit) {
+    this.verdict.replaceChildren();
+    this.verdict.className = `review-verdict ${audit.verified ? 'verified' : 'failed'}`;
+    this.verdict.dataset.verified = String(audit.verified);
+    this.verdict.dataset.kind = audit.kind;
+    const head = element('strong', null, `${audit.verified ? '✓' : '✗'} ${this.t(audit.verified ? 'verified' : 'failed')}`);
+    const message = element('pre', 'message', audit.message);
+    this.verdict.append(head, message);
   }
 
   render(status, audit, ms) {
@@ -277,12 +455,7 @@ export class ReviewView {
       this.container.dataset.ready = 'true';
       return;
     }
-    this.verdict.className = `review-verdict ${audit.verified ? 'verified' : 'failed'}`;
-    this.verdict.dataset.verified = String(audit.verified);
-    this.verdict.dataset.kind = audit.kind;
-    const head = element('strong', null, `${audit.verified ? '✓' : '✗'} ${this.t(audit.verified ? 'verified' : 'failed')}`);
-    const message = element('pre', 'message', audit.message);
-    this.verdict.append(head, message);
+    this.renderVerdict(audit);
 
     const byState = new Map();
     for (const page of status.pages) {

@@ -284,6 +284,17 @@ pub fn signature_holds(record: &Record, roster: &Roster) -> bool {
     reviewer.public_key.verify(&record.signed_bytes(), &signature)
 }
 
+/// Checks the signature of each record among `lines` (any lines of a log: a worker's share of it) against
+/// `roster`, as plain values for a `SignatureMemo::seed`. Nothing else is judged here — not the chain,
+/// the order, nor the signer's entitlement: lines that do not parse and records whose reviewer the roster
+/// does not name are left out, and the memo that takes the results verifies whatever they do not cover.
+pub fn check_signatures_of_lines(lines: &str, roster: &Roster) -> Vec<CheckedSignature> {
+    let records: Vec<Record> = lines.split('\n').filter_map(|line| Record::parse_line(line).ok()).collect();
+    let mut memo = SignatureMemo::default();
+    memo.check(&records, roster);
+    memo.checked()
+}
+
 /// Signature checks remembered for a host that asks about the same records more than once (the browser's
 /// reviewers' view: the full audit, then each page's status after every edit). A result is kept under
 /// exactly what decided it — the key's SEC1 bytes, the signature as written and the signed bytes — so a
@@ -292,6 +303,20 @@ pub fn signature_holds(record: &Record, roster: &Roster) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct SignatureMemo {
     results: HashMap<(Vec<u8>, String, Vec<u8>), bool>,
+}
+
+/// One signature check as a plain value, under exactly what decided it: what a memo gives out
+/// (`SignatureMemo::checked`) and takes in (`SignatureMemo::seed`), e.g. across Web Workers. A result
+/// only ever answers for these exact bytes: a record that differs in any of them misses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedSignature {
+    /// The reviewer's key as the roster gave it, an uncompressed SEC1 point.
+    pub public_key: Vec<u8>,
+    /// The record's `signature` as written.
+    pub signature: String,
+    /// The signed bytes (`Record::signed_bytes`).
+    pub message: Vec<u8>,
+    pub holds: bool,
 }
 
 impl SignatureMemo {
@@ -327,6 +352,28 @@ impl SignatureMemo {
             self.results.insert(key, holds);
         }
         results
+    }
+
+    /// Everything remembered, as plain values: a worker's answer for another memo's `seed`.
+    pub fn checked(&self) -> Vec<CheckedSignature> {
+        self.results
+            .iter()
+            .map(|((public_key, signature, message), &holds)| CheckedSignature {
+                public_key: public_key.clone(),
+                signature: signature.clone(),
+                message: message.clone(),
+                holds,
+            })
+            .collect()
+    }
+
+    /// Takes checks made elsewhere (by another instance of this code, e.g. in a Web Worker), each under
+    /// the key, signature and bytes it was made for: `check` then answers a record from them only when
+    /// all three are exactly the record's, and verifies every other record itself.
+    pub fn seed(&mut self, checked: impl IntoIterator<Item = CheckedSignature>) {
+        for CheckedSignature { public_key, signature, message, holds } in checked {
+            self.results.insert((public_key, signature, message), holds);
+        }
     }
 
     /// Forgets everything (e.g. when the archive was replaced and the old results will not be asked again).

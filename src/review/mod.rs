@@ -19,7 +19,7 @@ mod tamper_tests;
 
 pub use crypto::{sm3_hex, KeyError, PrivateKey, PublicKeyPem, DISTID};
 pub use evaluate::{KeptReview, PageReview, ReviewInputs, SiteReview};
-pub use log::{Broken, ReviewLog, SignatureMemo, VerifiedLog};
+pub use log::{check_signatures_of_lines, Broken, CheckedSignature, ReviewLog, SignatureMemo, VerifiedLog};
 pub use record::{ChainTip, Decision, Draft, PageDigest, Record, SequenceOverflow, GENESIS};
 pub use report::{audit, audit_sequential, AuditReport, StatusReport};
 pub use roster::{Refusal, Reviewer, Roster, RosterError};

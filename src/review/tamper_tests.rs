@@ -259,6 +259,84 @@ fn a_signature_memo_that_saw_the_valid_log_still_catches_every_change() {
     assert_eq!(memo_broken(&mut memo, &log, &roster), None);
 }
 
+/// The browser spreads the audit over Web Workers: each checks a share of the log's lines and hands back
+/// plain results, which the main memo takes. A result answers only for the exact key, signature and
+/// bytes it was computed for: a worker that saw other bytes (an older or a forged archive, a swapped key)
+/// decides nothing about the records in hand, which the memo then verifies itself.
+#[test]
+fn results_from_workers_answer_only_for_the_exact_bytes_they_checked() {
+    let log = signed_log();
+    let roster = roster();
+    let lines: Vec<&str> = log.lines().collect();
+    // Two workers' shares, as the page splits the log: together they cover every record.
+    let shares = [lines[..2].join("\n"), lines[2..].join("\n")];
+    let answers: Vec<CheckedSignature> =
+        shares.iter().flat_map(|share| log::check_signatures_of_lines(share, &roster)).collect();
+    assert_eq!(answers.len(), 3);
+    assert!(answers.iter().all(|answer| answer.holds));
+    let seeded = || {
+        let mut memo = SignatureMemo::default();
+        memo.seed(answers.clone());
+        memo
+    };
+    let parsed = ReviewLog::parse(&log).unwrap();
+    let mut memo = seeded();
+    assert!(parsed.verify_with(&roster, |records| memo.check(records, &roster)).is_ok());
+    assert_eq!(memo.len(), 3, "every record answered from the workers' results");
+    assert_eq!(memo.checked().len(), 3);
+
+    // A forged archive against the valid archive's answers: each forged line fails all the same.
+    type Edit = (&'static str, fn(&mut serde_json::Value));
+    let edits: [Edit; 4] = [
+        ("time", |value| value["time"] = "2025-03-02T10:00:00+08:00".into()),
+        ("comment", |value| value["comment"] = "改".into()),
+        ("sm3", |value| value["pages"][0]["sm3"] = "1".repeat(64).into()),
+        ("signature", |value| value["signature"] = "MEUCIQ==".into()),
+    ];
+    for line in 1..=3 {
+        for (field, edit) in &edits {
+            let forged = edit_line(&log, line, |value| {
+                edit(value);
+                rehash(value);
+            });
+            let parsed = ReviewLog::parse(&forged).unwrap();
+            let mut memo = seeded();
+            let broken = parsed.verify_with(&roster, |records| memo.check(records, &roster)).unwrap_err();
+            assert_eq!(broken.line, line, "{field} on line {line}");
+        }
+    }
+
+    // A worker's "holds" moved onto other bytes, another signature or another key is never taken for them.
+    let record = &parsed.records()[0];
+    let valid = answers.iter().find(|answer| answer.message == record.signed_bytes()).unwrap();
+    let mut wrong_bytes = valid.clone();
+    wrong_bytes.message.push(b' ');
+    let mut wrong_signature = valid.clone();
+    wrong_signature.signature = parsed.records()[1].signature.clone();
+    let mut wrong_key = valid.clone();
+    wrong_key.public_key = test_key(8).public_key().to_sec1();
+    let forged = edit_line(&log, 1, |value| {
+        value["comment"] = "改".into();
+        rehash(value);
+    });
+    let forged_record = ReviewLog::parse(&forged).unwrap().records()[0].clone();
+    let mut lying = valid.clone();
+    lying.holds = false; // a wrong answer for the exact bytes would be taken: it is the same code's answer
+    for (case, answer) in [("bytes", wrong_bytes), ("signature", wrong_signature), ("key", wrong_key)] {
+        let mut memo = SignatureMemo::default();
+        memo.seed([CheckedSignature { holds: true, ..answer }]);
+        assert_eq!(memo.check(std::slice::from_ref(&forged_record), &roster), [false], "{case}");
+        assert_eq!(memo.check(std::slice::from_ref(record), &roster), [true], "{case}");
+    }
+    let mut memo = SignatureMemo::default();
+    memo.seed([lying]);
+    assert_eq!(memo.check(std::slice::from_ref(record), &roster), [false], "the seed is the memo's answer");
+
+    // Lines that do not parse and reviewers the roster does not name are left to the memo.
+    let noisy = format!("not json\n{}\n\n", lines[0].replace("\"zhang\"", "\"ghost\""));
+    assert!(log::check_signatures_of_lines(&noisy, &roster).is_empty());
+}
+
 #[test]
 fn a_roster_key_swapped_after_signing_is_detected() {
     let log = signed_log();

@@ -179,6 +179,36 @@ impl Checker {
     ) -> String {
         self.review_verify_json(&ReviewTexts { roster, log, certificate, trust_root, base_log })
     }
+
+    /// A Web Worker's share of the full audit: the SM2 signature of each record among `lines` (any lines
+    /// of the log) against the roster's keys, as JSON for another checker's `reviewSeed`. Judges nothing
+    /// else (chain, order, entitlement, verdict stay with `reviewVerify`); a roster that does not parse
+    /// gives no results.
+    #[cfg(feature = "review")]
+    #[wasm_bindgen(js_name = reviewSignatures)]
+    pub fn review_signatures(&self, roster: &str, lines: &str) -> String {
+        let checked = govpress::review::Roster::parse(roster, &self.review_section().stages)
+            .map(|roster| govpress::review::check_signatures_of_lines(lines, &roster))
+            .unwrap_or_default();
+        serde_json::to_string(&WorkerAnswers::from_checked(checked)).unwrap_or_default()
+    }
+
+    /// Takes a worker's `reviewSignatures` answers into this checker's memo; returns how many. Each answers
+    /// only for the exact key, signature and bytes it was computed for, so `reviewVerify` and
+    /// `reviewStatus` still verify every record the answers do not cover exactly (docs/checker.md).
+    #[cfg(feature = "review")]
+    #[wasm_bindgen(js_name = reviewSeed)]
+    pub fn review_seed(&self, answers: &str) -> usize {
+        let Ok(answers) = serde_json::from_str::<WorkerAnswers>(answers) else { return 0 };
+        let checked = answers.into_checked();
+        let count = checked.len();
+        let mut memo = self.signatures.borrow_mut();
+        if memo.len() + count > MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.seed(checked);
+        count
+    }
 }
 
 impl Checker {
@@ -324,6 +354,59 @@ impl ReviewTexts {
             trust_root,
             base_log: self.base_log.as_deref(),
         }
+    }
+}
+
+/// `CheckedSignature`s between a worker and the page: each reviewer's key once, the signed bytes as the
+/// text they are (a record's canonical JSON), so the message stays small.
+#[cfg(feature = "review")]
+#[derive(Serialize, serde::Deserialize)]
+struct WorkerAnswers {
+    keys: Vec<Vec<u8>>,
+    checks: Vec<WorkerCheck>,
+}
+
+#[cfg(feature = "review")]
+#[derive(Serialize, serde::Deserialize)]
+struct WorkerCheck {
+    key: usize,
+    signature: String,
+    message: String,
+    holds: bool,
+}
+
+#[cfg(feature = "review")]
+impl WorkerAnswers {
+    fn from_checked(checked: Vec<govpress::review::CheckedSignature>) -> WorkerAnswers {
+        let mut answers = WorkerAnswers { keys: Vec::new(), checks: Vec::with_capacity(checked.len()) };
+        for check in checked {
+            // Signed bytes are UTF-8 JSON; anything else is left to the page's own verification.
+            let Ok(message) = String::from_utf8(check.message) else { continue };
+            let key = match answers.keys.iter().position(|key| *key == check.public_key) {
+                Some(index) => index,
+                None => {
+                    answers.keys.push(check.public_key);
+                    answers.keys.len() - 1
+                }
+            };
+            answers.checks.push(WorkerCheck { key, signature: check.signature, message, holds: check.holds });
+        }
+        answers
+    }
+
+    fn into_checked(self) -> Vec<govpress::review::CheckedSignature> {
+        let keys = self.keys;
+        self.checks
+            .into_iter()
+            .filter_map(|check| {
+                Some(govpress::review::CheckedSignature {
+                    public_key: keys.get(check.key)?.clone(),
+                    signature: check.signature,
+                    message: check.message.into_bytes(),
+                    holds: check.holds,
+                })
+            })
+            .collect()
     }
 }
 
@@ -537,6 +620,32 @@ mod tests {
         texts.trust_root = Some("not-a-fingerprint".into());
         let error: serde_json::Value = serde_json::from_str(&checker.review_verify_json(&texts)).unwrap();
         assert_eq!(error["error"]["kind"], "trust-root");
+    }
+
+    #[test]
+    fn workers_answers_seed_the_memo_and_change_no_verdict() {
+        let (checker, files, texts) = portal();
+        let (roster, log) = (texts.roster.clone().unwrap(), texts.log.clone().unwrap());
+        let lines: Vec<&str> = log.lines().collect();
+        let half = lines.len() / 2;
+        // Two workers, each with its own checker, as the page runs them.
+        let shares = [lines[..half].join("\n"), lines[half..].join("\n")];
+        let answers: Vec<String> = shares.iter().map(|share| portal().0.review_signatures(&roster, share)).collect();
+        let seeded = portal().0;
+        let taken: usize = answers.iter().map(|answer| seeded.review_seed(answer)).sum();
+        assert_eq!(taken, lines.len());
+        assert_eq!(seeded.signatures.borrow().len(), lines.len());
+        assert_eq!(seeded.review_verify_json(&texts), checker.review_verify_json(&texts));
+        assert_eq!(seeded.review_status_json(&files, &texts), checker.review_status_json(&files, &texts));
+        assert_eq!(seeded.signatures.borrow().len(), lines.len(), "nothing verified again");
+        // A tampered line is not covered by the answers for the intact archive: it fails as without them.
+        let mut tampered = texts;
+        tampered.log = Some(log.replacen("\"comment\":\"", "\"comment\":\"（改）", 1));
+        let verify = seeded.review_verify_json(&tampered);
+        assert_eq!(verify, checker.review_verify_json(&tampered));
+        assert!(verify.contains("\"kind\": \"log-invalid\""), "{verify}");
+        assert_eq!(seeded.review_seed("not json"), 0);
+        assert_eq!(checker.review_signatures("not a roster", &log), r#"{"keys":[],"checks":[]}"#);
     }
 
     #[test]

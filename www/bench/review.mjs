@@ -7,7 +7,8 @@
 // Where the time goes: `phases` are wall-clock marks seen in the page (files listed, the verdict's
 // "verifying" notice, the verdict), `cpu` the inclusive time of the page's own functions from Chromium's
 // sampling profiler (1 ms; GOVPRESS_BENCH_PROFILE=0 turns it off), a function counted once per sample
-// however deep it recurses.
+// however deep it recurses. The audit's signatures are checked in Web Workers (navigator.hardwareConcurrency
+// of them); GOVPRESS_BENCH_WORKERS=N opens the page with `?review-workers=N` (0: all on the page).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +23,8 @@ const { chromium } = createRequire(join(repoRoot, 'www/tests/package.json'))('pl
 const records = Number(process.argv[2] ?? 5000);
 const runs = Number(process.argv[3] ?? 5);
 const pages = Math.ceil(records / 3);
+const workers = process.env.GOVPRESS_BENCH_WORKERS;
+const query = workers === undefined ? '' : `?review-workers=${Number(workers)}`;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,17 +78,26 @@ try {
   }
   const site = join(written ?? work, 'one-by-one');
   const logLines = readFileSync(join(site, 'reviews/log.jsonl'), 'utf8').trimEnd().split('\n').length;
-  const samples = { open_to_verdict_ms: [], navigation_to_verdict_ms: [], verify_ms: [], status_ms: [] };
+  // verdict_shown: the audit's verdict on screen; open_to_verdict: the whole panel (the pages' states too).
+  const samples = {
+    verdict_shown_ms: [],
+    open_to_verdict_ms: [],
+    navigation_to_verdict_ms: [],
+    workers_ms: [],
+    verify_ms: [],
+    status_ms: [],
+  };
   const phases = {};
   const cpu = {};
   const profiling = process.env.GOVPRESS_BENCH_PROFILE !== '0';
   let verdict;
+  let panel;
   for (let run = 0; run < runs; run++) {
     // A new context is a new profile: nothing cached, the wasm fetched and compiled again.
     const context = await browser.newContext();
     const page = await context.newPage();
     const navigated = performance.now();
-    await page.goto(`${server.origin}/`);
+    await page.goto(`${server.origin}/${query}`);
     await page.waitForSelector('html[data-ready="true"]');
     await page.evaluate(watchPhases);
     const session = profiling ? await context.newCDPSession(page) : null;
@@ -107,9 +119,11 @@ try {
     for (const [name, at] of Object.entries(marks)) {
       if (name !== 'opened') (phases[name] ??= []).push(at - marks.opened);
     }
-    const panel = await page.$eval('#review-panel', (node) => ({ ...node.dataset }));
+    panel = await page.$eval('#review-panel', (node) => ({ ...node.dataset }));
     verdict = await page.$eval('#review-summary', (node) => node.textContent);
+    samples.verdict_shown_ms.push(marks.verdict - marks.opened);
     samples.open_to_verdict_ms.push(done - opened);
+    samples.workers_ms.push(Number(panel.workersMs ?? 0));
     samples.navigation_to_verdict_ms.push(done - navigated);
     samples.verify_ms.push(Number(panel.verifyMs));
     samples.status_ms.push(Number(panel.statusMs));
@@ -118,6 +132,8 @@ try {
   const result = {
     chromium: browser.version(),
     load_average: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    workers: Number(panel.workers),
+    seeded: Number(panel.seeded ?? 0),
     records: logLines,
     pages,
     runs,

@@ -131,8 +131,19 @@ function assertSameAnswer(view, status, verify) {
   assert.deepEqual(view.problems, status.problems.map((p) => `${p.file}:${p.line}: ${p.message}`));
 }
 
-/** The core's JSON straight from the page's own module, given the site's files as the panel reads them. */
-function browserJson(dir, trustRoot) {
+/** The panel's worker path: how many workers checked signatures, and how many answers the core took. */
+const workerPath = () =>
+  page.$eval('#review-panel', (panel) => ({ workers: Number(panel.dataset.workers), seeded: Number(panel.dataset.seeded) }));
+
+const logRecords = (dir) => readFileSync(join(dir, 'reviews/log.jsonl'), 'utf8').split('\n').filter((line) => line.trim()).length;
+
+/**
+ * The core's JSON straight from the page's own module, given the site's files as the panel reads them:
+ * no workers. With `seedLog`, a fresh checker first takes the answers a real worker (review-worker.js)
+ * gave for the archive `seedLog` (the worker path by hand; answers for other bytes when `seedLog` is
+ * not the site's archive).
+ */
+function browserJson(dir, trustRoot, seedLog) {
   const files = [];
   const walk = (path) => {
     for (const name of readdirSync(path)) {
@@ -143,10 +154,11 @@ function browserJson(dir, trustRoot) {
   };
   walk(dir);
   return page.evaluate(
-    async ({ files, trustRoot }) => {
+    async ({ files, trustRoot, seedLog }) => {
       // The review module (the page fetches it for a site with a roster or a log).
       const module = await import('./pkg/govpress_review.js');
-      await module.default();
+      const compiled = await WebAssembly.compileStreaming(fetch('./pkg/govpress_review_bg.wasm'));
+      await module.default({ module_or_path: compiled });
       const { Checker } = module;
       const text = (path) => {
         const file = files.find((f) => f.path === path);
@@ -154,14 +166,26 @@ function browserJson(dir, trustRoot) {
       };
       const checker = new Checker(text('govpress.toml'), 'zh', text('terms.toml'));
       const [roster, log, certificate] = checker.reviewFiles().map(text);
+      let seeded;
+      if (seedLog !== undefined) {
+        const worker = new Worker('./review-worker.js', { type: 'module' });
+        worker.postMessage({ module: compiled });
+        const answer = new Promise((resolve, reject) => {
+          worker.onmessage = ({ data }) => (data.answers ? resolve(data.answers) : reject(new Error(data.error)));
+          worker.onerror = (event) => reject(new Error(event.message));
+        });
+        worker.postMessage({ id: 0, config: text('govpress.toml'), terms: text('terms.toml'), roster, lines: seedLog });
+        seeded = checker.reviewSeed(await answer);
+        worker.terminate();
+      }
       const pages = files.filter((f) => f.path.startsWith('content/'));
       const args = [roster, log, certificate, trustRoot, undefined];
       const status = JSON.parse(checker.reviewStatus(pages.map((f) => f.path), pages.map((f) => new Uint8Array(f.bytes)), ...args));
       const verify = JSON.parse(checker.reviewVerify(...args));
       checker.free();
-      return { status, verify };
+      return { status, verify, seeded };
     },
-    { files, trustRoot },
+    { files, trustRoot, seedLog },
   );
 }
 
@@ -185,10 +209,30 @@ describe("the reviewers' view agrees with govpress review status / verify", () =
     assert.match(stale.outdated, /旧版本/);
     assert.deepEqual(view.rows.find((row) => row.path === PENDING).pending, ['复审', '终审']);
 
-    // Exactly the CLI's JSON from the page's module.
+    // The panel took the workers' answers for every record (so the page verified none itself)...
+    assert.ok((await workerPath()).workers >= 1);
+    assert.equal((await workerPath()).seeded, logRecords(site));
+    // ...and gives what the page's module gives without workers: exactly the CLI's JSON.
     const json = await browserJson(site);
     assert.deepEqual(json.status, status);
     assert.deepEqual(json.verify, verify);
+  });
+
+  test('the page without workers (?review-workers=0) shows the same verdict and states', async () => {
+    const { site } = made;
+    const status = cliJson(site, 'review', 'status');
+    const verify = cliJson(site, 'review', 'verify');
+    await page.goto(`${server.origin}/?review-workers=0`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await openSite(site, `#review-table tr[data-path="${STALE}"][data-state="stale"]`);
+    assert.equal((await workerPath()).workers, 0);
+    assert.ok(!(await workerPath()).seeded);
+    assertSameAnswer(await shown(), status, verify);
+    await page.goto(`${server.origin}/`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await openSite(site, `#review-table tr[data-path="${STALE}"][data-state="stale"]`);
+    assert.equal((await workerPath()).seeded, logRecords(site));
+    assertSameAnswer(await shown(), status, verify);
   });
 
   test('editing a signed page in the editor makes it stale in the panel at once', async () => {
@@ -273,6 +317,14 @@ describe("the reviewers' view agrees with govpress review status / verify", () =
     const json = await browserJson(site);
     assert.deepEqual(json.status, status);
     assert.deepEqual(json.verify, verify);
+    // A worker's answers for the intact archive (every line holds) answer nothing about the tampered
+    // line's bytes: taken first, they leave the verdict the CLI's.
+    const intact = [...lines];
+    intact[1] = lines[1].replace('"comment":"（改）', '"comment":"');
+    const seeded = await browserJson(site, undefined, intact.join('\n'));
+    assert.equal(seeded.seeded, logRecords(site));
+    assert.deepEqual(seeded.status, status);
+    assert.deepEqual(seeded.verify, verify);
   });
 
   test('keyboard: the page buttons and the fields are reachable with Tab', async () => {
