@@ -26,7 +26,7 @@ date = 2024-05-15
 const ID_LINE = DRAFT.split('\n').findIndex((line) => line.includes('11010519491231002X')) + 1;
 
 /**
- * WebAssembly sent (gzip) before the first diagnostic: the first module, govpress_first (378,272 bytes from this
+ * WebAssembly sent (gzip) before the first diagnostic: the first module, govpress_first (378,889 bytes from this
  * server's zlib level 9 when it was introduced; docs/checker.md, "Size"), guarded with 3 % for rules added later and
  * under issue 12's goal of 400 KB. It was 1,219,904 bytes for the single module before the split, and 876,638 for the
  * checking module alone before the first module.
