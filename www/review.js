@@ -381,7 +381,7 @@ export class ReviewView {
     if (this.checker) this.run();
   }
 
-  /** The workers' answers for this folder, taken once by each checker (a new checker per language). */
+  /** The workers' answers for this folder, taken once by each checker (a new one comes with another config). */
   async seed(checker) {
     const answers = this.signatures ? await this.signatures.answers : [];
     if (this.seeded.has(checker)) return;
@@ -417,6 +417,11 @@ export class ReviewView {
       if (!this.audit.report.error) this.renderVerdict(this.audit.report);
     }
     if (!this.pages) return; // the pages' states come with `update`
+    // A checker built since (another govpress.toml) starts with an empty memo: the answers are still good.
+    if (!this.seeded.has(checker)) {
+      await this.seed(checker);
+      if (generation !== this.generation) return;
+    }
     const statusStarted = performance.now();
     const status = JSON.parse(checker.reviewStatus(this.pages.paths, this.pages.contents, ...args));
     this.container.dataset.statusMs = (performance.now() - statusStarted).toFixed(1);

@@ -216,6 +216,17 @@ fn records_by_unentitled_reviewers_are_detected() {
     assert!(ReviewLog::parse(&log).unwrap().verify(&roster).is_ok());
 }
 
+type Edit = (&'static str, fn(&mut serde_json::Value));
+
+/// One forgery per field a memo's key must cover (each rehashed by the caller, so only the signature can catch it).
+const FORGED_FIELDS: [Edit; 5] = [
+    ("time", |value| value["time"] = "2025-03-02T10:00:00+08:00".into()),
+    ("comment", |value| value["comment"] = "改".into()),
+    ("sm3", |value| value["pages"][0]["sm3"] = "1".repeat(64).into()),
+    ("signature", |value| value["signature"] = "MEUCIQ==".into()),
+    ("reviewer", |value| value["reviewer"] = if value["reviewer"] == "li" { "wang" } else { "li" }.into()),
+];
+
 /// The browser asks about the same records again and again (audit, then status after every edit) through
 /// one `SignatureMemo`: a remembered "valid" must never cover a record changed since, or a swapped key.
 #[test]
@@ -229,16 +240,8 @@ fn a_signature_memo_that_saw_the_valid_log_still_catches_every_change() {
     };
     assert_eq!(memo_broken(&mut memo, &log, &roster), None);
     assert_eq!(memo.len(), 3);
-    type Edit = (&'static str, fn(&mut serde_json::Value));
-    let edits: [Edit; 5] = [
-        ("time", |value| value["time"] = "2025-03-02T10:00:00+08:00".into()),
-        ("comment", |value| value["comment"] = "改".into()),
-        ("sm3", |value| value["pages"][0]["sm3"] = "1".repeat(64).into()),
-        ("signature", |value| value["signature"] = "MEUCIQ==".into()),
-        ("reviewer", |value| value["reviewer"] = if value["reviewer"] == "li" { "wang" } else { "li" }.into()),
-    ];
     for line in 1..=3 {
-        for (field, edit) in &edits {
+        for (field, edit) in &FORGED_FIELDS {
             let forged = edit_line(&log, line, |value| {
                 edit(value);
                 rehash(value);
@@ -286,15 +289,8 @@ fn results_from_workers_answer_only_for_the_exact_bytes_they_checked() {
     assert_eq!(memo.checked().len(), 3);
 
     // A forged archive against the valid archive's answers: each forged line fails all the same.
-    type Edit = (&'static str, fn(&mut serde_json::Value));
-    let edits: [Edit; 4] = [
-        ("time", |value| value["time"] = "2025-03-02T10:00:00+08:00".into()),
-        ("comment", |value| value["comment"] = "改".into()),
-        ("sm3", |value| value["pages"][0]["sm3"] = "1".repeat(64).into()),
-        ("signature", |value| value["signature"] = "MEUCIQ==".into()),
-    ];
     for line in 1..=3 {
-        for (field, edit) in &edits {
+        for (field, edit) in &FORGED_FIELDS {
             let forged = edit_line(&log, line, |value| {
                 edit(value);
                 rehash(value);
