@@ -71,6 +71,21 @@ impl Checker {
         PageOutcome { diagnostics: self.apply_overrides(diagnostics), summary: summarise(&page) }
     }
 
+    /// `check_page` for the browser's first module, which links neither lol_html nor regex: `None` when the
+    /// page needs the full checker — raw HTML in the body, or text one of the regex rules could match
+    /// (`rules::regex_rules_may_fire`). Otherwise exactly `check_page`'s outcome.
+    pub fn check_markdown_draft(&self, path: &str, source: &str, now: DateTime<FixedOffset>) -> Option<PageOutcome> {
+        let (page, mut diagnostics) = Page::parse_markdown_only(path, source)?;
+        let context = PageContext { page: &page, config: &self.config, hosts: &self.hosts, terms: &self.terms, now };
+        if rules::regex_rules_may_fire(&context) {
+            return None;
+        }
+        for rule in rules::MARKDOWN_DRAFT_RULES {
+            rule(&context, &mut diagnostics);
+        }
+        Some(PageOutcome { diagnostics: self.apply_overrides(diagnostics), summary: summarise(&page) })
+    }
+
     /// Runs the page rules on an already parsed page (the build parses once for rendering too).
     /// Severity overrides are not applied here; `check_page` and the build apply them.
     pub fn check_parsed(&self, page: &Page<'_>, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {

@@ -203,14 +203,44 @@ fn fence_line(text: &str, fence: &str) -> bool {
 
 /// Parses a split block. Positions in errors are in the whole source.
 pub fn parse(source: &str, split: &Split<'_>) -> Result<(FrontMatter, KeyLines), FrontMatterError> {
+    let read_yaml = |block: &str| {
+        Some(serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(block)).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            TypedError { path, message: inner.to_string(), offset: inner.location().map(|location| location.index()) }
+        }))
+    };
+    parse_with(source, split, read_yaml).expect("the YAML reader always reads")
+}
+
+/// `parse` for TOML front matter (or none): `None` for YAML. The browser's first module reads front
+/// matter with this, and so links no YAML parser; a YAML draft waits for the full checking module.
+pub fn parse_toml_only(source: &str, split: &Split<'_>) -> Option<Result<(FrontMatter, KeyLines), FrontMatterError>> {
+    parse_with(source, split, |_| None)
+}
+
+/// A value of the wrong type: the key's path, the message, and the offset in the block when known.
+pub struct TypedError {
+    path: String,
+    message: String,
+    offset: Option<usize>,
+}
+
+/// The parse behind `parse` and `parse_toml_only`; `read_yaml` reads a YAML block or refuses it with `None`
+/// (generic, so the TOML-only path links no YAML parser).
+fn parse_with(
+    source: &str,
+    split: &Split<'_>,
+    read_yaml: impl FnOnce(&str) -> Option<Result<FrontMatter, TypedError>>,
+) -> Option<Result<(FrontMatter, KeyLines), FrontMatterError>> {
     let Some(format) = split.format else {
-        return Ok((FrontMatter::default(), KeyLines::default()));
+        return Some(Ok((FrontMatter::default(), KeyLines::default())));
     };
     // Positions here all fall in the front matter: index only the lines up to the body.
     let index = LineIndex::new(&source[..split.body_offset]);
     let at = |relative: usize| index.position(source, split.block_offset + relative);
     if let Some(offset) = nesting_past_limit(split.block) {
-        return Err(FrontMatterError::TooDeep { position: at(offset), limit: NESTING_LIMIT });
+        return Some(Err(FrontMatterError::TooDeep { position: at(offset), limit: NESTING_LIMIT }));
     }
     let key_lines = KeyLines::scan(source, split, &index);
     // A type error names the key's path: it is reported at the key's line, as written.
@@ -226,24 +256,28 @@ pub fn parse(source: &str, split: &Split<'_>) -> Result<(FrontMatter, KeyLines),
                 position: error.span().map_or_else(|| at(0), |span| at(span.start)),
                 message: error.message().trim().to_string(),
             };
-            let deserializer = toml::Deserializer::parse(split.block).map_err(syntax_error)?;
-            serde_path_to_error::deserialize(deserializer).map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
-                typed_error(path, inner.message().trim().to_string(), fallback)
-            })?
+            let parsed = toml::Deserializer::parse(split.block).map_err(syntax_error).and_then(|deserializer| {
+                serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                    let path = error.path().to_string();
+                    let inner = error.into_inner();
+                    let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
+                    typed_error(path, inner.message().trim().to_string(), fallback)
+                })
+            });
+            match parsed {
+                Ok(front_matter) => front_matter,
+                Err(error) => return Some(Err(error)),
+            }
         }
         FrontMatterFormat::Yaml if split.block.trim().is_empty() => FrontMatter::default(),
-        FrontMatterFormat::Yaml => serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(split.block))
-            .map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                let fallback = inner.location().map_or_else(|| at(0), |location| at(location.index()));
-                typed_error(path, inner.to_string(), fallback)
-            })?,
+        FrontMatterFormat::Yaml => match read_yaml(split.block)? {
+            Ok(front_matter) => front_matter,
+            Err(TypedError { path, message, offset }) => {
+                return Some(Err(typed_error(path, message, offset.map_or_else(|| at(0), at))))
+            }
+        },
     };
-    Ok((front_matter, key_lines))
+    Some(Ok((front_matter, key_lines)))
 }
 
 /// How deeply front matter may nest arrays and tables. Real front matter nests one or two levels;

@@ -1,6 +1,7 @@
 //! A Markdown page parsed once: front matter, Markdown events with offsets, links and text runs.
 //! Checking, rendering and link extraction all read this one value.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -9,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Position, Text};
 use crate::front_matter::{self, FrontMatter, FrontMatterError, KeyLines};
 use crate::html_scan;
 use crate::source::LineIndex;
+use crate::url_judge::decode_attribute;
 
 /// The Markdown extensions govpress renders (and so must check the same way).
 pub fn markdown_options() -> Options {
@@ -48,6 +50,17 @@ pub struct LinkRef {
     /// Set for raw HTML tags: the `integrity` attribute, if any (第二十七条).
     pub integrity: Option<String>,
     pub from_html: bool,
+    /// Raw HTML only: the value with its character references decoded as the browser's tokenizer does
+    /// (`java&colon;script:`), when that differs from `url`. Decoded here, where the tag is read, so the
+    /// rules never decode (and a page without raw HTML links no entity table).
+    pub decoded: Option<String>,
+}
+
+impl LinkRef {
+    /// The URL as the browser reads it: Markdown destinations come decoded, raw HTML values get `decoded`.
+    pub fn target(&self) -> &str {
+        self.decoded.as_deref().unwrap_or(&self.url)
+    }
 }
 
 /// A run of prose (or code, or raw HTML) with its byte range in the whole source.
@@ -100,10 +113,23 @@ pub struct PageHead {
 impl PageHead {
     /// Splits and parses the front matter only.
     pub fn read(source: &str) -> PageHead {
+        PageHead::read_with(source, |source, split| Some(front_matter::parse(source, split)))
+            .expect("the full front-matter reader always reads")
+    }
+
+    /// `read` for TOML front matter (or none): `None` for YAML (see `front_matter::parse_toml_only`).
+    pub fn read_toml_only(source: &str) -> Option<PageHead> {
+        PageHead::read_with(source, front_matter::parse_toml_only)
+    }
+
+    fn read_with(
+        source: &str,
+        parse: impl FnOnce(&str, &front_matter::Split<'_>) -> Option<Result<(FrontMatter, KeyLines), FrontMatterError>>,
+    ) -> Option<PageHead> {
         #[cfg(test)]
         parse_counts::count(|counts| counts.heads += 1);
         let (front_matter, keys, has_front_matter, body_offset, problems) = match front_matter::split(source) {
-            Ok(split) => match front_matter::parse(source, &split) {
+            Ok(split) => match parse(source, &split)? {
                 Ok((front_matter, keys)) => (front_matter, keys, true, split.body_offset, Vec::new()),
                 Err(error) => (
                     FrontMatter::default(),
@@ -117,7 +143,7 @@ impl PageHead {
                 (FrontMatter::default(), KeyLines::default(), false, 0, vec![front_matter_diagnostic(&error)])
             }
         };
-        PageHead { front_matter, keys, has_front_matter, body_offset, problems }
+        Some(PageHead { front_matter, keys, has_front_matter, body_offset, problems })
     }
 
     /// False when the front matter is missing or could not be read.
@@ -135,6 +161,27 @@ impl<'a> Page<'a> {
 
     /// Parses the body of a page whose front matter was already read (`head` must come from `source`).
     pub fn with_head(path: &'a str, source: &'a str, head: PageHead) -> (Page<'a>, Vec<Diagnostic>) {
+        Page::assemble(path, source, head, |fragment, offset| Some(html_links(fragment, offset)))
+            .expect("the raw-HTML reader always reads")
+    }
+
+    /// Like `parse`, for a page with TOML front matter (or none) and no raw HTML: `None` for YAML front
+    /// matter or any raw HTML in the body (a tag, a comment, an HTML block). The browser's first module
+    /// checks drafts with this, and so links neither lol_html nor a YAML parser; a page it refuses waits
+    /// for the full checking module (docs/checker.md).
+    pub fn parse_markdown_only(path: &'a str, source: &'a str) -> Option<(Page<'a>, Vec<Diagnostic>)> {
+        Page::assemble(path, source, PageHead::read_toml_only(source)?, |_, _| None)
+    }
+
+    /// The body parse behind `with_head` and `parse_markdown_only`. `html_links` reads the links of a raw
+    /// HTML fragment at a byte offset, or refuses the page with `None`; generic, so the Markdown-only
+    /// path links no HTML reader.
+    fn assemble(
+        path: &'a str,
+        source: &'a str,
+        head: PageHead,
+        html_links: impl FnMut(&str, usize) -> Option<Vec<LinkRef>>,
+    ) -> Option<(Page<'a>, Vec<Diagnostic>)> {
         #[cfg(test)]
         parse_counts::count(|counts| counts.bodies += 1);
         let PageHead { front_matter, keys, has_front_matter, body_offset, problems: diagnostics } = head;
@@ -148,7 +195,7 @@ impl<'a> Page<'a> {
                 .into_offset_iter()
                 .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset)),
         );
-        let (links, mut text_runs) = collect_links_and_text(source, &events);
+        let (links, mut text_runs) = collect_links_and_text(source, &events, html_links)?;
         text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
         let front_matter_valid = diagnostics.is_empty();
         let page = Page {
@@ -165,7 +212,7 @@ impl<'a> Page<'a> {
             text_runs,
         };
         let diagnostics = diagnostics.into_iter().map(|diagnostic| diagnostic.in_file(path)).collect();
-        (page, diagnostics)
+        Some((page, diagnostics))
     }
 
     pub fn position(&self, offset: usize) -> Position {
@@ -221,7 +268,11 @@ fn front_matter_diagnostic(error: &FrontMatterError) -> Diagnostic {
     rule.diagnostic(message, help).at(position, position)
 }
 
-fn collect_links_and_text(source: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<LinkRef>, Vec<TextRun>) {
+fn collect_links_and_text(
+    source: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    mut html_links: impl FnMut(&str, usize) -> Option<Vec<LinkRef>>,
+) -> Option<(Vec<LinkRef>, Vec<TextRun>)> {
     let mut links = Vec::new();
     let mut text_runs = Vec::new();
     for (event, range) in events {
@@ -232,16 +283,16 @@ fn collect_links_and_text(source: &str, events: &[(Event<'_>, Range<usize>)]) ->
             Event::Code(_) => text_runs.push(TextRun { range: range.clone(), kind: TextKind::Code }),
             Event::Html(_) | Event::InlineHtml(_) => {
                 text_runs.push(TextRun { range: range.clone(), kind: TextKind::Html });
-                links.extend(html_links(&source[range.clone()], range.start));
+                links.extend(html_links(&source[range.clone()], range.start)?);
             }
             _ => {}
         }
     }
-    (links, text_runs)
+    Some((links, text_runs))
 }
 
 fn markdown_link(dest_url: &str, kind: LinkKind, range: &Range<usize>) -> LinkRef {
-    LinkRef { url: dest_url.to_string(), kind, range: range.clone(), integrity: None, from_html: false }
+    LinkRef { url: dest_url.to_string(), kind, range: range.clone(), integrity: None, from_html: false, decoded: None }
 }
 
 /// URL-bearing attributes of raw HTML tags.
@@ -264,12 +315,18 @@ fn html_links(fragment: &str, fragment_offset: usize) -> Vec<LinkRef> {
         };
         if let Some(found) = tag.attribute(attribute) {
             let start = fragment_offset + found.value_start;
+            let url = found.value.trim();
+            let decoded = match decode_attribute(url) {
+                Cow::Owned(decoded) => Some(decoded),
+                Cow::Borrowed(_) => None,
+            };
             links.push(LinkRef {
-                url: found.value.trim().to_string(),
+                url: url.to_string(),
                 kind,
                 range: start..start + found.value.len(),
                 integrity: tag.attribute("integrity").map(|integrity| integrity.value.to_string()),
                 from_html: true,
+                decoded,
             });
         }
     }

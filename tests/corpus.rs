@@ -200,3 +200,45 @@ fn every_attachment_case_reports_exactly_what_it_expects() {
         failures.join("\n")
     );
 }
+
+/// The browser's first module (`Checker::check_markdown_draft`: no lol_html, no regex, no YAML) answers for
+/// a page only with exactly `check_page`'s diagnostics, and refuses the rest: every single-file case and
+/// every page of every site case, each under its own config.
+#[test]
+fn the_markdown_draft_check_is_check_page_or_refuses() {
+    let mut pages: Vec<(String, String, SiteConfig)> = Vec::new();
+    for case in single_file_cases() {
+        let config_path = case.with_extension("toml");
+        let config = if config_path.is_file() {
+            SiteConfig::parse(&std::fs::read_to_string(&config_path).unwrap()).unwrap()
+        } else {
+            SiteConfig::default()
+        };
+        let Ok(text) = std::fs::read_to_string(&case) else { continue };
+        pages.push((case.file_name().unwrap().to_string_lossy().to_string(), text, config));
+    }
+    for site in site_cases() {
+        let mut config = SiteConfig::parse(&std::fs::read_to_string(site.join("govpress.toml")).unwrap()).unwrap();
+        config.attach_terms(std::fs::read_to_string(site.join("terms.toml")).ok().as_deref()).unwrap();
+        let mut files = Vec::new();
+        markdown_files(&site, &site.join("content"), &mut files);
+        for (relative, path) in files {
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            pages.push((relative, text, config.clone()));
+        }
+    }
+    let (mut claimed, mut failures) = (0, Vec::new());
+    for (path, text, config) in &pages {
+        let checker = Checker::new(config.clone());
+        let Some(draft) = checker.check_markdown_draft(path, text, now()) else { continue };
+        claimed += 1;
+        let full = checker.check_page(path, text, now());
+        if draft.diagnostics != full.diagnostics || draft.summary != full.summary {
+            failures.push(format!("{path}\n  full:  {:?}\n  draft: {:?}", full.diagnostics, draft.diagnostics));
+        }
+    }
+    assert!(failures.is_empty(), "{} pages differ:\n{}", failures.len(), failures.join("\n"));
+    // The path is exercised: most of the corpus has no raw HTML, YAML or regex trigger word.
+    assert!(claimed * 3 > pages.len(), "{claimed} of {} pages claimed", pages.len());
+    eprintln!("check_markdown_draft answered for {claimed} of {} corpus pages", pages.len());
+}

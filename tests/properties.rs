@@ -142,3 +142,93 @@ proptest! {
         prop_assert_eq!(shown.into_owned(), text.replace(&written, &masked));
     }
 }
+
+/// Pieces of drafts around what the browser's first module must leave to the full checker: the words the
+/// regex rules read (a browser, an app, a mark, a label, a document number's brackets), full-width forms,
+/// raw HTML and Markdown, and personal data the first module does check.
+const DRAFT_PIECES: &[&str] = &[
+    "请使用",
+    "IE",
+    "ＩＥ",
+    "浏览器",
+    "仅支持",
+    "只能通过",
+    "微信",
+    "小程序",
+    "ＡＰＰ",
+    "app",
+    "账号",
+    "须下载",
+    "才能办理",
+    "安装",
+    "控件",
+    "WPS",
+    "打开",
+    "机密",
+    "★",
+    "1年",
+    "内部资料",
+    "注意保密",
+    "国办发",
+    "青政字",
+    "函",
+    "[",
+    "]",
+    "（",
+    "）",
+    "【",
+    "〔2024〕",
+    "2024",
+    "２０２４",
+    "12",
+    "号",
+    "身份证号",
+    "11010519491231002X",
+    "13800138000",
+    "\n",
+    "\n\n",
+    "# ",
+    "- ",
+    "**",
+    "`",
+    " ",
+    "\t",
+    "　",
+    "，",
+    "。",
+    "<b>",
+    "</b>",
+    "<!-- x -->",
+    "[链接](https://www.example.com/a)",
+    "[网信](https://www.cac.gov.cn/)",
+    "![图](http://img.example.com/a.png)",
+    "布署",
+    "再接再励",
+    "正文",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// `check_markdown_draft` (no lol_html, regex or YAML) either refuses a page or gives exactly
+    /// `check_page`'s outcome: its gates never let a regex rule's finding go missing.
+    #[test]
+    fn the_markdown_draft_check_never_differs_from_check_page(
+        pieces in prop::collection::vec(prop::sample::select(DRAFT_PIECES), 0..24),
+        yaml in any::<bool>(),
+    ) {
+        let body: String = pieces.concat();
+        let source = if yaml {
+            format!("---\ntitle: 测试\ndate: 2026-11-20\n---\n{body}\n")
+        } else {
+            format!("+++\ntitle = \"测试\"\ndate = 2026-11-20\n+++\n{body}\n")
+        };
+        let checker = checker();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00").unwrap();
+        if let Some(draft) = checker.check_markdown_draft("content/a.md", &source, now) {
+            prop_assert!(!yaml);
+            let full = checker.check_page("content/a.md", &source, now);
+            prop_assert_eq!(draft.diagnostics, full.diagnostics);
+        }
+    }
+}

@@ -2,10 +2,14 @@
 // rules `govpress check` applies in CI. Nothing is sent anywhere: the draft never leaves the browser.
 // Standard web APIs only (第十一条): no framework, no browser-specific features.
 //
-// Three WebAssembly modules: the checking module (govpress_wasm) loads with the page and gives the first
-// diagnostic; the preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
+// Four WebAssembly modules. The first module (govpress_first: the core's page rules without lol_html, regex
+// or YAML) loads with the page and gives the first diagnostic for a Markdown draft; the full checking module
+// (govpress_wasm) loads in the background right after and takes over. A draft the first module cannot answer
+// for exactly (raw HTML, YAML front matter, words a regex rule reads) waits for the full module, as does any
+// config or site folder (docs/checker.md, "Size"). The preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
 // fetched only when the preview is first opened, so checking does not wait for the sanitiser; the review
 // module (govpress_review: the reviewers' view, SM2/SM3) only when an opened site has a roster or a log.
+import initFirst, { FirstChecker, articleName as firstArticleName } from './pkg/govpress_first.js';
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
 import { compileReviewModule, ReviewView } from './review.js';
 
@@ -38,6 +42,7 @@ const STRINGS = {
     switchTo: 'English',
     loading: '正在加载检查内核……',
     loadFailed: '检查内核加载失败：',
+    fullLoading: '正在加载完整检查模块……',
     clean: '未发现问题',
     counts: (errors, warnings) => `${errors} 个错误，${warnings} 个警告`,
     error: '错误',
@@ -81,6 +86,7 @@ const STRINGS = {
     switchTo: '中文',
     loading: 'Loading the checker…',
     loadFailed: 'The checker failed to load: ',
+    fullLoading: 'Loading the full checking module…',
     clean: 'No problems found',
     counts: (errors, warnings) =>
       `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
@@ -146,7 +152,12 @@ const review = new ReviewView($('review-panel'), { openPage: (path) => showFile(
 
 const state = {
   lang: readSavedLang(),
+  // The first module's checker, until the full module has loaded (then null).
+  first: null,
+  // The full checking module's Checker (null until it has loaded in the background).
   checker: null,
+  fullReady: false,
+  fullLoad: null, // the pending fetch of the full module
   // The preview module, once fetched: { module, previewer } (null until the preview is first opened).
   preview: null,
   previewLoad: null, // the pending fetch
@@ -189,6 +200,8 @@ function applyLanguage() {
 // ---- checking -------------------------------------------------------------------------------------
 
 function rebuildChecker() {
+  // Before the full module has loaded, its load builds the checker with whatever config is set by then.
+  if (!state.fullReady) return;
   state.checker?.free();
   // A site folder's terms.toml (规范表述, SPEC §12) goes with its config.
   state.checker = new Checker(state.config?.text, state.lang, state.config?.terms);
@@ -201,6 +214,55 @@ function rebuildChecker() {
     state.review.checker = new state.review.module.Checker(state.config?.text, state.lang, state.config?.terms);
   }
 }
+
+// ---- the full checking module (loaded in the background after the first module) ---------------------------
+
+/** Fetches and starts the full checking module once; later calls share the same load. */
+function loadFull() {
+  state.fullLoad ??= (async () => {
+    try {
+      await init();
+      state.fullReady = true;
+      rebuildChecker();
+      state.first?.free();
+      state.first = null;
+      checkNow();
+    } catch (error) {
+      ui.summary.textContent = t('loadFailed') + error;
+      state.fullLoad = null;
+      throw error;
+    }
+  })();
+  return state.fullLoad;
+}
+
+/** The current draft through the first module; a draft it refuses waits for the full module. */
+function checkWithFirst() {
+  ui.configError.hidden = true;
+  renderSiteFindings([]);
+  const file = state.files.get(state.current);
+  let json;
+  try {
+    json = updateEmptyState() || file.bytes ? undefined : state.first.check(file.text, state.current);
+  } catch (error) {
+    console.error(error); // the full module answers instead
+  }
+  if (json === undefined) {
+    renderDiagnostics([]);
+    ui.summary.className = 'summary';
+    ui.summary.textContent = isBlankDraft() ? t('emptySummary') : t('fullLoading');
+    ui.preview.replaceChildren();
+    if (!isBlankDraft()) loadFull().catch((error) => console.error(error));
+    return;
+  }
+  const report = JSON.parse(json);
+  updateFileBadge(state.current, report);
+  renderSummary(report);
+  renderDiagnostics(report.diagnostics);
+  renderPreview();
+}
+
+const articleLabel = (article) => (state.fullReady ? articleName : firstArticleName)(article, state.lang);
 
 // ---- preview (second module, fetched on first use) ---------------------------------------------------
 
@@ -255,7 +317,7 @@ function hasReviewFiles(found, siteRoot) {
 function renderPreview() {
   if (!ui.previewPane.open || !state.preview) return;
   const file = state.files.get(state.current);
-  const broken = state.checker.configError();
+  const broken = state.checker?.configError();
   ui.preview.innerHTML = broken || !file ? '' : state.preview.previewer.preview(file.text);
 }
 
@@ -333,6 +395,10 @@ function tally(diagnostics) {
 
 function checkNow() {
   clearTimeout(state.timer);
+  if (!state.checker) {
+    checkWithFirst();
+    return;
+  }
   const blank = updateEmptyState();
   const configError = state.checker.configError();
   ui.configError.hidden = !configError;
@@ -427,7 +493,7 @@ function diagnosticItem(diagnostic) {
   head.append(
     element('span', 'badge', t(diagnostic.severity)),
     element('span', 'where', t('line', diagnostic.line, diagnostic.column)),
-    element('span', 'article', articleName(diagnostic.article, state.lang)),
+    element('span', 'article', articleLabel(diagnostic.article)),
     element('code', 'rule', diagnostic.rule),
   );
   item.append(head, element('p', 'message', diagnostic.message));
@@ -500,6 +566,8 @@ const isMarkdown = (path) => path.endsWith('.md');
 
 /** Loads dropped or opened files; a folder with govpress.toml is read as a site (its config, its content/). */
 async function loadFiles(found) {
+  // Files, folders and configs are the full module's (checkBytes, checkSite, the config's own findings).
+  await loadFull();
   const configEntry = found
     .filter(({ path }) => path.split('/').pop() === 'govpress.toml')
     .sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
@@ -564,6 +632,7 @@ async function walkEntry(entry, found) {
 }
 
 async function loadConfig(file, name, terms) {
+  await loadFull();
   state.config = { name: name ?? file.name, text: await file.text(), terms };
   ui.clearConfig.hidden = false;
   rebuildChecker();
@@ -637,7 +706,8 @@ function wire() {
     } catch {
       // Storage may be disabled; the switch still works for this visit.
     }
-    state.checker.setLang(state.lang);
+    state.checker?.setLang(state.lang);
+    state.first?.setLang(state.lang);
     state.review?.checker.setLang(state.lang);
     applyLanguage();
     checkNow();
@@ -667,16 +737,20 @@ async function main() {
   ui.summary.textContent = t('loading');
   const started = performance.now();
   try {
-    await init();
+    await initFirst();
+    state.first = new FirstChecker(state.lang);
   } catch (error) {
-    ui.summary.textContent = t('loadFailed') + error;
-    throw error;
+    // Without the first module the page still works: it waits for the full one.
+    console.error(error);
+    await loadFull().catch(() => {});
+    if (!state.checker) throw error;
   }
-  rebuildChecker();
   const loadMs = performance.now() - started;
   wire();
   ui.editor.disabled = false;
   checkNow();
+  // The full module takes over as soon as it has loaded (configs, folders, every draft).
+  loadFull().catch((error) => console.error(error));
   // For tests and benchmarks: the page is ready and how long the core took to load.
   document.documentElement.dataset.ready = 'true';
   document.documentElement.dataset.loadMs = loadMs.toFixed(1);

@@ -10,6 +10,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
@@ -216,6 +217,20 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .collect(),
     }
 });
+
+/// The same words as an Aho-Corasick automaton, for `may_fire`: no regex.
+static REQUIRED_THINGS_ANYWHERE: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(REQUIRED_THINGS).expect("static word list builds"));
+
+/// Whether `check` can find anything on the page: it only looks around a required thing, in the text as
+/// it reads it (folded). False means `check` gives nothing; the browser's first module, which links no
+/// regex, asks this instead of running `check` (docs/checker.md).
+pub fn may_fire(context: &PageContext<'_, '_>) -> bool {
+    let page = context.page;
+    body_and_displayed_values(page)
+        .into_iter()
+        .any(|range| REQUIRED_THINGS_ANYWHERE.is_match(Normalised::new(&page.source[range]).text()))
+}
 
 /// Lists of mainstream browsers and negations are not requirements.
 const NOT_A_REQUIREMENT: [&str; 7] = ["等", "主流", "任意", "任一", "各种", "常用", "常见"];

@@ -4,7 +4,7 @@ use url::Url;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::rules::{PageContext, RuleInfo};
-use crate::url_judge::{is_insecure, judge, judge_decoded, Resolved};
+use crate::url_judge::{is_insecure, judge_decoded, Resolved};
 
 /// Pages are judged as served over https (a site served over http fails 第二十九条 as a whole).
 const PAGE: &str = "https://site.invalid/page/";
@@ -23,7 +23,7 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     for link in context.page.links.iter().filter(|link| link.kind.is_resource()) {
         // As the browser fetches it from an https page: `http:host/a.png`, `http:\\host`, `http&colon;//`.
         let page = Url::parse(PAGE).expect("static page URL parses");
-        let verdict = if link.from_html { judge(&link.url, &page) } else { judge_decoded(&link.url, &page) };
+        let verdict = judge_decoded(link.target(), &page);
         if matches!(verdict, Resolved::Web(url) if is_insecure(&url)) {
             let url = &link.url;
             out.push(context.page.diagnostic_at(

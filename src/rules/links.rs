@@ -4,7 +4,6 @@
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::page::LinkRef;
 use crate::rules::{PageContext, RuleInfo};
-use crate::url_judge::decode_attribute;
 
 pub const JAVASCRIPT: RuleInfo = RuleInfo {
     id: "links.javascript",
@@ -88,8 +87,7 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
 fn judge(link: &LinkRef) -> Option<Diagnostic> {
     let url = &link.url;
     // Raw HTML is read as the browser reads it: character references first (`javascript&colon;`).
-    let written = if link.from_html { decode_attribute(url) } else { std::borrow::Cow::Borrowed(url.as_str()) };
-    match parse_target(&written) {
+    match parse_target(link.target()) {
         LinkTarget::Javascript => Some(javascript_link(url)),
         LinkTarget::Malformed(reason) => {
             let (zh, en) = match reason {

@@ -69,6 +69,28 @@ pub const PAGE_RULES: &[PageRule] = &[
     limits::check,
 ];
 
+/// `PAGE_RULES` as the browser's first module runs them, with no regex linked: the same rules in the same
+/// order, less `compatibility` and `secrets`, and `terms` without its document numbers. `Checker::check_markdown_draft`
+/// runs these only on a page where those three can find nothing (their `may_fire`), so the diagnostics are
+/// `PAGE_RULES`' (tests/corpus.rs checks every corpus case both ways).
+pub const MARKDOWN_DRAFT_RULES: &[PageRule] = &[
+    reprint::check,
+    disclosure::check,
+    links::check,
+    insecure::check,
+    subresources::check,
+    personal_data::check,
+    terms::check_wording,
+    timeliness::check_page,
+    paths::check,
+    limits::check,
+];
+
+/// Whether a rule that `MARKDOWN_DRAFT_RULES` leaves out (or runs in part) could find anything on the page.
+pub fn regex_rules_may_fire(context: &PageContext<'_, '_>) -> bool {
+    compatibility::may_fire(context) || secrets::may_fire(context) || terms::doc_numbers_may_fire(context)
+}
+
 /// Every rule govpress knows, for `govpress rules` and severity overrides.
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     [

@@ -55,6 +55,18 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `check` can find anything on the page: every marking has a ★ or one of the labels, in the
+/// text as `check` reads it (folded). False means `check` gives nothing; the browser's first module,
+/// which links no regex, asks this instead of running `check` (docs/checker.md).
+pub fn may_fire(context: &PageContext<'_, '_>) -> bool {
+    let page = context.page;
+    body_and_displayed_values(page).into_iter().any(|range| {
+        let normalised = Normalised::new(&page.source[range]);
+        let text = normalised.text();
+        text.contains('★') || LABELS.iter().any(|label| text.contains(label))
+    })
+}
+
 /// The diagnostic of one marking (also used for the visible text of static HTML).
 pub fn diagnostic(finding: &Found) -> Diagnostic {
     match finding.kind {

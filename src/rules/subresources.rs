@@ -1,13 +1,10 @@
 //! 第二十七条: external code (scripts, styles) is checked: Subresource Integrity and an allow list of hosts.
 
-use std::borrow::Cow;
-
 use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::hosts::ascii_host;
 use crate::page::LinkKind;
 use crate::rules::links::{parse_target, LinkTarget};
 use crate::rules::{PageContext, RuleInfo};
-use crate::url_judge::decode_attribute;
 
 pub const INTEGRITY: RuleInfo = RuleInfo {
     id: "subresources.integrity",
@@ -33,8 +30,7 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
         if !matches!(link.kind, LinkKind::Script | LinkKind::Style | LinkKind::Frame) {
             continue;
         }
-        let written = if link.from_html { decode_attribute(&link.url) } else { Cow::Borrowed(link.url.as_str()) };
-        let LinkTarget::Web(url) = parse_target(&written) else { continue };
+        let LinkTarget::Web(url) = parse_target(link.target()) else { continue };
         let host = url.host_str().unwrap_or_default();
         if context.hosts.is_site_host(host) {
             continue;

@@ -35,6 +35,52 @@ static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    check_with(context, out, |text| DOC_NUMBER.captures_iter(text).filter_map(|found| doc_number(&found)).collect());
+}
+
+/// `check` for a page where `doc_numbers_may_fire` is false: the same diagnostics, without the regex (the
+/// browser's first module links none).
+pub fn check_wording(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+    check_with(context, out, |_| Vec::new());
+}
+
+/// A document number written with the wrong brackets: the byte ranges of its opening and closing bracket
+/// and of the whole match, in the text searched.
+struct DocNumber {
+    open: Range<usize>,
+    close: Range<usize>,
+    whole: Range<usize>,
+}
+
+fn doc_number(found: &regex::Captures<'_>) -> Option<DocNumber> {
+    let (open, close) = (found.get(1)?.range(), found.get(3)?.range());
+    let whole = found.get(0).map_or(open.clone(), |whole| whole.range());
+    Some(DocNumber { open, close, whole })
+}
+
+/// Whether `DOC_NUMBER` can match anywhere on the page (the visible body text, as `check` reads it):
+/// every match starts with 发, 函 or 字, spaces or tabs, then one of its four opening brackets, and ends
+/// with 号. False means `check` and `check_wording` give the same diagnostics.
+pub fn doc_numbers_may_fire(context: &PageContext<'_, '_>) -> bool {
+    let page = context.page;
+    if context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID) {
+        return false;
+    }
+    visible_spans(page).into_iter().filter(|span| span.start >= page.body_offset).any(|span| {
+        let text = &page.source[span];
+        text.contains('号')
+            && text.match_indices(['发', '函', '字']).any(|(at, word)| {
+                let rest = text[at + word.len()..].trim_start_matches([' ', '\t']);
+                rest.starts_with(['[', '【', '(', '（'])
+            })
+    })
+}
+
+fn check_with(
+    context: &PageContext<'_, '_>,
+    out: &mut Vec<Diagnostic>,
+    find_doc_numbers: impl Fn(&str) -> Vec<DocNumber>,
+) {
     let page = context.page;
     let doc_numbers = !context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID);
     for span in visible_spans(page) {
@@ -49,16 +95,13 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
         // In the front matter, `[disclosure] doc_no` has its own rule (disclosure.doc-no): the body only.
         let in_body = span.start >= page.body_offset;
         if doc_numbers && in_body && text.contains('号') {
-            for found in DOC_NUMBER.captures_iter(text) {
-                let (Some(open), Some(close)) = (found.get(1), found.get(3)) else { continue };
-                let whole = found.get(0).map_or(open.range(), |whole| whole.range());
+            for DocNumber { open, close, whole } in find_doc_numbers(text) {
                 if !outside_urls(&whole) {
                     continue;
                 }
-                let written = &text[open.start()..whole.end];
-                let right =
-                    format!("〔{}〕{}", &text[open.end()..close.start()].trim(), text[close.end()..whole.end].trim());
-                let range = span.start + open.start()..span.start + whole.end;
+                let written = &text[open.start..whole.end];
+                let right = format!("〔{}〕{}", &text[open.end..close.start].trim(), text[close.end..whole.end].trim());
+                let range = span.start + open.start..span.start + whole.end;
                 out.push(page.diagnostic_at(range, doc_number_diagnostic(written, &right)));
             }
         }

@@ -21,6 +21,11 @@ use govpress::{ConfigError, Lang, SiteConfig, TermsError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod shared;
+#[cfg(feature = "check")]
+use shared::clock_now;
+use shared::parse_lang;
+
 /// The name config errors point at: the page loads the site's `govpress.toml`.
 const CONFIG_FILE: &str = "govpress.toml";
 /// Remembered signature checks before the memo starts over (a few MB; an archive of 5,000 records uses 5,000).
@@ -90,13 +95,7 @@ impl Checker {
     /// Fixes "now" (RFC 3339) for reproducible results, as `govpress check --now` does; `undefined` uses the clock.
     #[wasm_bindgen(js_name = setNow)]
     pub fn set_now(&mut self, rfc3339: Option<String>) -> Result<(), JsError> {
-        self.now = match rfc3339 {
-            None => None,
-            Some(text) => Some(
-                DateTime::parse_from_rfc3339(&text)
-                    .map_err(|error| JsError::new(&format!("not an RFC 3339 time: {text}: {error}")))?,
-            ),
-        };
+        self.now = shared::parse_now(rfc3339)?;
         Ok(())
     }
 
@@ -324,21 +323,7 @@ pub fn check(source: &str, path: &str, config_toml: Option<String>, lang: Option
 /// How the page names an article: `第十四条` in Chinese, `Article 14` in English.
 #[wasm_bindgen(js_name = articleName)]
 pub fn article_name(article: u8, lang: Option<String>) -> String {
-    match parse_lang(lang.as_deref()) {
-        Lang::Zh => govpress::diagnostic::article_zh(article),
-        Lang::En => format!("Article {article}"),
-    }
-}
-
-fn parse_lang(code: Option<&str>) -> Lang {
-    code.and_then(Lang::parse).unwrap_or_default()
-}
-
-/// "Now" in China Standard Time from the JavaScript clock; the core never reads a clock itself.
-#[cfg(feature = "check")]
-fn clock_now() -> DateTime<FixedOffset> {
-    let millis = js_sys::Date::now() as i64;
-    DateTime::from_timestamp_millis(millis).unwrap_or_default().with_timezone(&govpress::time::china_offset())
+    shared::article_name(article, lang)
 }
 
 /// What the page read for a site's review (texts `None` when the file is missing), and the trust it was given.

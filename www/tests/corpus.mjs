@@ -1,6 +1,8 @@
 // The wasm build's runner of the shared corpus, in node: every single-file case must report exactly its
 // expected diagnostics, and exactly what the native `govpress check --format json` prints for that file.
-// Loads the very files the browser loads (www/pkg/, built by www/build.sh) with initSync.
+// Loads the very files the browser loads (www/pkg/, built by www/build.sh) with initSync. The page's first
+// module (govpress_first) must answer every draft it claims exactly as the full module does, and the
+// full module's answers are the ones checked against expected.json and the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,10 +15,13 @@ const pkgDir = join(repoRoot, 'www/pkg');
 const cli = join(repoRoot, 'target/debug/govpress');
 
 let wasm;
+let first;
 before(async () => {
   assert.ok(existsSync(join(pkgDir, 'govpress_wasm.js')), 'www/pkg/ is missing: run www/build.sh first');
   wasm = await import(join(pkgDir, 'govpress_wasm.js'));
   wasm.initSync({ module: readFileSync(join(pkgDir, 'govpress_wasm_bg.wasm')) });
+  first = await import(join(pkgDir, 'govpress_first.js'));
+  first.initSync({ module: readFileSync(join(pkgDir, 'govpress_first_bg.wasm')) });
   if (!existsSync(cli)) {
     const built = spawnSync('cargo', ['build', '--quiet', '-p', 'govpress-cli'], { cwd: repoRoot, stdio: 'inherit' });
     assert.equal(built.status, 0, 'cargo build -p govpress-cli failed');
@@ -38,6 +43,30 @@ function wasmReport(testCase, lang) {
     assert.equal(checker.configError(), undefined, `${testCase.path}: config error`);
     checker.setNow(corpusNow);
     return JSON.parse(checker.checkBytes(testCase.bytes, testCase.path));
+  } finally {
+    checker.free();
+  }
+}
+
+/** The first module's report for a draft typed in the editor (default config), or undefined when it leaves
+ * the draft to the full module. */
+function firstReport(text, path, lang) {
+  const checker = new first.FirstChecker(lang);
+  try {
+    checker.setNow(corpusNow);
+    const json = checker.check(text, path);
+    return json === undefined ? undefined : JSON.parse(json);
+  } finally {
+    checker.free();
+  }
+}
+
+/** The full module's report for the same draft, as the page asks it (`check`, default config). */
+function fullReport(text, path, lang) {
+  const checker = new wasm.Checker(undefined, lang);
+  try {
+    checker.setNow(corpusNow);
+    return JSON.parse(checker.check(text, path));
   } finally {
     checker.free();
   }
@@ -97,6 +126,46 @@ describe('tests/corpus/ in the wasm build (node)', () => {
   for (const path of attachmentCases()) {
     test(path, { skip: 'attachment: read by govpress build only (no extractor in the wasm checker)' }, () => {});
   }
+
+  test('the first module answers a draft only with the full module\'s report (every corpus page, zh and en)', (t) => {
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    const drafts = [];
+    for (const testCase of cases) {
+      try {
+        drafts.push({ path: testCase.path, text: utf8.decode(testCase.bytes) });
+      } catch {
+        // Not UTF-8: an opened file, which the page gives the full module (checkBytes).
+      }
+    }
+    for (const site of sites) for (const page of site.pages) drafts.push({ path: page.path, text: page.bytes.toString('utf8') });
+    let claimed = 0;
+    for (const { path, text } of drafts) {
+      for (const lang of ['zh', 'en']) {
+        const report = firstReport(text, path, lang);
+        if (report === undefined) continue;
+        if (lang === 'zh') claimed += 1;
+        assert.deepEqual(report, fullReport(text, path, lang), `${path} (${lang})`);
+      }
+    }
+    t.diagnostic(`the first module answered for ${claimed} of ${drafts.length} corpus pages`);
+    assert.ok(claimed * 3 > drafts.length, `only ${claimed} of ${drafts.length} pages answered`);
+  });
+
+  test('the first module leaves raw HTML, YAML front matter and regex-rule words to the full module', () => {
+    const head = '+++\ntitle = "通知"\ndate = 2024-05-15\n+++\n';
+    const path = 'content/draft.md';
+    assert.notEqual(firstReport(`${head}正文。\n`, path, 'zh'), undefined);
+    assert.equal(firstReport(`${head}<img src="http://example.com/a.png">\n`, path, 'zh'), undefined);
+    assert.equal(firstReport(`${head}正文<!-- 注释 -->。\n`, path, 'zh'), undefined);
+    assert.equal(firstReport('---\ntitle: 通知\n---\n正文。\n', path, 'zh'), undefined);
+    assert.equal(firstReport(`${head}请使用IE浏览器访问。\n`, path, 'zh'), undefined);
+    assert.equal(firstReport(`${head}机密★1年\n`, path, 'zh'), undefined);
+    assert.equal(firstReport(`${head}根据国办发[2024]12号。\n`, path, 'zh'), undefined);
+    // 号 alone (身份证号) is not a document number: answered, and the same as the full module.
+    const id = `${head}身份证号 11010519491231002X。\n`;
+    assert.deepEqual(firstReport(id, path, 'zh'), fullReport(id, path, 'zh'));
+    assert.equal(firstReport(id, path, 'zh').diagnostics[0].article, 22);
+  });
 
   test('the free function check() agrees with the Checker class', () => {
     const testCase = cases.find((c) => c.expected.length > 0);
