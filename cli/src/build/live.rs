@@ -93,6 +93,20 @@ impl Edited {
 }
 
 impl<'b> Live<'b> {
+    /// The build's pipeline over the kept state, with `cache` (edits render without the render cache).
+    fn pipeline<'p>(&'p self, cache: &'p RenderCache) -> Pipeline<'p> {
+        Pipeline {
+            model: &self.run.model,
+            templates: self.templates,
+            leave: self.leave,
+            auditor: self.auditor,
+            staging: &self.staging,
+            cache,
+            out_label: &self.out_label,
+            base_path: self.run.base_path(),
+        }
+    }
+
     /// Applies an edit of `changed` (site-relative paths). `Ok(None)`: the edit needs the whole site
     /// processed again (see the module's documentation).
     pub fn edit(&mut self, changed: &[String]) -> anyhow::Result<Option<Edited>> {
@@ -125,25 +139,16 @@ impl<'b> Live<'b> {
         let off = RenderCache::off();
         let mut result = self.run.page(job, path, text, self.options.now, self.renderer);
         tracing::debug!(elapsed = ?started.elapsed(), "edit: page read, parsed and checked");
-        let pipeline = Pipeline {
-            model: &self.run.model,
-            templates: self.templates,
-            leave: self.leave,
-            auditor: self.auditor,
-            staging: &self.staging,
-            cache: &off,
-            out_label: &self.out_label,
-            base_path: self.run.base_path(),
-        };
         let mut fresh = Vec::new();
         let section = self.run.model.page_from(path).and_then(|page| page.section.clone());
-        match keep_page(&pipeline, &mut result)? {
+        match keep_page(&self.pipeline(&off), &mut result)? {
             Kept::Nothing => return Ok(None),
             Kept::Article(file) => fresh.push(file),
             Kept::Index(content, links) => {
                 self.bodies.insert(source_index, (content, links));
             }
         }
+        let pipeline = self.pipeline(&off);
         if front_matter_changed || was_index {
             fresh.extend(self.lists(&pipeline, section.as_deref().unwrap_or_default())?);
             super::write_feeds(&pipeline, self.site_vars)?;
@@ -218,16 +223,7 @@ impl<'b> Live<'b> {
     pub fn refresh_search(&mut self) -> anyhow::Result<()> {
         let started = Instant::now();
         let off = RenderCache::off();
-        let pipeline = Pipeline {
-            model: &self.run.model,
-            templates: self.templates,
-            leave: self.leave,
-            auditor: self.auditor,
-            staging: &self.staging,
-            cache: &off,
-            out_label: &self.out_label,
-            base_path: self.run.base_path(),
-        };
+        let pipeline = self.pipeline(&off);
         let documents = govpress::search::site_documents(&self.run, self.texts.clone());
         super::search::write_search(&pipeline, documents)?;
         if self.report().errors() == 0 {
