@@ -8,10 +8,11 @@
 // for exactly (raw HTML, YAML front matter, words a regex rule reads) waits for the full module, as does any
 // config or site folder (docs/checker.md, "Size"). The preview module (govpress_preview: rendering, sanitising, leave-site rewriting) is
 // fetched only when the preview is first opened, so checking does not wait for the sanitiser; the review
-// module (govpress_review: the reviewers' view, SM2/SM3) only when an opened site has a roster or a log.
+// module (govpress_review: the reviewers' view, SM2/SM3) only when a site folder is asked for (the "open
+// site folder" button, a folder with a govpress.toml): nothing of it before the first diagnostic.
 import initFirst, { FirstChecker, articleName as firstArticleName } from './pkg/govpress_first.js';
 import init, { Checker, articleName } from './pkg/govpress_wasm.js';
-import { compileReviewModule, ReviewView } from './review.js';
+import { compileReviewModule, releaseWorkers, ReviewView, warmWorkers } from './review.js';
 
 const STRINGS = {
   zh: {
@@ -287,14 +288,21 @@ function loadPreview() {
 
 // ---- reviewers' view (third module, fetched for a site with a roster or a review log) -----------------
 
-/** Fetches and starts the review module once; later calls share the same load. */
+/**
+ * Fetches and starts the review module once; later calls share the same load. Started as soon as a site
+ * folder is asked for (the "open site folder" button, or a dropped or chosen folder with a
+ * govpress.toml), before its files are read: the module compiles, and the reviewers' view's workers
+ * instantiate it, while the page reads and checks the site.
+ */
 function loadReview() {
   state.reviewLoad ??= (async () => {
     try {
-      const [module, compiled] = await Promise.all([
-        import('./pkg/govpress_review.js'),
-        compileReviewModule(new URL('./pkg/govpress_review_bg.wasm', import.meta.url)),
-      ]);
+      const compiling = compileReviewModule(new URL('./pkg/govpress_review_bg.wasm', import.meta.url)).then((compiled) => {
+        performance.mark('review:compiled');
+        warmWorkers(compiled);
+        return compiled;
+      });
+      const [module, compiled] = await Promise.all([import('./pkg/govpress_review.js'), compiling]);
       await module.default({ module_or_path: compiled });
       // `compiled` goes to the reviewers' view's workers too (review.js).
       state.review = { module, compiled, checker: new module.Checker(state.config?.text, state.lang, state.config?.terms) };
@@ -304,6 +312,11 @@ function loadReview() {
     }
   })();
   return state.reviewLoad;
+}
+
+/** A site folder on its way: its reviewers' view is likely (`govpress init` writes a roster and a log). */
+function prepareReview() {
+  loadReview().catch((error) => console.error(error));
 }
 
 /** Whether an opened site folder has the review's roster or log (the files `govpress review` reads). */
@@ -566,6 +579,8 @@ const isMarkdown = (path) => path.endsWith('.md');
 
 /** Loads dropped or opened files; a folder with govpress.toml is read as a site (its config, its content/). */
 async function loadFiles(found) {
+  performance.mark('review:files-chosen');
+  if (found.some(({ path }) => path.split('/').pop() === 'govpress.toml')) prepareReview();
   // Files, folders and configs are the full module's (checkBytes, checkSite, the config's own findings).
   await loadFull();
   const configEntry = found
@@ -577,6 +592,8 @@ async function loadFiles(found) {
   await review.load(found, siteRoot, state.checker);
   // The review module and the archive's audit (in workers) start now, while the pages are read and checked.
   if (hasReviewFiles(found, siteRoot)) review.start(loadReview().then(() => state.review));
+  else releaseWorkers(); // nothing to sign off: the workers started for it are not needed
+  performance.mark('review:review-files-read');
   const pages = found.filter(
     ({ path }) => isMarkdown(path) && (siteRoot === null || path.startsWith(`${siteRoot}content/`)),
   );
@@ -598,8 +615,10 @@ async function loadFiles(found) {
   state.files = files;
   state.site = siteRoot !== null;
   state.current = [...files.keys()].sort()[0];
+  performance.mark('review:pages-read');
   renderFileList();
   showFile(state.current);
+  performance.mark('review:site-checked');
 }
 
 /** Files of a drop, walking dropped folders (File and Directory Entries API, in every modern browser). */
@@ -673,6 +692,8 @@ function wire() {
     event.target.value = '';
     await loadFiles(files);
   });
+  // Asking for a site folder starts the review module, while the user chooses it (prepareReview).
+  $('open-folder').addEventListener('click', prepareReview);
   $('open-folder').addEventListener('change', async (event) => {
     const files = [...event.target.files].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
     event.target.value = '';

@@ -84,11 +84,61 @@ function workerCount() {
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS));
 }
 
+/** A worker of the review module, instantiating `compiled` at once (before it has anything to check). */
+function spawnWorker(compiled) {
+  const worker = new Worker(new URL('./review-worker.js', import.meta.url), { type: 'module' });
+  // A worker that fails before it is given a share is not given one.
+  worker.addEventListener('error', () => (worker.failed = true));
+  worker.postMessage({ module: compiled });
+  return worker;
+}
+
+// Workers started as soon as the review module is compiled (`warmWorkers`), while the page is still
+// reading the folder: by the time the log's shares go out they have instantiated the module.
+let warm = { compiled: null, workers: [] };
+
+/** Starts the workers for `compiled` ahead of the audit (app.js calls it as soon as the module is compiled). */
+export function warmWorkers(compiled) {
+  if (warm.compiled === compiled && warm.workers.length > 0) return;
+  for (const worker of warm.workers) worker.terminate();
+  warm = { compiled, workers: [] };
+  const count = workerCount();
+  for (let index = 0; index < count; index++) {
+    try {
+      warm.workers.push(spawnWorker(compiled));
+    } catch (error) {
+      console.error(error);
+      break;
+    }
+  }
+}
+
+/** Ends the workers started ahead (a folder with nothing to sign off). */
+export function releaseWorkers() {
+  for (const worker of warm.workers) worker.terminate();
+  warm = { compiled: null, workers: [] };
+}
+
+/** `count` workers for `compiled`: the warm ones first (those that have not failed), then new ones. */
+function takeWorkers(compiled, count) {
+  const taken = warm.compiled === compiled ? warm.workers.splice(0, count).filter((worker) => !worker.failed) : [];
+  while (taken.length < count) {
+    try {
+      taken.push(spawnWorker(compiled));
+    } catch (error) {
+      console.error(error);
+      break;
+    }
+  }
+  return taken;
+}
+
 /**
  * Checks the signatures of `texts.log` in `count` workers: the log's lines in shares, handed out as
- * workers come free. `compiled` is the review module's WebAssembly.Module (undefined: each worker
- * fetches it). Returns { answers: Promise<string[]>, cancel() }; a share whose worker fails is simply
- * not answered — the page's core verifies every record no answer covers exactly.
+ * workers come free. `compiled` is the review module's WebAssembly.Module. Returns { answers:
+ * Promise<string[]>, cancel(), busyMs() }; a share whose worker fails is simply not answered — the
+ * page's core verifies every record no answer covers exactly. `busyMs()`: the milliseconds the workers
+ * spent on their shares, summed (for the benchmark).
  */
 function checkInWorkers(compiled, texts, count) {
   const lines = texts.log.split('\n').filter((line) => line.trim() !== '');
@@ -98,6 +148,7 @@ function checkInWorkers(compiled, texts, count) {
   for (let start = 0; start < lines.length; start += size) shares.push(lines.slice(start, start + size).join('\n'));
   const workers = [];
   let finish = () => {};
+  let busy = 0;
   const answers = new Promise((resolve) => {
     const collected = [];
     let next = 0;
@@ -110,23 +161,17 @@ function checkInWorkers(compiled, texts, count) {
     const give = (worker) => {
       if (next >= shares.length) return;
       const id = next++;
-      worker.postMessage({ id, config: texts.config, terms: texts.terms, roster: texts.roster, lines: shares[id] });
+      worker.postMessage({ id, config: texts.config, roster: texts.roster, lines: shares[id] });
     };
     const done = () => {
       answered += 1;
       if (answered === shares.length || workers.length === 0) finish();
     };
-    for (let index = 0; index < Math.min(count, shares.length); index++) {
-      let worker;
-      try {
-        worker = new Worker(new URL('./review-worker.js', import.meta.url), { type: 'module' });
-      } catch (error) {
-        console.error(error);
-        break;
-      }
+    for (const worker of takeWorkers(compiled, Math.min(count, shares.length))) {
       worker.addEventListener('message', ({ data }) => {
         if (data.answers) collected.push(data.answers);
         else console.error(data.error);
+        busy += data.ms ?? 0;
         give(worker);
         done();
       });
@@ -137,13 +182,12 @@ function checkInWorkers(compiled, texts, count) {
         workers.splice(workers.indexOf(worker), 1);
         if (workers.length === 0) finish();
       });
-      worker.postMessage({ module: compiled });
       workers.push(worker);
       give(worker);
     }
     if (workers.length === 0) finish();
   });
-  return { answers, cancel: () => finish() };
+  return { answers, cancel: () => finish(), busyMs: () => busy };
 }
 
 const shortTime = (time) => (time.length >= 16 ? time.slice(0, 16).replace('T', ' ') : time);
@@ -303,12 +347,10 @@ export class ReviewView {
       const entry = found.find(({ path }) => path === `${siteRoot}${name}`);
       return entry ? entry.file.text() : undefined;
     };
-    // The config and terms too: the workers build their checkers from them.
-    const [roster, log, certificate, config, terms] = await Promise.all(
-      [...this.names, 'govpress.toml', 'terms.toml'].map(read),
-    );
+    // The config too: the workers read its [review] stages.
+    const [roster, log, certificate, config] = await Promise.all([...this.names, 'govpress.toml'].map(read));
     // A site without a roster or an archive has nothing to sign off yet: `govpress check` says so per page.
-    this.files = { roster, log, certificate, config, terms };
+    this.files = { roster, log, certificate, config };
   }
 
   /**
@@ -329,14 +371,18 @@ export class ReviewView {
     const started = performance.now();
     const count = workerCount();
     this.container.dataset.workers = String(count);
+    performance.mark('review:start');
     const job = (this.signatures = { cancel: () => {}, answers: null });
     job.answers = ready.then(({ compiled }) => {
       if (job !== this.signatures || count === 0 || !files.log) return [];
       const running = checkInWorkers(compiled, files, count);
       job.cancel = running.cancel;
       return running.answers.then((answers) => {
-        // For the benchmark: the workers' part, from the folder's roster and log read to their answers.
+        // For the benchmark: the workers' part, from the folder's roster and log read to their answers,
+        // and the time they spent on their shares (summed over the workers).
         this.container.dataset.workersMs = (performance.now() - started).toFixed(1);
+        this.container.dataset.workersBusyMs = running.busyMs().toFixed(1);
+        performance.mark('review:answers-in');
         return answers;
       });
     }).catch(() => []);
@@ -386,9 +432,11 @@ export class ReviewView {
     const answers = this.signatures ? await this.signatures.answers : [];
     if (this.seeded.has(checker)) return;
     this.seeded.add(checker);
+    const started = performance.now();
     let taken = 0;
     for (const answer of answers) taken += checker.reviewSeed(answer);
     this.container.dataset.seeded = String(taken);
+    this.container.dataset.seedMs = (performance.now() - started).toFixed(1);
   }
 
   /**
@@ -415,6 +463,10 @@ export class ReviewView {
       // For the benchmark (www/bench/review.mjs): the page's own part of the full audit.
       this.container.dataset.verifyMs = (performance.now() - auditStarted).toFixed(1);
       if (!this.audit.report.error) this.renderVerdict(this.audit.report);
+      performance.mark('review:verdict');
+      // Let the verdict paint before the pages' states are computed (half a second for 1,667 pages).
+      if (this.pages) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      if (generation !== this.generation) return;
     }
     if (!this.pages) return; // the pages' states come with `update`
     // A checker built since (another govpress.toml) starts with an empty memo: the answers are still good.
@@ -425,6 +477,7 @@ export class ReviewView {
     const statusStarted = performance.now();
     const status = JSON.parse(checker.reviewStatus(this.pages.paths, this.pages.contents, ...args));
     this.container.dataset.statusMs = (performance.now() - statusStarted).toFixed(1);
+    performance.mark('review:status');
     this.status = status;
     this.render(status, this.audit.report, performance.now() - started);
   }

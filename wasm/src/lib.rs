@@ -180,20 +180,7 @@ impl Checker {
         self.review_verify_json(&ReviewTexts { roster, log, certificate, trust_root, base_log })
     }
 
-    /// A Web Worker's share of the full audit: the SM2 signature of each record among `lines` (any lines
-    /// of the log) against the roster's keys, as JSON for another checker's `reviewSeed`. Judges nothing
-    /// else (chain, order, entitlement, verdict stay with `reviewVerify`); a roster that does not parse
-    /// gives no results.
-    #[cfg(feature = "review")]
-    #[wasm_bindgen(js_name = reviewSignatures)]
-    pub fn review_signatures(&self, roster: &str, lines: &str) -> String {
-        let checked = govpress::review::Roster::parse(roster, &self.review_section().stages)
-            .map(|roster| govpress::review::check_signatures_of_lines(lines, &roster))
-            .unwrap_or_default();
-        serde_json::to_string(&WorkerAnswers::from_checked(checked)).unwrap_or_default()
-    }
-
-    /// Takes a worker's `reviewSignatures` answers into this checker's memo; returns how many. Each answers
+    /// Takes a worker's `SignatureChecker.check` answers into this checker's memo; returns how many. Each answers
     /// only for the exact key, signature and bytes it was computed for, so `reviewVerify` and
     /// `reviewStatus` still verify every record the answers do not cover exactly (docs/checker.md).
     #[cfg(feature = "review")]
@@ -354,6 +341,51 @@ impl ReviewTexts {
             trust_root,
             base_log: self.base_log.as_deref(),
         }
+    }
+}
+
+/// A Web Worker's part of the reviewers' view (`www/review-worker.js`): the SM2 signature of each record
+/// among shares of the log, against the roster's keys, as JSON for a `Checker`'s `reviewSeed`. It judges
+/// nothing else (chain, order, entitlement and verdict stay with `reviewVerify`). Built from the config's
+/// `[review]` section alone — none of what a `Checker` builds for checking pages (the public suffix list,
+/// the terms), which took a fresh worker 0.1–0.4 s — and it keeps the parsed roster, with its keys'
+/// precomputed tables, from one share to the next.
+#[cfg(feature = "review")]
+#[wasm_bindgen]
+pub struct SignatureChecker {
+    stages: Vec<String>,
+    /// The roster text last given, parsed (`None`: it does not parse, so no answers).
+    roster: Option<(String, Option<govpress::review::Roster>)>,
+}
+
+#[cfg(feature = "review")]
+#[wasm_bindgen]
+impl SignatureChecker {
+    /// `config_toml`: the site's `govpress.toml` (its `[review] stages`; the default stages when absent or
+    /// invalid — a roster they do not fit gives no answers, and the page verifies everything itself).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_toml: Option<String>) -> SignatureChecker {
+        let stages = config_toml
+            .as_deref()
+            .filter(|text| !text.trim().is_empty())
+            .and_then(|text| SiteConfig::parse(text).ok())
+            .map(|config| config.review.stages)
+            .unwrap_or_else(|| govpress::config::ReviewSection::default().stages);
+        SignatureChecker { stages, roster: None }
+    }
+
+    /// The signatures of the records among `lines` (any lines of the log: a worker's share) against
+    /// `roster`; a roster that does not parse gives no results.
+    pub fn check(&mut self, roster: &str, lines: &str) -> String {
+        if self.roster.as_ref().is_none_or(|(text, _)| text != roster) {
+            let parsed = govpress::review::Roster::parse(roster, &self.stages).ok();
+            self.roster = Some((roster.to_string(), parsed));
+        }
+        let checked = match &self.roster {
+            Some((_, Some(roster))) => govpress::review::check_signatures_of_lines(lines, roster),
+            _ => Vec::new(),
+        };
+        serde_json::to_string(&WorkerAnswers::from_checked(checked)).unwrap_or_default()
     }
 }
 
@@ -630,7 +662,10 @@ mod tests {
         let half = lines.len() / 2;
         // Two workers, each with its own checker, as the page runs them.
         let shares = [lines[..half].join("\n"), lines[half..].join("\n")];
-        let answers: Vec<String> = shares.iter().map(|share| portal().0.review_signatures(&roster, share)).collect();
+        let config =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/portal/govpress.toml")).unwrap();
+        let answers: Vec<String> =
+            shares.iter().map(|share| SignatureChecker::new(Some(config.clone())).check(&roster, share)).collect();
         let seeded = portal().0;
         let taken: usize = answers.iter().map(|answer| seeded.review_seed(answer)).sum();
         assert_eq!(taken, lines.len());
@@ -645,7 +680,23 @@ mod tests {
         assert_eq!(verify, checker.review_verify_json(&tampered));
         assert!(verify.contains("\"kind\": \"log-invalid\""), "{verify}");
         assert_eq!(seeded.review_seed("not json"), 0);
-        assert_eq!(checker.review_signatures("not a roster", &log), r#"{"keys":[],"checks":[]}"#);
+        let mut worker = SignatureChecker::new(Some(config));
+        assert_eq!(worker.check("not a roster", &log), r#"{"keys":[],"checks":[]}"#);
+        // One worker, shares one after another: the roster is parsed once, the answers are the same.
+        let sorted = |answers: &[String]| {
+            let mut checks: Vec<String> = answers
+                .iter()
+                .flat_map(|answer| {
+                    let answer: WorkerAnswers = serde_json::from_str(answer).unwrap();
+                    answer.into_checked().into_iter().map(|check| format!("{check:?}"))
+                })
+                .collect();
+            checks.sort();
+            checks
+        };
+        let again: Vec<String> = shares.iter().map(|share| worker.check(&roster, share)).collect();
+        assert_eq!(sorted(&again), sorted(&answers));
+        assert_eq!(sorted(&again).len(), lines.len());
     }
 
     #[test]

@@ -9,6 +9,11 @@
 // sampling profiler (1 ms; GOVPRESS_BENCH_PROFILE=0 turns it off), a function counted once per sample
 // however deep it recurses. The audit's signatures are checked in Web Workers (navigator.hardwareConcurrency
 // of them); GOVPRESS_BENCH_WORKERS=N opens the page with `?review-workers=N` (0: all on the page).
+// The folder is opened as a reviewer does, by clicking "open site folder" and choosing it in the dialog
+// (at once: no time spent in the dialog), unless GOVPRESS_BENCH_OPEN=set. `phases_ms_after_open` holds
+// the page's own marks too (`review:*`: files chosen, module compiled, review files read, workers'
+// answers in, pages read, site checked, verdict, status); `panel_ms` the panel's timings (`workersBusyMs`:
+// the time the workers spent on their shares, summed; `verifyMs`: the page's audit; `seedMs`, `statusMs`).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +30,9 @@ const runs = Number(process.argv[3] ?? 5);
 const pages = Math.ceil(records / 3);
 const workers = process.env.GOVPRESS_BENCH_WORKERS;
 const query = workers === undefined ? '' : `?review-workers=${Number(workers)}`;
+// GOVPRESS_BENCH_OPEN=set: the folder set on the input directly (no click on the button: what the bench
+// did before the page started the review module on that click); default `click`.
+const openBy = process.env.GOVPRESS_BENCH_OPEN === 'set' ? 'set' : 'click';
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -88,7 +96,9 @@ try {
     status_ms: [],
   };
   const phases = {};
+  const panelMs = {}; // the panel's own timings (data-*-ms: the workers' CPU, the audit, the status)
   const cpu = {};
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const profiling = process.env.GOVPRESS_BENCH_PROFILE !== '0';
   let verdict;
   let panel;
@@ -108,7 +118,14 @@ try {
     }
     const opened = performance.now();
     await page.evaluate(() => (window.benchPhases.opened = performance.now()));
-    await page.setInputFiles('#open-folder', site);
+    if (openBy === 'click') {
+      // As a reviewer does: the "open site folder" button, then the folder in the dialog (chosen at once).
+      const chooser = page.waitForEvent('filechooser');
+      await page.click('label[for="open-folder"]');
+      await (await chooser).setFiles(site);
+    } else {
+      await page.setInputFiles('#open-folder', site);
+    }
     await page.waitForSelector('#review-panel[data-ready="true"] #review-verdict[data-kind]', { timeout: 300_000 });
     const done = performance.now();
     if (session) {
@@ -119,7 +136,18 @@ try {
     for (const [name, at] of Object.entries(marks)) {
       if (name !== 'opened') (phases[name] ??= []).push(at - marks.opened);
     }
+    // The page's own marks (app.js, review.js: `performance.mark('review:…')`), after the folder was opened.
+    const pageMarks = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .filter((mark) => mark.name.startsWith('review:'))
+        .map((mark) => [mark.name, mark.startTime]),
+    );
+    for (const [name, at] of pageMarks) (phases[name] ??= []).push(at - marks.opened);
     panel = await page.$eval('#review-panel', (node) => ({ ...node.dataset }));
+    for (const [name, value] of Object.entries(panel)) {
+      if (/Ms$/.test(name) && Number.isFinite(Number(value))) (panelMs[name] ??= []).push(Number(value));
+    }
     verdict = await page.$eval('#review-summary', (node) => node.textContent);
     samples.verdict_shown_ms.push(marks.verdict - marks.opened);
     samples.open_to_verdict_ms.push(done - opened);
@@ -131,15 +159,22 @@ try {
   }
   const result = {
     chromium: browser.version(),
+    load_average_before: loadBefore,
     load_average: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     workers: Number(panel.workers),
+    opened_by: openBy,
     seeded: Number(panel.seeded ?? 0),
     records: logLines,
     pages,
     runs,
     verdict,
     median: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)])),
-    phases_ms_after_open: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, median(values)])),
+    phases_ms_after_open: Object.fromEntries(
+      Object.entries(phases)
+        .map(([name, values]) => [name, median(values)])
+        .sort((a, b) => a[1] - b[1]),
+    ),
+    panel_ms: Object.fromEntries(Object.entries(panelMs).map(([name, values]) => [name, median(values)])),
     cpu_ms: Object.fromEntries(
       Object.entries(cpu)
         .map(([name, values]) => [name, median(values)])
