@@ -314,6 +314,20 @@ function loadReview() {
   return state.reviewLoad;
 }
 
+/**
+ * Whether a chosen folder has the roster or the log where `[review]` puts them by default, beside a
+ * govpress.toml: the review module can start before the config is read (a site that names other files
+ * starts it once its config is read, `hasReviewFiles`).
+ */
+function hasDefaultReviewFiles(found) {
+  const paths = new Set(found.map(({ path }) => path));
+  return found.some(({ path }) => {
+    if (path.split('/').pop() !== 'govpress.toml') return false;
+    const root = path.slice(0, -'govpress.toml'.length);
+    return paths.has(`${root}reviewers.toml`) || paths.has(`${root}reviews/log.jsonl`);
+  });
+}
+
 /** A site folder on its way: its reviewers' view is likely (`govpress init` writes a roster and a log). */
 function prepareReview() {
   loadReview().catch((error) => console.error(error));
@@ -580,7 +594,7 @@ const isMarkdown = (path) => path.endsWith('.md');
 /** Loads dropped or opened files; a folder with govpress.toml is read as a site (its config, its content/). */
 async function loadFiles(found) {
   performance.mark('review:files-chosen');
-  if (found.some(({ path }) => path.split('/').pop() === 'govpress.toml')) prepareReview();
+  if (hasDefaultReviewFiles(found)) prepareReview();
   // Files, folders and configs are the full module's (checkBytes, checkSite, the config's own findings).
   await loadFull();
   const configEntry = found
