@@ -73,7 +73,8 @@ function inclusive(profile) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'govpress-review-bench-'));
-const server = await serveDirectory(join(repoRoot, 'www'));
+// GOVPRESS_BENCH_WWW=DIR: another checkout's www/ with its pkg/ built (comparing page versions back to back).
+const server = await serveDirectory(process.env.GOVPRESS_BENCH_WWW ?? join(repoRoot, 'www'));
 const browser = await chromium.launch(CHROMIUM);
 try {
   // GOVPRESS_BENCH_SITE: a directory `cargo bench --bench review_site` already wrote (comparing builds).
