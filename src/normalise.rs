@@ -96,6 +96,35 @@ impl<'a> Normalised<'a> {
     pub fn range_to_folded(&self, range: Range<usize>) -> Range<usize> {
         self.to_folded(range.start)..self.to_folded(range.end)
     }
+
+    /// The folded form of `original[range]` (on character boundaries). Folding is one character for one
+    /// character, so that is a stretch of the folded whole: a text folded once serves every part of it.
+    pub fn stretch(&self, range: Range<usize>) -> Stretch<'_> {
+        let folded = self.range_to_folded(range);
+        Stretch { text: &self.text[folded.clone()], start: folded.start, normalised: self }
+    }
+}
+
+/// A stretch of a folded text, as a rule reads it, with the way back to the original.
+#[derive(Debug, Clone, Copy)]
+pub struct Stretch<'n> {
+    /// The folded text of the stretch.
+    pub text: &'n str,
+    /// Where it starts in the folded whole.
+    start: usize,
+    normalised: &'n Normalised<'n>,
+}
+
+impl Stretch<'_> {
+    /// The original range (in the whole original) of a range of this stretch's text.
+    pub fn range_to_original(&self, range: Range<usize>) -> Range<usize> {
+        self.normalised.range_to_original(range.start + self.start..range.end + self.start)
+    }
+
+    /// The offset in this stretch's text of an original offset (in the whole original) inside it.
+    pub fn to_folded(&self, original: usize) -> usize {
+        self.normalised.to_folded(original) - self.start
+    }
 }
 
 /// Where the characters that may fold start: every foldable character's UTF-8 form begins with one of
@@ -178,6 +207,29 @@ mod tests {
             let normalised = Normalised::new(&text);
             prop_assert_eq!(normalised.text(), expected.as_str());
             prop_assert_eq!(normalised.changed(), expected != text);
+        }
+    }
+
+    proptest! {
+        /// A stretch of the folded whole is the stretch folded on its own, and maps back the same way.
+        #[test]
+        fn a_stretch_of_the_whole_is_the_stretch_folded(
+            text in "[\\x20-\\x7f\u{a0}\u{2010}-\u{2013}\u{3000}-\u{3002}\u{4e00}-\u{4e03}\u{ff0b}-\u{ff1a}\u{ff21}-\u{ff23}]{0,40}",
+            cut in (0usize..=40, 0usize..=40),
+        ) {
+            let boundaries: Vec<usize> = text.char_indices().map(|(at, _)| at).chain(std::iter::once(text.len())).collect();
+            let (a, b) = (boundaries[cut.0 % boundaries.len()], boundaries[cut.1 % boundaries.len()]);
+            let range = a.min(b)..a.max(b);
+            let whole = Normalised::new(&text);
+            let stretch = whole.stretch(range.clone());
+            let alone = Normalised::new(&text[range.clone()]);
+            prop_assert_eq!(stretch.text, alone.text());
+            for (at, character) in alone.text().char_indices() {
+                let end = at + character.len_utf8();
+                let expected = alone.range_to_original(at..end);
+                prop_assert_eq!(stretch.range_to_original(at..end), expected.start + range.start..expected.end + range.start);
+                prop_assert_eq!(stretch.to_folded(expected.start + range.start), at);
+            }
         }
     }
 
