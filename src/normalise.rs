@@ -36,16 +36,14 @@ impl<'a> Normalised<'a> {
         while let Some(found) = leads.next_from(index) {
             index = found;
             let width = utf8_width(bytes[index]);
-            // E3 starts all CJK punctuation (。、《》): only E3 80 80 (U+3000) folds.
-            let ideographic_space = bytes.get(index..index + 3) == Some(&[0xE3, 0x80, 0x80][..]);
-            let candidate = bytes[index] != 0xE3 || ideographic_space;
-            let Some(ascii) = original.get(index..index + width).filter(|_| candidate).and_then(fold) else {
+            // Most leads are CJK punctuation (，。“”): read from the bytes, without decoding the character.
+            let Some(ascii) = fold_encoded(bytes.get(index..).unwrap_or_default()) else {
                 index += width;
                 continue;
             };
             let out = folded.get_or_insert_with(|| String::with_capacity(original.len()));
             out.push_str(&original[copied_to..index]);
-            out.push(ascii);
+            out.push(char::from(ascii));
             index += width;
             copied_to = index;
             anchors.push((out.len(), index));
@@ -167,6 +165,24 @@ fn utf8_width(lead: u8) -> usize {
     }
 }
 
+/// `fold_char` on the UTF-8 form at the start of `bytes`: the same table, written as the byte sequences
+/// it folds (U+00A0 is C2 A0, U+3000 E3 80 80, U+2010–2013 E2 80 90–93, U+2212 E2 88 92, U+FF0B–FF3F
+/// EF BC 8B–BF, U+FF41–FF5A EF BD 81–9A).
+fn fold_encoded(bytes: &[u8]) -> Option<u8> {
+    let ascii = match *bytes {
+        [0xC2, 0xA0, ..] | [0xE3, 0x80, 0x80, ..] => b' ',
+        [0xE2, 0x80, 0x90..=0x93, ..] | [0xE2, 0x88, 0x92, ..] | [0xEF, 0xBC, 0x8D, ..] => b'-',
+        [0xEF, 0xBC, 0x8B, ..] => b'+',
+        [0xEF, 0xBC, 0x8E, ..] => b'.',
+        [0xEF, 0xBC, 0xBF, ..] => b'_',
+        [0xEF, 0xBC, third @ 0x90..=0x99, ..] => b'0' + (third - 0x90),
+        [0xEF, 0xBC, third @ 0xA1..=0xBA, ..] => b'A' + (third - 0xA1),
+        [0xEF, 0xBD, third @ 0x81..=0x9A, ..] => b'a' + (third - 0x81),
+        _ => return None,
+    };
+    Some(ascii)
+}
+
 /// The ASCII form of one foldable character.
 pub fn fold(character: &str) -> Option<char> {
     let character = character.chars().next()?;
@@ -230,6 +246,16 @@ mod tests {
                 prop_assert_eq!(stretch.range_to_original(at..end), expected.start + range.start..expected.end + range.start);
                 prop_assert_eq!(stretch.to_folded(expected.start + range.start), at);
             }
+        }
+    }
+
+    #[test]
+    fn the_byte_table_is_the_character_table() {
+        for code in 0..=0x10FFFF {
+            let Some(character) = char::from_u32(code) else { continue };
+            let mut buffer = [0u8; 4];
+            let encoded = character.encode_utf8(&mut buffer).as_bytes();
+            assert_eq!(fold_encoded(encoded).map(char::from), fold_char(character), "U+{code:04X}");
         }
     }
 

@@ -86,11 +86,21 @@ fn check_with(
     let doc_numbers = !context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID);
     // One search of the whole page for the wrong forms rules out most pages before any span is read.
     let terms_may_hit = context.terms.may_hit(page.source);
-    // Every document number ends with 号, and only the body's are read.
-    let doc_numbers = doc_numbers && page.source.get(page.body_offset..).is_some_and(|body| body.contains('号'));
-    if !terms_may_hit && !doc_numbers {
+    // Every document number ends with 号, and only the body's are read: where the body's 号 stand, found
+    // once, tells which spans may hold one.
+    let body = page.source.get(page.body_offset..).unwrap_or_default();
+    let marks: Vec<usize> = if doc_numbers {
+        memchr::memmem::find_iter(body.as_bytes(), "号".as_bytes()).map(|at| at + page.body_offset).collect()
+    } else {
+        Vec::new()
+    };
+    if !terms_may_hit && marks.is_empty() {
         return;
     }
+    let holds_mark = |span: &Range<usize>| {
+        let first = marks.partition_point(|&at| at < span.start);
+        marks.get(first).is_some_and(|&at| at + "号".len() <= span.end)
+    };
     for span in visible_spans(page) {
         let text = &page.source[span.clone()];
         // Most spans have no hit: their URLs are found only when a hit needs them.
@@ -105,7 +115,8 @@ fn check_with(
         }
         // In the front matter, `[disclosure] doc_no` has its own rule (disclosure.doc-no): the body only.
         let in_body = span.start >= page.body_offset;
-        if doc_numbers && in_body && text.contains('号') {
+        // Every document number has one of the four opening brackets: the regex runs only where both are.
+        if doc_numbers && in_body && holds_mark(&span) && text.contains(['[', '【', '(', '（']) {
             for DocNumber { open, close, whole } in find_doc_numbers(text) {
                 if !outside_urls(&whole) {
                     continue;
