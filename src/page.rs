@@ -367,7 +367,7 @@ fn front_matter_text_runs(
         let position = keys.get(key);
         let Some(line_start) = lines.line_start(position.line) else { continue };
         let line = lines.line_text(source, position.line);
-        if let Some(found) = memchr::memmem::find(line.as_bytes(), value.as_bytes()) {
+        if let Some(found) = line.find(value) {
             let start = line_start + found;
             runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });
         }
