@@ -164,6 +164,11 @@ impl Staging {
         &self.out
     }
 
+    /// Where files are written (the private staging directory; the output itself in live mode).
+    pub fn directory(&self) -> &Path {
+        &self.root
+    }
+
     /// Whether there is a previous output govpress wrote (files may be reused from it).
     pub fn has_previous(&self) -> bool {
         self.previous.is_some()
