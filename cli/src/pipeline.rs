@@ -20,20 +20,22 @@ pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
     files.iter().map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str) }).collect()
 }
 
-/// Step 2 on every page, in parallel. Each job comes with its page's text (`&str`, or the text itself
-/// for a caller that drops each as soon as its page is done); `paths` are the sources' site-relative
-/// paths by source index. `each` sees every result and gets the text back (the build takes the body
-/// and writes the page); the body is dropped after it, so no rendered page is held.
+/// Step 2 on every page, in parallel. `texts` are the jobs' page texts, in the jobs' order (`&str`, or
+/// the texts themselves for a caller that drops each as soon as its page is done); `paths` are the
+/// sources' site-relative paths by source index. `each` sees every result and gets the text back (the
+/// build takes the body and writes the page); the body is dropped after it, so no rendered page is held.
 pub fn process_pages<S: AsRef<str> + Send, T: Send>(
     run: &SiteRun<'_>,
-    jobs: Vec<(PageJob, S)>,
+    (jobs, texts): (Vec<PageJob>, Vec<S>),
     paths: &[&str],
     now: DateTime<FixedOffset>,
     renderer: &Renderer<'_>,
     bar: &ProgressBar,
     each: impl Fn(&mut PageResult, S) -> anyhow::Result<T> + Sync,
 ) -> anyhow::Result<Vec<(PageResult, T)>> {
+    anyhow::ensure!(jobs.len() == texts.len(), "every page job needs its text");
     jobs.into_par_iter()
+        .zip(texts)
         .map(|(job, text)| {
             let path = paths.get(job.source_index).context("page without a source")?;
             let mut result = run.page(job, path, text.as_ref(), now, renderer);
@@ -45,13 +47,12 @@ pub fn process_pages<S: AsRef<str> + Send, T: Send>(
         .collect()
 }
 
-/// The jobs of [`SiteRun::start`], each with its page's readable text.
-pub fn with_texts<'s>(jobs: Vec<PageJob>, sources: &[SourceText<'s>]) -> anyhow::Result<Vec<(PageJob, &'s str)>> {
-    jobs.into_iter()
+/// The readable texts of the jobs of [`SiteRun::start`], in the jobs' order.
+pub fn job_texts<'s>(jobs: &[PageJob], sources: &[SourceText<'s>]) -> anyhow::Result<Vec<&'s str>> {
+    jobs.iter()
         .map(|job| {
             let source = sources.get(job.source_index).context("page without a source")?;
-            let text = source.text.map_err(|_| anyhow::anyhow!("{}: unreadable page has no job", source.path))?;
-            Ok((job, text))
+            source.text.map_err(|_| anyhow::anyhow!("{}: unreadable page has no job", source.path))
         })
         .collect()
 }
@@ -126,8 +127,9 @@ pub fn check_site(
     let checker = Checker::new(site.config.clone());
     let renderer = Renderer::new(checker.hosts());
     let (run, jobs) = SiteRun::start(&checker, &texts, now);
-    let jobs = with_texts(jobs, &texts)?;
+    let job_texts = job_texts(&jobs, &texts)?;
     let paths = source_paths(&texts);
+    let jobs = (jobs, job_texts);
     let results = process_pages(&run, jobs, &paths, now, &renderer, &ProgressBar::hidden(), |_, _| Ok(()))?;
     let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
     let other_files = other_files(site)?;

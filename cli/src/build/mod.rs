@@ -184,7 +184,7 @@ pub fn build_site_then(
     };
     tracing::debug!(elapsed = ?started.elapsed(), "templates ready");
 
-    let bar = pipeline::progress_bar(options.progress, jobs.len(), "生成页面");
+    let bar = pipeline::progress_bar(options.progress, jobs.0.len(), "生成页面");
     // The search texts go to a temporary file as the pages are done, not held to the end.
     let spill = search::Spill::new(staging.directory())?;
     let processed =
@@ -308,14 +308,18 @@ pub fn build_site_then(
     Ok(result)
 }
 
-/// The jobs of [`SiteRun::start`], each with its page's text taken out of `files` (left empty there).
-fn take_texts(jobs: Vec<govpress::site::PageJob>, files: &mut [SourceFile]) -> Vec<(govpress::site::PageJob, String)> {
-    jobs.into_iter()
-        .filter_map(|job| {
-            let text = files.get_mut(job.source_index)?.text.as_mut().ok().map(std::mem::take)?;
-            Some((job, text))
-        })
-        .collect()
+/// The jobs of [`SiteRun::start`] and their pages' texts, in the same order, taken out of `files`
+/// (left empty there).
+fn take_texts(
+    jobs: Vec<govpress::site::PageJob>,
+    files: &mut [SourceFile],
+) -> (Vec<govpress::site::PageJob>, Vec<String>) {
+    let texts = jobs
+        .iter()
+        .map(|job| files.get_mut(job.source_index).and_then(|file| file.text.as_mut().ok()).map(std::mem::take))
+        .map(Option::unwrap_or_default)
+        .collect();
+    (jobs, texts)
 }
 
 /// The spilled search texts as `serve` keeps them (it changes them edit by edit).
