@@ -365,6 +365,7 @@ fn write_leave_pages(pipeline: &Pipeline<'_>, written: &mut Vec<Written>) -> any
     let leave_written: Vec<Written> =
         targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
     let count = leave_written.len();
+    written.reserve_exact(count);
     written.extend(leave_written);
     Ok(count)
 }

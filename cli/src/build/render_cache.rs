@@ -107,8 +107,9 @@ pub struct SearchFile {
 /// that it is not held twice.
 #[derive(Debug)]
 struct Made {
-    key: Key,
-    digest: String,
+    /// The key and the SM3 digest, as bytes (a large site has hundreds of thousands of these).
+    key: [u8; 32],
+    digest: [u8; 32],
     len: u64,
 }
 
@@ -208,6 +209,7 @@ impl RenderCache {
         if self.file.is_none() || !audit.diagnostics.is_empty() {
             return;
         }
+        let (Some(key), Some(digest)) = (unhex(&key), unhex(&digest)) else { return };
         if let Ok(mut current) = self.current.lock() {
             current.insert(path.to_string(), Made { key, digest, len });
         }
@@ -252,7 +254,7 @@ struct EntriesOut<'a> {
 #[derive(Serialize)]
 struct EntryOut<'a> {
     path: &'a str,
-    digest: &'a str,
+    digest: String,
     len: u64,
     links: Vec<(&'a str, u32, u32)>,
     ids: Vec<&'a str>,
@@ -265,13 +267,13 @@ impl Serialize for EntriesOut<'_> {
         serializer.collect_map(self.entries.iter().map(|(made, file)| {
             let entry = EntryOut {
                 path: &file.path,
-                digest: &made.digest,
+                digest: hex(&made.digest),
                 len: made.len,
                 links: file.links.iter().map(|link| (name(link.href), link.at.0, link.at.1)).collect(),
                 ids: file.ids.iter().map(|&id| name(id)).collect(),
                 targets: file.targets.iter().map(|target| (target.hash.as_str(), target.url.as_str())).collect(),
             };
-            (&made.key, entry)
+            (hex(&made.key), entry)
         }))
     }
 }
@@ -361,6 +363,18 @@ fn write_atomically(file: &Path, index: &IndexOut<'_>) -> anyhow::Result<()> {
     temporary.as_file_mut().flush()?;
     temporary.persist(file)?;
     Ok(())
+}
+
+/// 32 bytes from 64 hex digits (a key or an SM3 digest).
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let mut bytes = [0; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
 }
 
 pub fn hex(bytes: &[u8]) -> String {
