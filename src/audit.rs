@@ -17,6 +17,7 @@ use crate::rules::RuleInfo;
 
 mod footer;
 mod hidden;
+mod leave_template;
 mod links;
 pub mod manifest;
 mod positions;
@@ -25,6 +26,7 @@ mod svg;
 mod text;
 
 pub use footer::{conac_url, error_report_url, FOOTER_IDENTITY, FOOTER_MARK};
+pub use leave_template::{LeaveTemplate, LEAVE_PLACEHOLDER};
 pub use svg::{judge_svg, SVG_SCRIPT};
 
 pub const UNREWRITTEN_LINK: RuleInfo = RuleInfo {

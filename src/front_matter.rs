@@ -204,10 +204,18 @@ fn fence_line(text: &str, fence: &str) -> bool {
 /// Parses a split block. Positions in errors are in the whole source.
 pub fn parse(source: &str, split: &Split<'_>) -> Result<(FrontMatter, KeyLines), FrontMatterError> {
     let read_yaml = |block: &str| {
-        Some(serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(block)).map_err(|error| {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            TypedError { path, message: inner.to_string(), offset: inner.location().map(|location| location.index()) }
+        // Read plainly first; only a block that fails is read again to name the key's path.
+        let plain = FrontMatter::deserialize(serde_yaml_ng::Deserializer::from_str(block));
+        Some(plain.or_else(|_| {
+            serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(block)).map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                TypedError {
+                    path,
+                    message: inner.to_string(),
+                    offset: inner.location().map(|location| location.index()),
+                }
+            })
         }))
     };
     parse_with(source, split, read_yaml).expect("the YAML reader always reads")
@@ -256,12 +264,17 @@ fn parse_with(
                 position: error.span().map_or_else(|| at(0), |span| at(span.start)),
                 message: error.message().trim().to_string(),
             };
+            // Read plainly first (tracking every key's path would be paid by every page); only a block that
+            // fails is read again with paths, so the error names the key.
             let parsed = toml::Deserializer::parse(split.block).map_err(syntax_error).and_then(|deserializer| {
-                serde_path_to_error::deserialize(deserializer).map_err(|error| {
-                    let path = error.path().to_string();
-                    let inner = error.into_inner();
-                    let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
-                    typed_error(path, inner.message().trim().to_string(), fallback)
+                FrontMatter::deserialize(deserializer).or_else(|_| {
+                    let deserializer = toml::Deserializer::parse(split.block).map_err(syntax_error)?;
+                    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                        let path = error.path().to_string();
+                        let inner = error.into_inner();
+                        let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
+                        typed_error(path, inner.message().trim().to_string(), fallback)
+                    })
                 })
             });
             match parsed {

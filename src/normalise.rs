@@ -36,16 +36,14 @@ impl<'a> Normalised<'a> {
         while let Some(found) = leads.next_from(index) {
             index = found;
             let width = utf8_width(bytes[index]);
-            // E3 starts all CJK punctuation (。、《》): only E3 80 80 (U+3000) folds.
-            let ideographic_space = bytes.get(index..index + 3) == Some(&[0xE3, 0x80, 0x80][..]);
-            let candidate = bytes[index] != 0xE3 || ideographic_space;
-            let Some(ascii) = original.get(index..index + width).filter(|_| candidate).and_then(fold) else {
+            // Most leads are CJK punctuation (，。“”): read from the bytes, without decoding the character.
+            let Some(ascii) = fold_encoded(bytes.get(index..).unwrap_or_default()) else {
                 index += width;
                 continue;
             };
             let out = folded.get_or_insert_with(|| String::with_capacity(original.len()));
             out.push_str(&original[copied_to..index]);
-            out.push(ascii);
+            out.push(char::from(ascii));
             index += width;
             copied_to = index;
             anchors.push((out.len(), index));
@@ -96,6 +94,35 @@ impl<'a> Normalised<'a> {
     pub fn range_to_folded(&self, range: Range<usize>) -> Range<usize> {
         self.to_folded(range.start)..self.to_folded(range.end)
     }
+
+    /// The folded form of `original[range]` (on character boundaries). Folding is one character for one
+    /// character, so that is a stretch of the folded whole: a text folded once serves every part of it.
+    pub fn stretch(&self, range: Range<usize>) -> Stretch<'_> {
+        let folded = self.range_to_folded(range);
+        Stretch { text: &self.text[folded.clone()], start: folded.start, normalised: self }
+    }
+}
+
+/// A stretch of a folded text, as a rule reads it, with the way back to the original.
+#[derive(Debug, Clone, Copy)]
+pub struct Stretch<'n> {
+    /// The folded text of the stretch.
+    pub text: &'n str,
+    /// Where it starts in the folded whole.
+    start: usize,
+    normalised: &'n Normalised<'n>,
+}
+
+impl Stretch<'_> {
+    /// The original range (in the whole original) of a range of this stretch's text.
+    pub fn range_to_original(&self, range: Range<usize>) -> Range<usize> {
+        self.normalised.range_to_original(range.start + self.start..range.end + self.start)
+    }
+
+    /// The offset in this stretch's text of an original offset (in the whole original) inside it.
+    pub fn to_folded(&self, original: usize) -> usize {
+        self.normalised.to_folded(original) - self.start
+    }
 }
 
 /// Where the characters that may fold start: every foldable character's UTF-8 form begins with one of
@@ -138,6 +165,24 @@ fn utf8_width(lead: u8) -> usize {
     }
 }
 
+/// `fold_char` on the UTF-8 form at the start of `bytes`: the same table, written as the byte sequences
+/// it folds (U+00A0 is C2 A0, U+3000 E3 80 80, U+2010–2013 E2 80 90–93, U+2212 E2 88 92, U+FF0B–FF3F
+/// EF BC 8B–BF, U+FF41–FF5A EF BD 81–9A).
+fn fold_encoded(bytes: &[u8]) -> Option<u8> {
+    let ascii = match *bytes {
+        [0xC2, 0xA0, ..] | [0xE3, 0x80, 0x80, ..] => b' ',
+        [0xE2, 0x80, 0x90..=0x93, ..] | [0xE2, 0x88, 0x92, ..] | [0xEF, 0xBC, 0x8D, ..] => b'-',
+        [0xEF, 0xBC, 0x8B, ..] => b'+',
+        [0xEF, 0xBC, 0x8E, ..] => b'.',
+        [0xEF, 0xBC, 0xBF, ..] => b'_',
+        [0xEF, 0xBC, third @ 0x90..=0x99, ..] => b'0' + (third - 0x90),
+        [0xEF, 0xBC, third @ 0xA1..=0xBA, ..] => b'A' + (third - 0xA1),
+        [0xEF, 0xBD, third @ 0x81..=0x9A, ..] => b'a' + (third - 0x81),
+        _ => return None,
+    };
+    Some(ascii)
+}
+
 /// The ASCII form of one foldable character.
 pub fn fold(character: &str) -> Option<char> {
     let character = character.chars().next()?;
@@ -178,6 +223,39 @@ mod tests {
             let normalised = Normalised::new(&text);
             prop_assert_eq!(normalised.text(), expected.as_str());
             prop_assert_eq!(normalised.changed(), expected != text);
+        }
+    }
+
+    proptest! {
+        /// A stretch of the folded whole is the stretch folded on its own, and maps back the same way.
+        #[test]
+        fn a_stretch_of_the_whole_is_the_stretch_folded(
+            text in "[\\x20-\\x7f\u{a0}\u{2010}-\u{2013}\u{3000}-\u{3002}\u{4e00}-\u{4e03}\u{ff0b}-\u{ff1a}\u{ff21}-\u{ff23}]{0,40}",
+            cut in (0usize..=40, 0usize..=40),
+        ) {
+            let boundaries: Vec<usize> = text.char_indices().map(|(at, _)| at).chain(std::iter::once(text.len())).collect();
+            let (a, b) = (boundaries[cut.0 % boundaries.len()], boundaries[cut.1 % boundaries.len()]);
+            let range = a.min(b)..a.max(b);
+            let whole = Normalised::new(&text);
+            let stretch = whole.stretch(range.clone());
+            let alone = Normalised::new(&text[range.clone()]);
+            prop_assert_eq!(stretch.text, alone.text());
+            for (at, character) in alone.text().char_indices() {
+                let end = at + character.len_utf8();
+                let expected = alone.range_to_original(at..end);
+                prop_assert_eq!(stretch.range_to_original(at..end), expected.start + range.start..expected.end + range.start);
+                prop_assert_eq!(stretch.to_folded(expected.start + range.start), at);
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_table_is_the_character_table() {
+        for code in 0..=0x10FFFF {
+            let Some(character) = char::from_u32(code) else { continue };
+            let mut buffer = [0u8; 4];
+            let encoded = character.encode_utf8(&mut buffer).as_bytes();
+            assert_eq!(fold_encoded(encoded).map(char::from), fold_char(character), "U+{code:04X}");
         }
     }
 

@@ -3,12 +3,14 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::diagnostic::{Diagnostic, Position, Text};
 use crate::front_matter::{self, FrontMatter, FrontMatterError, KeyLines};
 use crate::html_scan;
+use crate::normalise::Normalised;
 use crate::source::LineIndex;
 use crate::url_judge::decode_attribute;
 
@@ -95,6 +97,9 @@ pub struct Page<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     pub links: Vec<LinkRef>,
     pub text_runs: Vec<TextRun>,
+    /// The whole source folded (`crate::normalise`), built the first time a text rule asks: the rules
+    /// that read folded text (personal data, secrets, compatibility) share this one pass.
+    folded: OnceLock<Normalised<'a>>,
 }
 
 /// A page's front matter, read before its body: the site model (URLs, sections, titles, dates) is
@@ -210,9 +215,17 @@ impl<'a> Page<'a> {
             events,
             links,
             text_runs,
+            folded: OnceLock::new(),
         };
         let diagnostics = diagnostics.into_iter().map(|diagnostic| diagnostic.in_file(path)).collect();
         Some((page, diagnostics))
+    }
+
+    /// The whole source folded, with its map back to the source. Folding is one character for one
+    /// character, so the folded form of any stretch `source[range]` (on character boundaries) is
+    /// `folded().text()[folded().range_to_folded(range)]`.
+    pub fn folded(&self) -> &Normalised<'a> {
+        self.folded.get_or_init(|| Normalised::new(self.source))
     }
 
     pub fn position(&self, offset: usize) -> Position {

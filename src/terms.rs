@@ -25,7 +25,7 @@
 
 use std::collections::BTreeSet;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{packed, AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use crate::config::ConfigError;
@@ -214,6 +214,9 @@ pub struct TermMatcher {
     terms: Vec<Term>,
     patterns: Vec<Pattern>,
     automaton: Option<AhoCorasick>,
+    /// The wrong forms alone, for `may_hit`: a SIMD (Teddy) search where the CPU has one and the list is
+    /// short enough, else none.
+    wrong_forms: Option<packed::Searcher>,
 }
 
 /// One hit: the term and its byte range in the text searched.
@@ -248,7 +251,20 @@ impl TermMatcher {
         } else {
             AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&texts).ok()
         };
-        TermMatcher { terms, patterns, automaton }
+        let wrong_forms =
+            if terms.is_empty() { None } else { packed::Searcher::new(terms.iter().map(|term| anchor(&term.wrong))) };
+        TermMatcher { terms, patterns, automaton, wrong_forms }
+    }
+
+    /// Whether `find` may find anything in some part of `text`: false when no wrong form occurs anywhere
+    /// in it (every hit is an occurrence of a wrong form). One SIMD pass over a whole page rules out
+    /// most pages before the automaton reads any of its spans; without that search, always true.
+    pub fn may_hit(&self, text: &str) -> bool {
+        match (&self.automaton, &self.wrong_forms) {
+            (None, _) => false,
+            (Some(_), Some(wrong_forms)) => wrong_forms.find(text).is_some(),
+            (Some(_), None) => true,
+        }
     }
 
     /// The terms in force.
@@ -266,6 +282,19 @@ impl TermMatcher {
                 Pattern::Exception => None,
             })
             .collect()
+    }
+}
+
+/// The part of a wrong form `may_hit` looks for: the form less its first character, when at least two
+/// characters and four bytes remain (the SIMD search fingerprints four bytes). A text without it holds
+/// no wrong form. The first characters of the four-character idioms (一, 不, 全, 出…) are among the
+/// commonest in Chinese, and each false lead costs a comparison.
+fn anchor(wrong: &str) -> &str {
+    let rest = wrong.char_indices().nth(1).map_or("", |(at, _)| &wrong[at..]);
+    if rest.len() >= 4 && rest.chars().count() >= 2 {
+        rest
+    } else {
+        wrong
     }
 }
 
@@ -306,6 +335,38 @@ mod tests {
         let hits: Vec<(&str, &str)> =
             matcher.find(text).into_iter().map(|hit| (&text[hit.range], hit.term.right.as_str())).collect();
         assert_eq!(hits, [("布署", "部署"), ("再接再励", "再接再厉")]);
+    }
+
+    proptest::proptest! {
+        /// `may_hit` is false only where `find` finds nothing.
+        #[test]
+        fn may_hit_never_hides_a_hit(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "布", "署", "发", "布署", "发布署", "再接再", "励", "厉", "。", "。。", "精采", "取", "录象", "征", "接再励", "径而走", "不", "国藉",
+                    "，", "a", " ", "\n", "一如", "继往", "震憾", "重迭", "青兰市",
+                ]),
+                0..16,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let site = parse_terms_toml("[[term]]\nwrong = \"青兰市\"\nright = \"青岚市\"\n").unwrap();
+            for matcher in [TermMatcher::new(&[], &[]), TermMatcher::new(&site, &["xdhy-bushu".to_string()])] {
+                if !matcher.may_hit(&text) {
+                    proptest::prop_assert!(matcher.find(&text).is_empty(), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_without_a_wrong_form_may_not_hit() {
+        let matcher = TermMatcher::new(&[], &[]);
+        assert!(!matcher.may_hit(""));
+        assert!(!matcher.may_hit("要再接再厉，一如既往。"));
+        assert!(matcher.may_hit("新华社发布署名文章"), "an exception holds a wrong form: the automaton decides");
+        assert!(matcher.may_hit("会议布署了工作"));
+        assert!(!TermMatcher::new(&[], &["xdhy-bushu".to_string()]).may_hit("会议布署了工作"));
     }
 
     #[test]

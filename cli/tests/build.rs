@@ -449,3 +449,23 @@ fn attachments_in_static_are_read_or_reported_as_unread() {
     assert_eq!(found_sorted, expected);
     assert!(!result.stdout.contains("13912345678"), "the number is masked in the report");
 }
+
+#[test]
+fn leave_pages_share_one_pass_only_where_the_theme_treats_every_destination_alike() {
+    let (dir, site) = fixture();
+    let out = dir.path().join("public");
+    // A theme whose leave page loads an http image for one destination only: the placeholder page
+    // the shared pass is made from does not show it, so that page must get its own pass.
+    let theme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../site-template/templates/leave.html")).replace(
+        "{% endblock content %}",
+        "{% if \"evil\" in leave.url %}<img src=\"http://img.example.gov.cn/a.png\" alt=\"图\">{% endif %}{% endblock content %}",
+    );
+    write(&site.join("templates/leave.html"), &theme);
+    let failed = build(&site, &out, &["--format", "json"]);
+    assert_eq!(failed.code, 1, "{}", failed.stdout);
+    let evil = format!("public/leave/{}.html\"", leave_hash("https://www.gov.cn.evil.com/x"));
+    let insecure: Vec<&str> = failed.stdout.lines().filter(|line| line.contains("public/leave/")).collect();
+    assert_eq!(insecure.len(), 1, "{}", failed.stdout);
+    assert!(insecure[0].contains(&evil), "{}", failed.stdout);
+    assert!(failed.stdout.contains("\"rule\": \"build.insecure-resource\""), "{}", failed.stdout);
+}

@@ -5,7 +5,10 @@
 # under callgrind (--profile-time 1), and the inclusive cost of that call (`Bencher::iter`) is one pass
 # over the whole corpus. Not a test: nothing here asserts a figure.
 #
-#   scripts/bench/check-instructions.sh
+#   scripts/bench/check-instructions.sh [--keep DIR]
+#
+# --keep DIR keeps callgrind's .out files there (bare_pulldown_cmark.out, page_parse.out, check_page.out):
+# `callgrind_annotate --inclusive=yes DIR/check_page.out` shows where a pass goes, function by function.
 #
 # Target (issue 9): check <= 2x the bare parse.
 set -euo pipefail
@@ -20,8 +23,13 @@ for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "check" and m.get("executable"):
         print(m["executable"])')"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [[ "${1:-}" == "--keep" && -n "${2:-}" ]]; then
+  work="$2"
+  mkdir -p "$work"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
 
 # pass NAME: instructions of one pass of benchmark corpus/NAME.
 pass() {

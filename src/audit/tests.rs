@@ -1,9 +1,9 @@
 use super::*;
 use crate::hosts::HostClassifier;
 
-const CONFIG: &str = "[site]\nname = \"示例市人民政府\"\nbase_url = \"https://www.example.gov.cn\"\n[identity]\nconac_id = \"ABC123\"\nsite_code = \"1100000001\"\nicp = \"京ICP备00000000号\"\npsb = \"京公网安备11000000000000号\"\nsponsor = \"示例市人民政府办公室\"\ncontact = \"010-00000000\"\n";
+pub(super) const CONFIG: &str = "[site]\nname = \"示例市人民政府\"\nbase_url = \"https://www.example.gov.cn\"\n[identity]\nconac_id = \"ABC123\"\nsite_code = \"1100000001\"\nicp = \"京ICP备00000000号\"\npsb = \"京公网安备11000000000000号\"\nsponsor = \"示例市人民政府办公室\"\ncontact = \"010-00000000\"\n";
 
-const FOOTER: &str = r#"<footer><a href="https://bszs.conac.cn/sitename?method=show&amp;id=ABC123"><img src="/static/mark.svg" alt="党政机关"></a>
+pub(super) const FOOTER: &str = r#"<footer><a href="https://bszs.conac.cn/sitename?method=show&amp;id=ABC123"><img src="/static/mark.svg" alt="党政机关"></a>
 <p>主办单位：示例市人民政府办公室 联系方式：010-00000000 网站标识码：1100000001</p>
 <p><a href="https://beian.miit.gov.cn/">京ICP备00000000号</a> 京公网安备11000000000000号
 <a href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?siteCode=1100000001">我为政府网站找错</a></p></footer>"#;

@@ -14,7 +14,7 @@ use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
-use crate::normalise::Normalised;
+use crate::normalise::{Normalised, Stretch};
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::body_and_displayed_values;
 
@@ -227,9 +227,10 @@ static REQUIRED_THINGS_ANYWHERE: LazyLock<AhoCorasick> =
 /// regex, asks this instead of running `check` (docs/checker.md).
 pub fn may_fire(context: &PageContext<'_, '_>) -> bool {
     let page = context.page;
+    let folded = page.folded();
     body_and_displayed_values(page)
         .into_iter()
-        .any(|range| REQUIRED_THINGS_ANYWHERE.is_match(Normalised::new(&page.source[range]).text()))
+        .any(|range| REQUIRED_THINGS_ANYWHERE.is_match(folded.stretch(range).text))
 }
 
 /// Lists of mainstream browsers and negations are not requirements.
@@ -238,8 +239,9 @@ const NEGATIONS: [&str; 5] = ["不", "无", "免", "没有", "未"];
 
 pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     let page = context.page;
+    let folded = page.folded();
     for range in body_and_displayed_values(page) {
-        for (rule, found) in find_requirements(page.source, range) {
+        for (rule, found) in requirements_in(&folded.stretch(range)) {
             let phrase = shorten(&page.source[found.clone()]);
             out.push(page.diagnostic_at(found, diagnostic(rule, &phrase)));
         }
@@ -295,14 +297,16 @@ fn diagnostic(rule: &RuleInfo, phrase: &str) -> Diagnostic {
 /// Requirements written in `source[range]`, with ranges in the whole source. The text is read folded
 /// (`ＩＥ浏览器`, `ＡＰＰ` as pasted from Word read as `IE浏览器`, `APP`).
 pub fn find_requirements(source: &str, range: Range<usize>) -> Vec<(&'static RuleInfo, Range<usize>)> {
-    let normalised = Normalised::new(&source[range.clone()]);
-    find_in_folded(normalised.text())
+    let window = &source[range.clone()];
+    requirements_in(&Normalised::new(window).stretch(0..window.len()))
         .into_iter()
-        .map(|(rule, found)| {
-            let found = normalised.range_to_original(found);
-            (rule, range.start + found.start..range.start + found.end)
-        })
+        .map(|(rule, found)| (rule, range.start + found.start..range.start + found.end))
         .collect()
+}
+
+/// Requirements in a folded stretch, with ranges in the text it was folded from.
+fn requirements_in(stretch: &Stretch<'_>) -> Vec<(&'static RuleInfo, Range<usize>)> {
+    find_in_folded(stretch.text).into_iter().map(|(rule, found)| (rule, stretch.range_to_original(found))).collect()
 }
 
 fn find_in_folded(text: &str) -> Vec<(&'static RuleInfo, Range<usize>)> {

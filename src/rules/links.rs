@@ -2,6 +2,7 @@
 //! build's rewriting; `govpress links` checks that destinations still work.)
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
+use crate::leave_site::is_plainly_relative;
 use crate::page::LinkRef;
 use crate::rules::{PageContext, RuleInfo};
 
@@ -86,6 +87,9 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 fn judge(link: &LinkRef) -> Option<Diagnostic> {
     let url = &link.url;
+    if plainly_fine(link.target()) {
+        return None;
+    }
     // Raw HTML is read as the browser reads it: character references first (`javascript&colon;`).
     match parse_target(link.target()) {
         LinkTarget::Javascript => Some(javascript_link(url)),
@@ -101,6 +105,30 @@ fn judge(link: &LinkRef) -> Option<Diagnostic> {
         }
         LinkTarget::Relative | LinkTarget::Web(_) | LinkTarget::NotWeb => None,
     }
+}
+
+/// Whether `parse_target` certainly reads `raw` as `Relative` or `Web`, by its shape alone: an address
+/// that cannot leave the site (`leave_site::is_plainly_relative`: `/a/b.html`, `#top`, `?page=2`), or
+/// `http(s)://` and a lower-case host of letters, digits, dots and hyphens (no empty label, no `xn--`, its
+/// last label starting with a letter, so it is not read as an IPv4 address) ending the address or
+/// followed by `/`, `?` or `#`, all of it printable ASCII without backslashes. Most links are one of
+/// these, and parsing them (`url::Url`) was nearly all that checking links cost; any other address is
+/// parsed.
+fn plainly_fine(raw: &str) -> bool {
+    if is_plainly_relative(raw) {
+        return true;
+    }
+    let printable = raw.bytes().all(|byte| (0x21..=0x7e).contains(&byte) && byte != b'\\');
+    let Some(rest) = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")) else { return false };
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let labels_ok = host.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with("xn--")
+            && label.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+    });
+    let last_label_word =
+        host.rsplit('.').next().is_some_and(|label| label.starts_with(|c: char| c.is_ascii_lowercase()));
+    printable && labels_ok && last_label_word
 }
 
 /// A link with a scheme a portal has no use for (`data:`, `blob:`, `file:`…).
@@ -132,6 +160,40 @@ pub fn javascript_link(url: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What `plainly_fine` lets through, `parse_target` reads as a relative or web address.
+        #[test]
+        fn plainly_fine_addresses_parse_as_relative_or_web(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "https://", "http://", "HTTPS://", "/", "//", "\\", "#", "?", ".", "..", "a", "Z", "0", "9", "-",
+                    "xn--", "0x1", "www", "gov", "cn", "1.2.3.4", ":", ":80", "@", " ", "%", "%zz", "政务", "[", "]",
+                    "javascript:", "\t", "\n", "a:b", "2024/x:y", "%", "?[", "\u{0}", "mailto:",
+                ]),
+                0..10,
+            )
+        ) {
+            let raw: String = pieces.concat();
+            if plainly_fine(&raw) {
+                prop_assert!(matches!(parse_target(&raw), LinkTarget::Relative | LinkTarget::Web(_)), "{raw}");
+            }
+        }
+    }
+
+    #[test]
+    fn common_addresses_are_plainly_fine() {
+        assert!(plainly_fine("https://www.gov.cn/zhengce/content/202405/content_6951234.htm"));
+        assert!(plainly_fine("/static/images/2024/meeting.jpg"));
+        assert!(plainly_fine("#top"));
+        assert!(plainly_fine("a/b.html"));
+        assert!(!plainly_fine("https://1.2.3.999/"), "an IPv4-shaped host is parsed");
+        assert!(!plainly_fine("https://xn--abc.cn/"));
+        assert!(!plainly_fine("//cdn.example.com/a.js"));
+        assert!(!plainly_fine("/\\evil.example/"));
+        assert!(!plainly_fine("javascript:alert(1)"));
+    }
 
     #[test]
     fn targets_are_read_like_a_browser_would() {

@@ -19,7 +19,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
-use crate::normalise::Normalised;
+use crate::normalise::{Normalised, Stretch};
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::{inside, next_ascii_digit, text_spans, url_ranges};
 
@@ -66,8 +66,9 @@ pub struct Finding {
 
 pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     let page = context.page;
+    let folded = page.folded();
     for span in text_spans(page) {
-        for finding in find_in(page.source, span) {
+        for finding in findings_in(page.source, folded, span) {
             let clear = &page.source[finding.range.clone()];
             out.push(page.diagnostic_at(finding.range.clone(), diagnostic(&finding)).redacting(clear));
         }
@@ -134,13 +135,31 @@ pub fn mask(finding: &Finding) -> String {
 pub fn find_in(source: &str, span: Range<usize>) -> Vec<Finding> {
     let window = widen(source, span.clone(), CONTEXT_CHARS);
     let normalised = Normalised::new(&source[window.clone()]);
-    let folded_span = normalised.range_to_folded(span.start - window.start..span.end - window.start);
-    let mut findings = find_in_folded(normalised.text(), folded_span);
+    let mut findings =
+        in_window(&normalised.stretch(0..window.len()), span.start - window.start..span.end - window.start);
     for finding in &mut findings {
-        let range = normalised.range_to_original(finding.range.clone());
-        finding.range = range.start + window.start..range.end + window.start;
+        finding.range = finding.range.start + window.start..finding.range.end + window.start;
     }
     findings.retain(|finding| !labelled_as_not_personal(source, finding));
+    findings
+}
+
+/// `find_in` on a page whose whole source is folded already (`Page::folded`).
+fn findings_in(source: &str, folded: &Normalised<'_>, span: Range<usize>) -> Vec<Finding> {
+    let window = widen(source, span.clone(), CONTEXT_CHARS);
+    let mut findings = in_window(&folded.stretch(window), span);
+    findings.retain(|finding| !labelled_as_not_personal(source, finding));
+    findings
+}
+
+/// Personal numbers in `span`, read in the folded `window` around it (`span` and the ranges found are in
+/// the text the window was folded from).
+fn in_window(window: &Stretch<'_>, span: Range<usize>) -> Vec<Finding> {
+    let folded_span = window.to_folded(span.start)..window.to_folded(span.end);
+    let mut findings = find_in_folded(window.text, folded_span);
+    for finding in &mut findings {
+        finding.range = window.range_to_original(finding.range.clone());
+    }
     findings
 }
 

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, Severity, Text};
-use crate::normalise::Normalised;
+use crate::normalise::{Normalised, Stretch};
 use crate::rules::{PageContext, RuleInfo};
 use crate::text_scan::body_and_displayed_values;
 
@@ -47,8 +47,9 @@ static LABEL_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&LABELS.join("|
 
 pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
     let page = context.page;
+    let folded = page.folded();
     for range in body_and_displayed_values(page) {
-        for finding in find_markings(page.source, range) {
+        for finding in markings_in(page.source, &folded.stretch(range)) {
             let diagnostic = diagnostic(&finding);
             out.push(page.diagnostic_at(finding.range, diagnostic));
         }
@@ -60,9 +61,9 @@ pub fn check(context: &PageContext<'_, '_>, out: &mut Vec<Diagnostic>) {
 /// which links no regex, asks this instead of running `check` (docs/checker.md).
 pub fn may_fire(context: &PageContext<'_, '_>) -> bool {
     let page = context.page;
+    let folded = page.folded();
     body_and_displayed_values(page).into_iter().any(|range| {
-        let normalised = Normalised::new(&page.source[range]);
-        let text = normalised.text();
+        let text = folded.stretch(range).text;
         text.contains('★') || LABELS.iter().any(|label| text.contains(label))
     })
 }
@@ -115,13 +116,21 @@ pub struct Found {
 /// Markings in `source[range]`, with ranges in the whole source. The text is read folded (full-width
 /// digits, ideographic spaces: `机密★１年`), and each marking is quoted as written.
 pub fn find_markings(source: &str, range: Range<usize>) -> Vec<Found> {
-    let normalised = Normalised::new(&source[range.clone()]);
-    let mut found = find_in_folded(normalised.text());
+    let window = &source[range.clone()];
+    let mut found = markings_in(window, &Normalised::new(window).stretch(0..window.len()));
     for marking in &mut found {
-        let original = normalised.range_to_original(marking.range.clone());
-        marking.range = range.start + original.start..range.start + original.end;
+        marking.range = range.start + marking.range.start..range.start + marking.range.end;
+    }
+    found
+}
+
+/// Markings in a folded stretch of `original`, with ranges in `original`.
+fn markings_in(original: &str, stretch: &Stretch<'_>) -> Vec<Found> {
+    let mut found = find_in_folded(stretch.text);
+    for marking in &mut found {
+        marking.range = stretch.range_to_original(marking.range.clone());
         if marking.kind == Marking::Classification {
-            marking.text = source[marking.range.clone()].to_string();
+            marking.text = original[marking.range.clone()].to_string();
         }
     }
     found
@@ -130,7 +139,11 @@ pub fn find_markings(source: &str, range: Range<usize>) -> Vec<Found> {
 fn find_in_folded(text: &str) -> Vec<Found> {
     let range = 0..text.len();
     // Every mark has a ★: a byte search rules most texts out before the regex runs.
-    let marks = if text.contains('★') { Some(CLASSIFICATION_MARK.find_iter(text)) } else { None };
+    let marks = if memchr::memmem::find(text.as_bytes(), "★".as_bytes()).is_some() {
+        Some(CLASSIFICATION_MARK.find_iter(text))
+    } else {
+        None
+    };
     let mut found: Vec<Found> = marks
         .into_iter()
         .flatten()

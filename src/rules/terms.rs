@@ -5,6 +5,7 @@
 //! Only visible text is read: prose and the displayed front-matter values (title, description,
 //! department), not code spans or blocks, raw HTML, link targets, URLs written out, or front-matter keys.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -83,18 +84,39 @@ fn check_with(
 ) {
     let page = context.page;
     let doc_numbers = !context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID);
+    // One search of the whole page for the wrong forms rules out most pages before any span is read.
+    let terms_may_hit = context.terms.may_hit(page.source);
+    // Every document number ends with 号, and only the body's are read: where the body's 号 stand, found
+    // once, tells which spans may hold one.
+    let body = page.source.get(page.body_offset..).unwrap_or_default();
+    let marks: Vec<usize> = if doc_numbers {
+        memchr::memmem::find_iter(body.as_bytes(), "号".as_bytes()).map(|at| at + page.body_offset).collect()
+    } else {
+        Vec::new()
+    };
+    if !terms_may_hit && marks.is_empty() {
+        return;
+    }
+    let holds_mark = |span: &Range<usize>| {
+        let first = marks.partition_point(|&at| at < span.start);
+        marks.get(first).is_some_and(|&at| at + "号".len() <= span.end)
+    };
     for span in visible_spans(page) {
         let text = &page.source[span.clone()];
-        let urls = url_ranges(text);
-        let outside_urls =
-            |range: &Range<usize>| !urls.iter().any(|url| url.start < range.end && range.start < url.end);
-        for hit in context.terms.find(text).into_iter().filter(|hit| outside_urls(&hit.range)) {
+        // Most spans have no hit: their URLs are found only when a hit needs them.
+        let urls = OnceCell::new();
+        let outside_urls = |range: &Range<usize>| {
+            !urls.get_or_init(|| url_ranges(text)).iter().any(|url| url.start < range.end && range.start < url.end)
+        };
+        let hits = if terms_may_hit { context.terms.find(text) } else { Vec::new() };
+        for hit in hits.into_iter().filter(|hit| outside_urls(&hit.range)) {
             let range = span.start + hit.range.start..span.start + hit.range.end;
             out.push(page.diagnostic_at(range, term_diagnostic(&hit)));
         }
         // In the front matter, `[disclosure] doc_no` has its own rule (disclosure.doc-no): the body only.
         let in_body = span.start >= page.body_offset;
-        if doc_numbers && in_body && text.contains('号') {
+        // Every document number has one of the four opening brackets: the regex runs only where both are.
+        if doc_numbers && in_body && holds_mark(&span) && text.contains(['[', '【', '(', '（']) {
             for DocNumber { open, close, whole } in find_doc_numbers(text) {
                 if !outside_urls(&whole) {
                     continue;

@@ -167,7 +167,7 @@ impl<'b> Live<'b> {
                 .cloned()
                 .collect();
             for target in &targets {
-                fresh.push(pipeline.leave_page(target)?);
+                fresh.push(pipeline.leave_page(target, None)?);
             }
         }
         tracing::debug!(elapsed = ?started.elapsed(), "edit: files rendered");

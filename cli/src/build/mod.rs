@@ -362,8 +362,10 @@ fn write_leave_pages(pipeline: &Pipeline<'_>, written: &mut Vec<Written>) -> any
         LinkMode::Interstitial => written.iter().flat_map(|file| file.targets.iter().cloned()).collect(),
         LinkMode::Confirm => BTreeSet::new(),
     };
+    let shared = if targets.is_empty() { None } else { pipeline.leave_template()? };
+    tracing::debug!(shared = shared.is_some(), "leave pages: one pass shared by all");
     let leave_written: Vec<Written> =
-        targets.par_iter().map(|target| pipeline.leave_page(target)).collect::<anyhow::Result<_>>()?;
+        targets.par_iter().map(|target| pipeline.leave_page(target, shared.as_ref())).collect::<anyhow::Result<_>>()?;
     let count = leave_written.len();
     written.reserve_exact(count);
     written.extend(leave_written);

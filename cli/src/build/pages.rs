@@ -2,7 +2,7 @@
 //! leave pages and 404. Every HTML file goes through the leave-site rewriting and the audit before
 //! it is written.
 
-use govpress::audit::{Auditor, DocumentAudit, DocumentKind};
+use govpress::audit::{Auditor, DocumentAudit, DocumentKind, LeaveTemplate, LEAVE_PLACEHOLDER};
 use govpress::diagnostic::Position;
 use govpress::leave_site::{LeaveSite, LeaveTarget};
 use govpress::site::links::percent_decode;
@@ -180,9 +180,23 @@ impl Pipeline<'_> {
         &self,
         template: &str,
         context: Keyed,
+        place: (String, String),
+        kind: DocumentKind,
+        source: Option<SourceLinks>,
+    ) -> anyhow::Result<Written> {
+        self.render_shared(template, context, place, kind, source, None)
+    }
+
+    /// [`Pipeline::render`], taking a leave page's pass from `shared` (the shared leave-page pass and
+    /// the page's destination as the theme escapes it) when the theme rendered it as that pass expects.
+    fn render_shared(
+        &self,
+        template: &str,
+        context: Keyed,
         (path, url): (String, String),
         kind: DocumentKind,
         source: Option<SourceLinks>,
+        shared: Option<(&LeaveTemplate, &str)>,
     ) -> anyhow::Result<Written> {
         use std::sync::atomic::Ordering;
         let key = context.key(template, &path, &url, &format!("{kind:?}"));
@@ -198,8 +212,13 @@ impl Pipeline<'_> {
         }
         let html = self.templates.render(template, &context.context)?;
         let label = format!("{}/{path}", self.out_label);
-        let processed =
-            self.auditor.process(&label, &url, &html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        let from_shared = shared.and_then(|(leave_template, escaped)| leave_template.page(&label, &html, escaped));
+        let processed = match from_shared {
+            Some(processed) => processed,
+            None => {
+                self.auditor.process(&label, &url, &html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?
+            }
+        };
         let digest = self.staging.write(&path, processed.html.as_bytes())?;
         if let Some(key) = key {
             self.cache.misses.fetch_add(1, Ordering::Relaxed);
@@ -362,7 +381,27 @@ impl Pipeline<'_> {
         self.render("index.html", context, ("index.html".into(), "/".into()), DocumentKind::Page, links)
     }
 
-    pub fn leave_page(&self, target: &LeaveTarget) -> anyhow::Result<Written> {
+    pub fn leave_page(&self, target: &LeaveTarget, shared: Option<&LeaveTemplate>) -> anyhow::Result<Written> {
+        let (template, context, place) = self.leave_context(target);
+        let escaped = shared.map(|_| escape_html(&target.url));
+        let shared = shared.zip(escaped.as_deref());
+        self.render_shared(template, context, place, DocumentKind::LeavePage, None, shared)
+    }
+
+    /// The pass every leave page of this build can share: the theme's leave page for a placeholder
+    /// destination, passed once (`None` when the theme puts destinations where the pass reads).
+    pub fn leave_template(&self) -> anyhow::Result<Option<LeaveTemplate>> {
+        let placeholder = LeaveTarget { hash: "0000000000000000".into(), url: LEAVE_PLACEHOLDER.into() };
+        let (template, context, (path, url)) = self.leave_context(&placeholder);
+        let html = self.templates.render(template, &context.context)?;
+        let label = format!("{}/{path}", self.out_label);
+        self.auditor
+            .leave_template(&label, &url, &html, &escape_html(LEAVE_PLACEHOLDER))
+            .map_err(|error| anyhow::anyhow!("{path}: {error}"))
+    }
+
+    /// The template, context and place of a target's leave page.
+    fn leave_context(&self, target: &LeaveTarget) -> (&'static str, Keyed, (String, String)) {
         let mut context = self.context();
         context.insert("leave", &serde_json::json!({ "warning": self.leave.warning(), "url": target.url }));
         context.insert(
@@ -376,7 +415,7 @@ impl Pipeline<'_> {
         );
         let path = format!("{}/{}.html", govpress::leave_site::LEAVE_DIR, target.hash);
         let url = format!("/{path}");
-        self.render("leave.html", context, (path, url), DocumentKind::LeavePage, None)
+        ("leave.html", context, (path, url))
     }
 
     pub fn not_found(&self) -> anyhow::Result<Written> {
@@ -392,6 +431,14 @@ impl Pipeline<'_> {
         );
         self.render("404.html", context, ("404.html".into(), "/404.html".into()), DocumentKind::Page, None)
     }
+}
+
+/// `text` as the templates escape it (tera's autoescape).
+fn escape_html(text: &str) -> String {
+    let mut escaped = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut escaped);
+    String::from_utf8(escaped).unwrap_or_default()
 }
 
 fn iso(date: Option<&Timestamp>) -> String {
