@@ -264,17 +264,21 @@ fn parse_with(
                 position: error.span().map_or_else(|| at(0), |span| at(span.start)),
                 message: error.message().trim().to_string(),
             };
-            // Read plainly first (tracking every key's path would be paid by every page); only a block that
-            // fails is read again with paths, so the error names the key.
             let parsed = toml::Deserializer::parse(split.block).map_err(syntax_error).and_then(|deserializer| {
-                FrontMatter::deserialize(deserializer).or_else(|_| {
-                    let deserializer = toml::Deserializer::parse(split.block).map_err(syntax_error)?;
-                    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-                        let path = error.path().to_string();
-                        let inner = error.into_inner();
-                        let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
-                        typed_error(path, inner.message().trim().to_string(), fallback)
-                    })
+                // Read plainly first (tracking every key's path would be paid by every page); only a block
+                // that fails is read again with paths, so the error names the key. Not in WebAssembly: the
+                // browser checks one page at a time, and a second copy of the deserialiser would be
+                // downloaded before the first diagnostic.
+                #[cfg(not(target_arch = "wasm32"))]
+                let deserializer = match FrontMatter::deserialize(deserializer) {
+                    Ok(front_matter) => return Ok(front_matter),
+                    Err(_) => toml::Deserializer::parse(split.block).map_err(syntax_error)?,
+                };
+                serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                    let path = error.path().to_string();
+                    let inner = error.into_inner();
+                    let fallback = inner.span().map_or_else(|| at(0), |span| at(span.start));
+                    typed_error(path, inner.message().trim().to_string(), fallback)
                 })
             });
             match parsed {

@@ -25,7 +25,9 @@
 
 use std::collections::BTreeSet;
 
-use aho_corasick::{packed, AhoCorasick, MatchKind};
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+use aho_corasick::packed;
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use crate::config::ConfigError;
@@ -214,8 +216,10 @@ pub struct TermMatcher {
     terms: Vec<Term>,
     patterns: Vec<Pattern>,
     automaton: Option<AhoCorasick>,
-    /// The wrong forms alone, for `may_hit`: a SIMD (Teddy) search where the CPU has one and the list is
-    /// short enough, else none.
+    /// The wrong forms' anchors, for `may_hit`: a SIMD (Teddy) search where the CPU has one and the list is
+    /// short enough, else none. Not built for WebAssembly, which has no Teddy: the browser's first module
+    /// links none of it.
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     wrong_forms: Option<packed::Searcher>,
 }
 
@@ -251,20 +255,29 @@ impl TermMatcher {
         } else {
             AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&texts).ok()
         };
-        let wrong_forms =
-            if terms.is_empty() { None } else { packed::Searcher::new(terms.iter().map(|term| anchor(&term.wrong))) };
-        TermMatcher { terms, patterns, automaton, wrong_forms }
+        TermMatcher {
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            wrong_forms: if terms.is_empty() {
+                None
+            } else {
+                packed::Searcher::new(terms.iter().map(|term| anchor(&term.wrong)))
+            },
+            terms,
+            patterns,
+            automaton,
+        }
     }
 
     /// Whether `find` may find anything in some part of `text`: false when no wrong form occurs anywhere
     /// in it (every hit is an occurrence of a wrong form). One SIMD pass over a whole page rules out
     /// most pages before the automaton reads any of its spans; without that search, always true.
     pub fn may_hit(&self, text: &str) -> bool {
-        match (&self.automaton, &self.wrong_forms) {
-            (None, _) => false,
-            (Some(_), Some(wrong_forms)) => wrong_forms.find(text).is_some(),
-            (Some(_), None) => true,
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        if let (Some(_), Some(wrong_forms)) = (&self.automaton, &self.wrong_forms) {
+            return wrong_forms.find(text).is_some();
         }
+        let _ = text;
+        self.automaton.is_some()
     }
 
     /// The terms in force.
@@ -289,6 +302,7 @@ impl TermMatcher {
 /// characters and four bytes remain (the SIMD search fingerprints four bytes). A text without it holds
 /// no wrong form. The first characters of the four-character idioms (一, 不, 全, 出…) are among the
 /// commonest in Chinese, and each false lead costs a comparison.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 fn anchor(wrong: &str) -> &str {
     let rest = wrong.char_indices().nth(1).map_or("", |(at, _)| &wrong[at..]);
     if rest.len() >= 4 && rest.chars().count() >= 2 {

@@ -53,26 +53,34 @@ fn is_url_byte(byte: u8) -> bool {
 }
 
 /// The offset of the first ASCII digit in `bytes[from..to]`. Chinese prose has few digits, so this
-/// tests eight bytes at a time (bytes of multi-byte characters are ≥ 0x80 and never match).
+/// tests sixteen bytes at a time (bytes of multi-byte characters are ≥ 0x80 and never match).
 pub fn next_ascii_digit(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut index = from;
-    while index + 8 <= to {
+    let word_at = |index: usize| {
         let mut chunk = [0u8; 8];
         chunk.copy_from_slice(&bytes[index..index + 8]);
-        let word = u64::from_le_bytes(chunk);
-        // Per byte: high bit set iff 0x30 <= byte <= 0x39 (for bytes < 0x80; others are masked out).
-        let ascii = !word & HIGH;
-        let low7 = word & !HIGH;
-        let at_least_0 = low7.wrapping_add(LOW * (0x80 - 0x30)) & HIGH;
-        let above_9 = low7.wrapping_add(LOW * (0x80 - 0x3a)) & HIGH;
-        if ascii & at_least_0 & !above_9 != 0 {
+        u64::from_le_bytes(chunk)
+    };
+    let mut index = from;
+    while index + 16 <= to {
+        if digit_flags(word_at(index)) | digit_flags(word_at(index + 8)) != 0 {
             break;
         }
+        index += 16;
+    }
+    if index + 8 <= to && digit_flags(word_at(index)) == 0 {
         index += 8;
     }
     bytes[index..to].iter().position(u8::is_ascii_digit).map(|found| index + found)
+}
+
+/// Nonzero when one of the eight bytes of `word` is an ASCII digit: XOR with `0` maps the digits, and only
+/// them, to bytes below 10, and `(x - 0x0A…) & !x & 0x80…` is nonzero exactly when a byte of `x` is below 10
+/// (a borrow can only start at such a byte, so it never makes a flag on its own).
+fn digit_flags(word: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (LOW * u64::from(b'0'));
+    x.wrapping_sub(LOW * 10) & !x & HIGH
 }
 
 /// Whether an offset lies inside one of the (sorted, disjoint) ranges.
@@ -180,6 +188,20 @@ mod tests {
         assert!(url_ranges("no links here").is_empty());
     }
 
+    proptest! {
+        #[test]
+        fn next_ascii_digit_is_the_first_digit(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![b'0', b'9', b'/', b':', b'a', 0x80, 0xE4, 0xB9, 0x00, 0xFF, 0x3A, 0x2F]), 0..80),
+            from in 0usize..80,
+            to in 0usize..80,
+        ) {
+            let to = to.min(bytes.len());
+            let from = from.min(to);
+            let expected = bytes[from..to].iter().position(u8::is_ascii_digit).map(|found| from + found);
+            prop_assert_eq!(next_ascii_digit(&bytes, from, to), expected);
+        }
+    }
+
     #[test]
     fn finds_digits_eight_bytes_at_a_time() {
         let text = "政务公开信息政务公开信息：第5条，abc/:9";
@@ -189,10 +211,14 @@ mod tests {
         assert_eq!(next_ascii_digit(bytes, first + 1, bytes.len()), Some(text.find('9').unwrap()));
         assert_eq!(next_ascii_digit(bytes, 0, first), None);
         for byte in 0..=255u8 {
-            let mut block = [b'a'; 16];
-            block[11] = byte;
-            let expected = byte.is_ascii_digit().then_some(11);
-            assert_eq!(next_ascii_digit(&block, 0, 16), expected, "byte {byte:#x}");
+            for at in 0..40 {
+                for filler in [b'a', 0xE4, b'9' + 1, b'0' - 1] {
+                    let mut block = [filler; 40];
+                    block[at] = byte;
+                    let expected = byte.is_ascii_digit().then_some(at);
+                    assert_eq!(next_ascii_digit(&block, 0, 40), expected, "byte {byte:#x} at {at}");
+                }
+            }
         }
     }
 

@@ -20,28 +20,46 @@ pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
     files.iter().map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str) }).collect()
 }
 
-/// Step 2 on every page, in parallel. `each` sees every result first (the build takes the body and
-/// writes the page); the body is dropped after it, so no rendered page is held.
-pub fn process_pages<T: Send>(
+/// Step 2 on every page, in parallel. `texts` are the jobs' page texts, in the jobs' order (`&str`, or
+/// the texts themselves for a caller that drops each as soon as its page is done); `paths` are the
+/// sources' site-relative paths by source index. `each` sees every result and gets the text back (the
+/// build takes the body and writes the page); the body is dropped after it, so no rendered page is held.
+pub fn process_pages<S: AsRef<str> + Send, T: Send>(
     run: &SiteRun<'_>,
-    jobs: Vec<PageJob>,
-    sources: &[SourceText<'_>],
+    (jobs, texts): (Vec<PageJob>, Vec<S>),
+    paths: &[&str],
     now: DateTime<FixedOffset>,
     renderer: &Renderer<'_>,
     bar: &ProgressBar,
-    each: impl Fn(&mut PageResult) -> anyhow::Result<T> + Sync,
+    each: impl Fn(&mut PageResult, S) -> anyhow::Result<T> + Sync,
 ) -> anyhow::Result<Vec<(PageResult, T)>> {
+    anyhow::ensure!(jobs.len() == texts.len(), "every page job needs its text");
     jobs.into_par_iter()
-        .map(|job| {
-            let source = sources.get(job.source_index).context("page without a source")?;
-            let text = source.text.map_err(|_| anyhow::anyhow!("{}: unreadable page has no job", source.path))?;
-            let mut result = run.page(job, source.path, text, now, renderer);
-            let kept = each(&mut result)?;
+        .zip(texts)
+        .map(|(job, text)| {
+            let path = paths.get(job.source_index).context("page without a source")?;
+            let mut result = run.page(job, path, text.as_ref(), now, renderer);
+            let kept = each(&mut result, text)?;
             result.body = None;
             bar.inc(1);
             Ok((result, kept))
         })
         .collect()
+}
+
+/// The readable texts of the jobs of [`SiteRun::start`], in the jobs' order.
+pub fn job_texts<'s>(jobs: &[PageJob], sources: &[SourceText<'s>]) -> anyhow::Result<Vec<&'s str>> {
+    jobs.iter()
+        .map(|job| {
+            let source = sources.get(job.source_index).context("page without a source")?;
+            source.text.map_err(|_| anyhow::anyhow!("{}: unreadable page has no job", source.path))
+        })
+        .collect()
+}
+
+/// The sources' site-relative paths, by source index.
+pub fn source_paths<'s>(sources: &[SourceText<'s>]) -> Vec<&'s str> {
+    sources.iter().map(|source| source.path).collect()
 }
 
 /// What step 2 left, for step 3.
@@ -109,7 +127,10 @@ pub fn check_site(
     let checker = Checker::new(site.config.clone());
     let renderer = Renderer::new(checker.hosts());
     let (run, jobs) = SiteRun::start(&checker, &texts, now);
-    let results = process_pages(&run, jobs, &texts, now, &renderer, &ProgressBar::hidden(), |_| Ok(()))?;
+    let job_texts = job_texts(&jobs, &texts)?;
+    let paths = source_paths(&texts);
+    let jobs = (jobs, job_texts);
+    let results = process_pages(&run, jobs, &paths, now, &renderer, &ProgressBar::hidden(), |_, _| Ok(()))?;
     let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();

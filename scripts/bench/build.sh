@@ -11,7 +11,8 @@
 # asserts a time.
 #
 #   scripts/bench/build.sh [PAGES] [RUNS]   (defaults 10000 and 5; try 100000 3 for the large site;
-#                                            GOVPRESS_BENCH_DIR to keep the site)
+#                                            GOVPRESS_BENCH_DIR to keep the site, RUNS 0 to only make it;
+#                                            GOVPRESS_BIN to measure another govpress executable)
 #
 # Targets (issue 9): fresh <= 0.45x Hugo, peak RSS <= 150 MB; rebuilds <= 0.5x the fresh build; serve: an
 # edited page served within 50 ms of the save.
@@ -24,9 +25,13 @@ runs="${2:-5}"
 sections=10
 ensure_apt hugo time
 
-log "cargo build --release -p govpress-cli"
-cargo build --release --quiet -p govpress-cli
-govpress="$PWD/target/release/govpress"
+if [ -n "${GOVPRESS_BIN:-}" ]; then
+  govpress="$GOVPRESS_BIN" # another build of govpress (a before/after comparison)
+else
+  log "cargo build --release -p govpress-cli"
+  cargo build --release --quiet -p govpress-cli
+  govpress="$PWD/target/release/govpress"
+fi
 
 work="${GOVPRESS_BENCH_DIR:-$(mktemp -d)}"
 [ -n "${GOVPRESS_BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
@@ -107,6 +112,10 @@ cat >"$hugo_site/layouts/_default/list.html" <<'EOF'
 {{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 EOF
 
+if [ "$runs" = 0 ]; then
+  log "site generated in $site (RUNS 0: nothing measured)"
+  exit 0
+fi
 source scripts/bench/measure.sh
 
 # The previous output is removed in the background after a govpress build; wait until it is gone so

@@ -159,14 +159,13 @@ fn only_where_unread(rendered: &str, escaped: &str) -> Result<bool, RewriteError
         footer_text: String,
     }
     let seen = Rc::new(RefCell::new(Seen::default()));
-    let count = |text: &str| text.to_ascii_lowercase().matches(PLACEHOLDER_MARK).count();
     let continue_links = {
         let seen = Rc::clone(&seen);
         lol_html::element!("a[href], area[href]", move |element| {
             let is_continue_link =
                 matches!(element.tag_name().as_str(), "a" | "area") && element.has_attribute(CONTINUE_ATTRIBUTE);
             if let Some(href) = element.get_attribute("href").filter(|_| is_continue_link) {
-                seen.borrow_mut().in_continue_href += count(&href);
+                seen.borrow_mut().in_continue_href += marks(&href);
             }
             Ok(())
         })
@@ -174,33 +173,23 @@ fn only_where_unread(rendered: &str, escaped: &str) -> Result<bool, RewriteError
     let footer_text = {
         let seen = Rc::clone(&seen);
         lol_html::text!("footer", move |chunk| {
-            let mut seen = seen.borrow_mut();
-            seen.footer_text.push_str(chunk.as_str());
-            if chunk.last_in_text_node() {
-                let found = count(&seen.footer_text);
-                seen.in_footer_text += found;
-                seen.footer_text.clear();
-            }
+            let seen = &mut *seen.borrow_mut();
+            seen.in_footer_text += marks_in_node(&mut seen.footer_text, chunk);
             Ok(())
         })
     };
     let text = {
         let seen = Rc::clone(&seen);
         lol_html::doc_text!(move |chunk| {
-            let mut seen = seen.borrow_mut();
-            seen.text.push_str(chunk.as_str());
-            if chunk.last_in_text_node() {
-                let found = count(&seen.text);
-                seen.in_text += found;
-                seen.text.clear();
-            }
+            let seen = &mut *seen.borrow_mut();
+            seen.in_text += marks_in_node(&mut seen.text, chunk);
             Ok(())
         })
     };
     let comments = {
         let seen = Rc::clone(&seen);
         lol_html::doc_comments!(move |comment| {
-            seen.borrow_mut().in_comments += count(&comment.text());
+            seen.borrow_mut().in_comments += marks(&comment.text());
             Ok(())
         })
     };
@@ -213,9 +202,26 @@ fn only_where_unread(rendered: &str, escaped: &str) -> Result<bool, RewriteError
     // Every appearance counted in a place where the pass does not read it, and each one the escaped
     // placeholder (any other appearance — in another attribute, a tag name, unescaped — is left over).
     let seen = seen.borrow();
-    let everywhere = count(rendered);
+    let everywhere = marks(rendered);
     let placed = seen.in_continue_href + seen.in_text + seen.in_comments;
     Ok(seen.in_footer_text == 0 && placed == everywhere && rendered.matches(escaped).count() == everywhere)
+}
+
+/// How many times the placeholder's mark appears in `text`, in any letter case.
+fn marks(text: &str) -> usize {
+    text.to_ascii_lowercase().matches(PLACEHOLDER_MARK).count()
+}
+
+/// Adds `chunk` to the text `node` it belongs to; at the node's last chunk, the marks in the whole node
+/// (lol_html may cut a node anywhere, even inside the mark), and `node` is emptied.
+fn marks_in_node(node: &mut String, chunk: &lol_html::html_content::TextChunk<'_>) -> usize {
+    node.push_str(chunk.as_str());
+    if !chunk.last_in_text_node() {
+        return 0;
+    }
+    let found = marks(node);
+    node.clear();
+    found
 }
 
 #[cfg(test)]

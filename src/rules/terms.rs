@@ -89,11 +89,8 @@ fn check_with(
     // Every document number ends with 号, and only the body's are read: where the body's 号 stand, found
     // once, tells which spans may hold one.
     let body = page.source.get(page.body_offset..).unwrap_or_default();
-    let marks: Vec<usize> = if doc_numbers {
-        memchr::memmem::find_iter(body.as_bytes(), "号".as_bytes()).map(|at| at + page.body_offset).collect()
-    } else {
-        Vec::new()
-    };
+    let marks: Vec<usize> =
+        if doc_numbers { body.match_indices('号').map(|(at, _)| at + page.body_offset).collect() } else { Vec::new() };
     if !terms_may_hit && marks.is_empty() {
         return;
     }

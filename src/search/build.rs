@@ -16,15 +16,32 @@
 //! A document's text is its title, then its metadata lines (文号, 索引号, 发文机关 …), then the body;
 //! everything is folded ([`super::fold`]) before it is indexed, and spaces are never part of a key.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 
 use serde::Serialize;
 
 use super::{chunk_file, fold, is_space, shard_file, shard_of, varint, FORMAT_VERSION, MANIFEST_FILE};
 
+/// A document's body as the index reads it: held in the document (`String`), or kept elsewhere by the
+/// host (a large site's build spills the bodies to a temporary file) and read back when the index
+/// needs it: once to index it, once more for its chunk file, each time one document at a time.
+pub trait Body: Send + Sync {
+    type Error;
+    fn text(&self) -> Result<Cow<'_, str>, Self::Error>;
+}
+
+impl Body for String {
+    type Error = Infallible;
+    fn text(&self) -> Result<Cow<'_, str>, Infallible> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
 /// One published page as the index takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchDoc {
+pub struct SearchDoc<B = String> {
     /// The page's URL as links carry it (with the site's base path).
     pub url: String,
     pub title: String,
@@ -37,7 +54,7 @@ pub struct SearchDoc {
     /// Searchable metadata lines shown with the page (`文号：青政办发〔2024〕15号`).
     pub meta: Vec<String>,
     /// The visible body text ([`super::text::visible_text`]).
-    pub body: String,
+    pub body: B,
 }
 
 /// One file of the index, uncompressed.
@@ -93,18 +110,23 @@ struct Manifest<'d> {
 
 /// The text after a document's title line: its metadata lines and its body.
 pub fn document_text(doc: &SearchDoc) -> String {
-    let mut text = String::with_capacity(text_len(doc));
+    text_with(doc, &doc.body)
+}
+
+/// [`document_text`] of a document whose body is `body`.
+fn text_with<B>(doc: &SearchDoc<B>, body: &str) -> String {
+    let mut text = String::with_capacity(text_len(doc, body));
     for line in &doc.meta {
         text.push_str(line);
         text.push('\n');
     }
-    text.push_str(&doc.body);
+    text.push_str(body);
     text
 }
 
 /// The length in bytes of [`document_text`], without building it.
-fn text_len(doc: &SearchDoc) -> usize {
-    doc.meta.iter().map(|line| line.len() + 1).sum::<usize>() + doc.body.len()
+fn text_len<B>(doc: &SearchDoc<B>, body: &str) -> usize {
+    doc.meta.iter().map(|line| line.len() + 1).sum::<usize>() + body.len()
 }
 
 /// A posting's key in the order the shard files list them (a key's code points compared in turn, a
@@ -114,9 +136,9 @@ type KeyOrder = (u32, Option<u32>);
 /// The index of a site, built in memory once, and its files produced one at a time
 /// ([`SearchIndex::file`]), so that a host compresses and writes each before the next exists: only
 /// the documents and the postings are held, never the files all at once.
-pub struct SearchIndex {
+pub struct SearchIndex<B = String> {
     /// In URL order: a document's number is its place here.
-    docs: Vec<SearchDoc>,
+    docs: Vec<SearchDoc<B>>,
     chunk_of: Vec<u32>,
     /// Where each chunk starts in `docs`, and the end of the last one.
     chunk_starts: Vec<usize>,
@@ -127,9 +149,10 @@ pub struct SearchIndex {
     shard_keys: Vec<Vec<KeyOrder>>,
 }
 
-impl SearchIndex {
-    /// The index of `docs` (any order; the index orders them by URL).
-    pub fn build(mut docs: Vec<SearchDoc>) -> SearchIndex {
+impl<B: Body> SearchIndex<B> {
+    /// The index of `docs` (any order; the index orders them by URL); fails only when a body
+    /// cannot be read.
+    pub fn build(mut docs: Vec<SearchDoc<B>>) -> Result<SearchIndex<B>, B::Error> {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
         let mut bigrams: HashMap<u64, Posting> = HashMap::new();
         let mut unigrams: HashMap<u32, Posting> = HashMap::new();
@@ -139,14 +162,15 @@ impl SearchIndex {
         let mut folded: Vec<char> = Vec::new();
         for (number, doc) in docs.iter().enumerate() {
             folded.clear();
+            let body = doc.body.text()?;
             let meta = doc.meta.iter().flat_map(|line| line.chars().chain(['\n']));
-            folded.extend(doc.title.chars().chain(['\n']).chain(meta).chain(doc.body.chars()).map(fold));
+            folded.extend(doc.title.chars().chain(['\n']).chain(meta).chain(body.chars()).map(fold));
             index_document(u32::try_from(number).unwrap_or(u32::MAX), &folded, &mut bigrams, &mut unigrams);
             if chunk_starts.is_empty() || chunk_bytes >= CHUNK_TARGET_BYTES {
                 chunk_starts.push(number);
                 chunk_bytes = 0;
             }
-            chunk_bytes += text_len(doc);
+            chunk_bytes += text_len(doc, &body);
             chunk_of.push(u32::try_from(chunk_starts.len() - 1).unwrap_or(u32::MAX));
         }
         chunk_starts.push(docs.len());
@@ -171,7 +195,7 @@ impl SearchIndex {
         for keys in &mut shard_keys {
             keys.sort_unstable();
         }
-        SearchIndex { docs, chunk_of, chunk_starts, shards, bigrams, unigrams, shard_keys }
+        Ok(SearchIndex { docs, chunk_of, chunk_starts, shards, bigrams, unigrams, shard_keys })
     }
 
     /// How many files the index has: the manifest, the shards, the chunks.
@@ -180,22 +204,25 @@ impl SearchIndex {
     }
 
     /// File number `number` (below [`SearchIndex::file_count`]): the manifest first, then the shards,
-    /// then the chunks of texts.
-    pub fn file(&self, number: usize) -> IndexFile {
+    /// then the chunks of texts (whose bodies are read again: the only failure).
+    pub fn file(&self, number: usize) -> Result<IndexFile, B::Error> {
         if number == 0 {
-            return IndexFile { path: MANIFEST_FILE.into(), bytes: self.manifest() };
+            return Ok(IndexFile { path: MANIFEST_FILE.into(), bytes: self.manifest() });
         }
         let number = number - 1;
         if let Some(keys) = self.shard_keys.get(number) {
-            return IndexFile { path: shard_file(number as u32), bytes: self.shard(keys) };
+            return Ok(IndexFile { path: shard_file(number as u32), bytes: self.shard(keys) });
         }
         let chunk = number - self.shard_keys.len();
         let (start, end) = match (self.chunk_starts.get(chunk), self.chunk_starts.get(chunk + 1)) {
             (Some(&start), Some(&end)) => (start, end),
             _ => (0, 0),
         };
-        let texts: Vec<String> = self.docs[start..end].iter().map(document_text).collect();
-        IndexFile { path: chunk_file(chunk as u32), bytes: serde_json::to_vec(&texts).unwrap_or_default() }
+        let texts = self.docs[start..end]
+            .iter()
+            .map(|doc| Ok(text_with(doc, &doc.body.text()?)))
+            .collect::<Result<Vec<String>, B::Error>>()?;
+        Ok(IndexFile { path: chunk_file(chunk as u32), bytes: serde_json::to_vec(&texts).unwrap_or_default() })
     }
 
     fn manifest(&self) -> Vec<u8> {
@@ -238,8 +265,16 @@ impl SearchIndex {
 /// The index files of `docs` (any order; the index orders them by URL), all at once
 /// ([`SearchIndex`] produces them one at a time).
 pub fn build_index(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
-    let index = SearchIndex::build(docs);
-    (0..index.file_count()).map(|number| index.file(number)).collect()
+    let index = held(SearchIndex::build(docs));
+    (0..index.file_count()).map(|number| held(index.file(number))).collect()
+}
+
+/// The value of what cannot fail (held bodies).
+fn held<T>(result: Result<T, Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
+    }
 }
 
 fn index_document(

@@ -20,12 +20,12 @@ pub mod query;
 pub mod text;
 mod varint;
 
-pub use build::{build_index, IndexFile, SearchDoc, SearchIndex};
+pub use build::{build_index, Body, IndexFile, SearchDoc, SearchIndex};
 pub use query::{Hits, Index, IndexError, SearchResult};
 
 /// The search documents of a site run's published pages: `texts` are `(source index, visible
-/// text)` of the pages step 2 processed (`PageResult::text`).
-pub fn site_documents(run: &crate::site::SiteRun<'_>, texts: Vec<(usize, String)>) -> Vec<SearchDoc> {
+/// text)` of the pages step 2 processed (`PageResult::text`), held or kept elsewhere by the host.
+pub fn site_documents<B>(run: &crate::site::SiteRun<'_>, texts: Vec<(usize, B)>) -> Vec<SearchDoc<B>> {
     let model = &run.model;
     let by_source: std::collections::HashMap<usize, &crate::site::SitePage> =
         model.pages.iter().map(|page| (page.source_index, page)).collect();

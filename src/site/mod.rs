@@ -111,14 +111,12 @@ impl<'c> SiteRun<'c> {
         sources: &[SourceText<'_>],
         now: DateTime<FixedOffset>,
     ) -> (SiteRun<'c>, Vec<PageJob>) {
-        let jobs: Vec<PageJob> = sources
-            .iter()
-            .enumerate()
-            .filter_map(|(source_index, source)| {
-                let text = source.text.ok()?;
-                Some(PageJob { source_index, head: PageHead::read(text) })
-            })
-            .collect();
+        // Held until each page is processed: no room left over from growing (a job is large).
+        let mut jobs: Vec<PageJob> = Vec::with_capacity(sources.iter().filter(|source| source.text.is_ok()).count());
+        jobs.extend(sources.iter().enumerate().filter_map(|(source_index, source)| {
+            let text = source.text.ok()?;
+            Some(PageJob { source_index, head: PageHead::read(text) })
+        }));
         let model = SiteModel::published_at(
             jobs.iter().map(|job| {
                 let path = sources.get(job.source_index).map_or("", |source| source.path);

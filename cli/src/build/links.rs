@@ -3,11 +3,13 @@
 //! Markdown source's file:line when it came from a page, else the output file.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use govpress::site::links::{self as core_links, percent_decode, FoundLink, LinkingFile, PublishedFiles};
+use govpress::site::links::{self as core_links, FoundLink, LinkingFile, PublishedFiles};
 use govpress::Diagnostic;
 
-use super::pages::Written;
+use super::names::Names;
+use super::pages::{position, Written};
 use super::writer::Staging;
 
 /// The output as written: files in the staging directory, ids of the HTML files among them.
@@ -15,6 +17,7 @@ struct Output<'a> {
     staging: &'a Staging,
     written: &'a [Written],
     places: &'a HashMap<String, usize>,
+    names: &'a Names,
 }
 
 impl PublishedFiles for Output<'_> {
@@ -25,7 +28,7 @@ impl PublishedFiles for Output<'_> {
     // Only HTML files the build wrote have known ids; anchors into other files are not checked.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
         let file = &self.written[*self.places.get(path)?];
-        Some(file.audit.ids.iter().any(|known| known == id))
+        Some(self.names.find(id).is_some_and(|id| file.ids.contains(&id)))
     }
 }
 
@@ -39,6 +42,7 @@ pub struct Site<'a> {
     pub base_url: &'a url::Url,
     pub base_path: &'a str,
     pub out_label: &'a str,
+    pub names: &'a Names,
 }
 
 /// Internal links of the written files `check` (indices into `written`) that lead to no file, or to a
@@ -50,18 +54,14 @@ pub fn broken_links(
     staging: &Staging,
     site: &Site<'_>,
 ) -> Vec<Vec<Diagnostic>> {
-    let output = Output { staging, written, places };
+    let output = Output { staging, written, places, names: site.names };
+    let strings = site.names.snapshot();
     check
         .map(|index| {
             let file = &written[index];
             let linking = LinkingFile {
                 url: file.url.clone(),
-                links: file
-                    .audit
-                    .internal_links
-                    .iter()
-                    .map(|link| locate(file, &link.href, link.position, site.out_label))
-                    .collect(),
+                links: file.links.iter().map(|link| locate(file, link, &strings, site.out_label)).collect(),
             };
             core_links::broken_links(std::slice::from_ref(&linking), &output, site.base_url, site.base_path)
         })
@@ -69,14 +69,11 @@ pub fn broken_links(
 }
 
 /// Where to report a link of an output file: at the Markdown line it was written on, if it came from one.
-fn locate(file: &Written, href: &str, position: govpress::Position, out_label: &str) -> FoundLink {
-    let in_source = file.source.as_ref().and_then(|source| {
-        source
-            .links
-            .iter()
-            .find(|(written, _)| written == href || percent_decode(written) == percent_decode(href))
-            .map(|(_, at)| (source.path.clone(), *at))
-    });
-    let (file, position) = in_source.unwrap_or_else(|| (format!("{out_label}/{}", file.path), position));
-    FoundLink { href: href.to_string(), file, position }
+fn locate(file: &Written, link: &super::pages::Link, strings: &[Arc<str>], out_label: &str) -> FoundLink {
+    let name = |number: u32| strings.get(number as usize).map_or("", |text| &**text);
+    let href = name(link.href).to_string();
+    match (file.source, link.in_source) {
+        (Some(source), Some(at)) => FoundLink { href, file: name(source).to_string(), position: position(at) },
+        _ => FoundLink { href, file: format!("{out_label}/{}", file.path), position: position(link.at) },
+    }
 }

@@ -58,6 +58,8 @@ pub struct Live<'b> {
     pub(super) written: Vec<Written>,
     /// Where each file is in `written`, by output path.
     pub(super) places: HashMap<String, usize>,
+    /// The strings of `written`.
+    pub(super) names: &'b super::names::Names,
     /// Broken internal links and anchors of each written file, in `written`'s order.
     pub(super) broken: Vec<Vec<Diagnostic>>,
     pub(super) review_findings: Vec<Diagnostic>,
@@ -104,6 +106,7 @@ impl<'b> Live<'b> {
             cache,
             out_label: &self.out_label,
             base_path: self.run.base_path(),
+            names: self.names,
         }
     }
 
@@ -174,7 +177,7 @@ impl<'b> Live<'b> {
         for file in fresh {
             match self.places.get(&file.path) {
                 Some(&index) => {
-                    ids_changed |= self.written[index].audit.ids != file.audit.ids;
+                    ids_changed |= self.written[index].ids != file.ids;
                     self.written[index] = file;
                     judge.push(index);
                 }
@@ -236,8 +239,12 @@ impl<'b> Live<'b> {
     /// Broken internal links and anchors of the written files `judge` (indices), again.
     fn judge_links(&mut self, judge: Vec<usize>) {
         let Ok(base_url) = url::Url::parse(&format!("{}/", self.site_vars.base_url)) else { return };
-        let site =
-            super::links::Site { base_url: &base_url, base_path: self.leave.base_path(), out_label: &self.out_label };
+        let site = super::links::Site {
+            base_url: &base_url,
+            base_path: self.leave.base_path(),
+            out_label: &self.out_label,
+            names: self.names,
+        };
         let found =
             super::links::broken_links(&self.written, &self.places, judge.iter().copied(), &self.staging, &site);
         for (index, found) in judge.into_iter().zip(found) {
@@ -270,8 +277,7 @@ impl<'b> Live<'b> {
         let other: Vec<&str> = self.other_files.iter().map(String::as_str).collect();
         let results: Vec<&PageResult> = self.results.iter().collect();
         let processed = crate::pipeline::Processed { files: &[], results: &results, sources: &[], other_files: &other };
-        let audit: Vec<Diagnostic> =
-            self.written.iter().flat_map(|file| file.audit.diagnostics.iter().cloned()).collect();
+        let audit: Vec<Diagnostic> = self.written.iter().flat_map(|file| file.diagnostics.iter().cloned()).collect();
         let audit = super::output_findings(&audit, &self.broken, &self.refused, &self.staging);
         let diagnostics = crate::pipeline::findings(
             &self.run,

@@ -13,6 +13,7 @@ mod disclosure;
 mod feeds;
 mod links;
 pub mod live;
+mod names;
 mod pages;
 pub mod render_cache;
 pub mod search;
@@ -36,7 +37,7 @@ use rayon::prelude::*;
 use crate::output::Sources;
 use crate::pipeline;
 use crate::review_trust::TrustArgs;
-use crate::site::Site;
+use crate::site::{Site, SourceFile};
 use pages::{Pipeline, SourceLinks, Written};
 use render_cache::RenderCache;
 use templates::{NavItem, SiteVars, Templates, THEME_ASSETS};
@@ -131,15 +132,18 @@ pub fn build_site_then(
 ) -> anyhow::Result<BuildReport> {
     let started = std::time::Instant::now();
     let out = output_dir(site, options.out.as_deref())?;
-    let files = site.content_files()?;
+    let mut files = site.content_files()?;
     // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
     // First: it needs only the sources, and what it reads (the log, its records) is gone before the
     // pages' results and records pile up.
     let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
-    let sources = pipeline::source_texts(&files);
     let checker = Checker::new(site.config.clone());
-    let (mut run, jobs) = SiteRun::start(&checker, &sources, options.now);
+    let (mut run, jobs) = SiteRun::start(&checker, &pipeline::source_texts(&files), options.now);
     run.collect_text = true;
+    // Each page's text moves into its job and is dropped once the page is processed (`keep_text`).
+    let jobs = take_texts(jobs, &mut files);
+    let sources = pipeline::source_texts(&files);
+    let source_paths = pipeline::source_paths(&sources);
     let model = &run.model;
     let other_files = pipeline::other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
@@ -166,7 +170,9 @@ pub fn build_site_then(
     let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
     let cache = open_cache(site, &staging, &options.cache, &templates, &checker, &out_label);
+    let names = names::Names::default();
     let pipeline = Pipeline {
+        names: &names,
         model,
         templates: &templates,
         leave: &leave,
@@ -178,21 +184,26 @@ pub fn build_site_then(
     };
     tracing::debug!(elapsed = ?started.elapsed(), "templates ready");
 
-    let bar = pipeline::progress_bar(options.progress, jobs.len(), "生成页面");
-    let processed = pipeline::process_pages(&run, jobs, &sources, options.now, &renderer, &bar, |result| {
-        if conflicted {
-            return Ok(Kept::Nothing);
-        }
-        keep_page(&pipeline, result)
-    })?;
+    let bar = pipeline::progress_bar(options.progress, jobs.0.len(), "生成页面");
+    // The search texts go to a temporary file as the pages are done, not held to the end.
+    let spill = search::Spill::new(staging.directory())?;
+    let processed =
+        pipeline::process_pages(&run, jobs, &source_paths, options.now, &renderer, &bar, |result, text| {
+            let kept = if conflicted { Kept::Nothing } else { keep_page(&pipeline, result)? };
+            let spilled = result.text.take().map(|text| spill.put(&text)).transpose()?;
+            Ok((kept, keep_text(result, text), spilled))
+        })?;
+    spill.finish()?;
     bar.finish_and_clear();
     tracing::debug!(elapsed = ?started.elapsed(), "pages checked and written");
     let mut results = Vec::with_capacity(processed.len());
     let mut written = Vec::new();
     let mut bodies = std::collections::HashMap::new();
     let mut texts = Vec::new();
-    for (mut result, kept) in processed {
-        texts.extend(result.text.take().map(|text| (result.source_index, text)));
+    let mut kept_texts = Vec::new();
+    for (result, (kept, text, spilled)) in processed {
+        kept_texts.extend(text.map(|text| (result.source_index, text)));
+        texts.extend(spilled.map(|spilled| (result.source_index, spilled)));
         match kept {
             Kept::Nothing => {}
             Kept::Article(file) => written.push(file),
@@ -203,7 +214,10 @@ pub fn build_site_then(
         results.push(result);
     }
     let live_bodies = then.as_ref().map(|_| bodies.clone());
-    let live_texts = then.as_ref().map(|_| texts.clone());
+    let live_texts = match then {
+        Some(_) => Some(read_back(&texts)?),
+        None => None,
+    };
 
     let mut leave_pages = 0;
     let mut refused = Vec::new();
@@ -222,7 +236,7 @@ pub fn build_site_then(
         tracing::debug!(elapsed = ?started.elapsed(), "lists, leave pages, static files and feeds written");
         refused = copied.refused;
     }
-    let (audit, broken) = audit_findings(&written, &staging, &site_vars, &leave, &out_label);
+    let (audit, broken) = audit_findings(&written, &staging, &site_vars, &leave, (&out_label, &names));
     let output = output_findings(&audit, &broken, &refused, &staging);
     let result_refs: Vec<&PageResult> = results.iter().collect();
     let processed =
@@ -233,7 +247,9 @@ pub fn build_site_then(
     let mut kept_sources = Sources::new();
     let pages = run.model.pages.len();
     let paths: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
+    drop(source_paths);
     drop(sources);
+    restore_texts(site, &mut files, kept_texts, &report.diagnostics);
     pipeline::keep_sources(site, files, &report.diagnostics, &mut kept_sources);
     let mut result = BuildReport {
         report,
@@ -256,7 +272,7 @@ pub fn build_site_then(
             None
         }
     };
-    cache.save(&written);
+    cache.save(&written, &names);
     result.written = true;
     if options.nginx_includes {
         write_nginx_includes(site, &security)?;
@@ -279,6 +295,7 @@ pub fn build_site_then(
             texts: live_texts.unwrap_or_default(),
             bodies: live_bodies.unwrap_or_default(),
             places: links::places(&written),
+            names: &names,
             written,
             broken,
             review_findings,
@@ -289,6 +306,54 @@ pub fn build_site_then(
         then(&result, &mut live);
     }
     Ok(result)
+}
+
+/// The jobs of [`SiteRun::start`] and their pages' texts, in the same order, taken out of `files`
+/// (left empty there).
+fn take_texts(
+    jobs: Vec<govpress::site::PageJob>,
+    files: &mut [SourceFile],
+) -> (Vec<govpress::site::PageJob>, Vec<String>) {
+    let texts = jobs
+        .iter()
+        .map(|job| files.get_mut(job.source_index).and_then(|file| file.text.as_mut().ok()).map(std::mem::take))
+        .map(Option::unwrap_or_default)
+        .collect();
+    (jobs, texts)
+}
+
+/// The spilled search texts as `serve` keeps them (it changes them edit by edit).
+fn read_back(texts: &[(usize, search::Spilled)]) -> anyhow::Result<Vec<(usize, String)>> {
+    use govpress::search::Body;
+    texts.iter().map(|(index, text)| Ok((*index, text.text()?.into_owned()))).collect()
+}
+
+/// A processed page's text, kept only when its findings may quote it; the others are dropped here, so
+/// that the build does not hold every source to the end.
+fn keep_text(result: &PageResult, text: String) -> Option<String> {
+    (!result.diagnostics.is_empty()).then_some(text)
+}
+
+/// Puts the kept texts back into `files` for the report's excerpts; a page whose text was dropped and
+/// that a later finding names (a broken link at its Markdown line) is read again.
+fn restore_texts(
+    site: &Site,
+    files: &mut [SourceFile],
+    kept: Vec<(usize, String)>,
+    diagnostics: &[govpress::Diagnostic],
+) {
+    let mut kept: std::collections::HashMap<usize, String> = kept.into_iter().collect();
+    let named: std::collections::HashSet<&str> =
+        diagnostics.iter().map(|diagnostic| diagnostic.file.as_str()).collect();
+    let limit = site.config.limits.max_file_bytes();
+    for (index, file) in files.iter_mut().enumerate() {
+        let Ok(text) = &mut file.text else { continue };
+        if let Some(kept) = kept.remove(&index) {
+            *text = kept;
+        } else if named.contains(file.relative.as_str()) {
+            file.text = crate::site::read_source(file.relative.clone(), &file.absolute, limit).text;
+        }
+    }
 }
 
 /// One leave page per destination found in any file written so far; how many.
@@ -302,6 +367,7 @@ fn write_leave_pages(pipeline: &Pipeline<'_>, written: &mut Vec<Written>) -> any
     let leave_written: Vec<Written> =
         targets.par_iter().map(|target| pipeline.leave_page(target, shared.as_ref())).collect::<anyhow::Result<_>>()?;
     let count = leave_written.len();
+    written.reserve_exact(count);
     written.extend(leave_written);
     Ok(count)
 }
@@ -314,12 +380,12 @@ fn audit_findings(
     staging: &Staging,
     site_vars: &SiteVars,
     leave: &LeaveSite<'_>,
-    out_label: &str,
+    (out_label, names): (&str, &names::Names),
 ) -> (Vec<govpress::Diagnostic>, Vec<Vec<govpress::Diagnostic>>) {
-    let findings: Vec<_> = written.iter().flat_map(|file| file.audit.diagnostics.iter().cloned()).collect();
+    let findings: Vec<_> = written.iter().flat_map(|file| file.diagnostics.iter().cloned()).collect();
     let broken = match url::Url::parse(&format!("{}/", site_vars.base_url)) {
         Ok(base_url) => {
-            let site = links::Site { base_url: &base_url, base_path: leave.base_path(), out_label };
+            let site = links::Site { base_url: &base_url, base_path: leave.base_path(), out_label, names };
             links::broken_links(written, &links::places(written), 0..written.len(), staging, &site)
         }
         Err(_) => vec![Vec::new(); written.len()],

@@ -5,11 +5,14 @@
 use govpress::audit::{Auditor, DocumentAudit, DocumentKind, LeaveTemplate, LEAVE_PLACEHOLDER};
 use govpress::diagnostic::Position;
 use govpress::leave_site::{LeaveSite, LeaveTarget};
+use govpress::site::links::percent_decode;
 use govpress::site::{LinkingFile, SiteModel, SitePage};
 use govpress::time::Timestamp;
+use govpress::Diagnostic;
 use serde::Serialize;
 
 use super::disclosure;
+use super::names::{Name, Names};
 use super::render_cache::{Keyed, RenderCache};
 use super::templates::{MetaVars, Templates};
 use super::writer::{Reuse, Staging};
@@ -17,17 +20,74 @@ use super::writer::{Reuse, Staging};
 /// Newest items per section on the home page.
 const HOME_ITEMS: usize = 8;
 
-/// What writing one HTML file left for the site-wide checks.
+/// What writing one HTML file left for the site-wide checks, compactly: a build holds one per file
+/// to the end (the broken-link check, the render cache's index), so strings are interned ([`Names`])
+/// and each link's place in its Markdown source is found once, here.
 #[derive(Debug)]
 pub struct Written {
     /// Output path relative to the output root.
     pub path: String,
     /// Site-absolute URL path the file answers (`/news/a/`).
     pub url: String,
-    /// The Markdown source it was rendered from, with its links and where they were written.
-    pub source: Option<SourceLinks>,
-    pub audit: DocumentAudit,
-    pub targets: Vec<LeaveTarget>,
+    /// What the HTML pass reported.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The Markdown source it was rendered from (site-relative path).
+    pub source: Option<Name>,
+    /// Internal links, in the order of the HTML.
+    pub links: Box<[Link]>,
+    /// Ids the HTML carries.
+    pub ids: Box<[Name]>,
+    pub targets: Box<[LeaveTarget]>,
+}
+
+/// An internal link of a written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub href: Name,
+    /// Line and column in the HTML file.
+    pub at: (u32, u32),
+    /// Line and column in the Markdown source, when the link was written there.
+    pub in_source: Option<(u32, u32)>,
+}
+
+impl Written {
+    /// The record of a file after its HTML pass: `source` are the links its Markdown source wrote.
+    pub fn new(
+        names: &Names,
+        (path, url): (String, String),
+        source: Option<SourceLinks>,
+        audit: DocumentAudit,
+        targets: Vec<LeaveTarget>,
+    ) -> Written {
+        let links = audit
+            .internal_links
+            .iter()
+            .map(|link| Link {
+                href: names.intern(&link.href),
+                at: compact(link.position),
+                in_source: source.as_ref().and_then(|source| source.position_of(&link.href)).map(compact),
+            })
+            .collect();
+        Written {
+            path,
+            url,
+            diagnostics: audit.diagnostics,
+            source: source.map(|source| names.intern(&source.path)),
+            links,
+            ids: audit.ids.iter().map(|id| names.intern(id)).collect(),
+            targets: targets.into_boxed_slice(),
+        }
+    }
+}
+
+fn compact(position: Position) -> (u32, u32) {
+    let narrow = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
+    (narrow(position.line), narrow(position.column))
+}
+
+/// A position of [`Link`] as diagnostics take it.
+pub fn position((line, column): (u32, u32)) -> Position {
+    Position { line: line as usize, column: column as usize }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -41,6 +101,15 @@ impl SourceLinks {
     pub fn of(page: &SitePage, found: LinkingFile) -> SourceLinks {
         let links = found.links.into_iter().map(|link| (link.href, link.position)).collect();
         SourceLinks { path: page.source_path.clone(), links }
+    }
+
+    /// Where the Markdown wrote the link the HTML carries as `href` (the same, or the same once
+    /// percent-decoded).
+    fn position_of(&self, href: &str) -> Option<Position> {
+        self.links
+            .iter()
+            .find(|(written, _)| written == href || percent_decode(written) == percent_decode(href))
+            .map(|(_, at)| *at)
     }
 }
 
@@ -57,6 +126,8 @@ pub struct Pipeline<'a> {
     pub out_label: &'a str,
     /// The path the site is published under (`/` or `/portal/`).
     pub base_path: &'a str,
+    /// The strings of the build's [`Written`] records.
+    pub names: &'a Names,
 }
 
 #[derive(Debug, Serialize)]
@@ -95,7 +166,7 @@ impl Pipeline<'_> {
         let processed =
             self.auditor.process(label, &url, html, kind).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
         self.staging.write(&path, processed.html.as_bytes())?;
-        Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
+        Ok(Written::new(self.names, (path, url), source, processed.audit, processed.targets))
     }
 
     /// A template context for [`Pipeline::render`], hashed for the render cache as it is filled.
@@ -136,7 +207,7 @@ impl Pipeline<'_> {
                 let (audit, targets) = entry.into_found();
                 self.cache.put(key.clone(), &path, digest, len, &audit);
                 self.cache.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(Written { path, url, source, audit, targets });
+                return Ok(Written::new(self.names, (path, url), source, audit, targets));
             }
         }
         let html = self.templates.render(template, &context.context)?;
@@ -153,7 +224,7 @@ impl Pipeline<'_> {
             self.cache.misses.fetch_add(1, Ordering::Relaxed);
             self.cache.put(key, &path, digest, processed.html.len() as u64, &processed.audit);
         }
-        Ok(Written { path, url, source, audit: processed.audit, targets: processed.targets })
+        Ok(Written::new(self.names, (path, url), source, processed.audit, processed.targets))
     }
 
     fn item(&self, page: &SitePage) -> Item {

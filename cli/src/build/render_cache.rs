@@ -31,6 +31,7 @@ use govpress::Position;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::names::Names;
 use super::pages::Written;
 
 /// The cache's directory in the site.
@@ -106,8 +107,9 @@ pub struct SearchFile {
 /// that it is not held twice.
 #[derive(Debug)]
 struct Made {
-    key: Key,
-    digest: String,
+    /// The key and the SM3 digest, as bytes (a large site has hundreds of thousands of these).
+    key: [u8; 32],
+    digest: [u8; 32],
     len: u64,
 }
 
@@ -207,6 +209,7 @@ impl RenderCache {
         if self.file.is_none() || !audit.diagnostics.is_empty() {
             return;
         }
+        let (Some(key), Some(digest)) = (unhex(&key), unhex(&digest)) else { return };
         if let Ok(mut current) = self.current.lock() {
             current.insert(path.to_string(), Made { key, digest, len });
         }
@@ -215,16 +218,17 @@ impl RenderCache {
     /// Writes this build's entries (only those, so the index does not grow), replacing the index atomically;
     /// `written` are the build's HTML files (the entries' links, ids and leave targets). A failure to write
     /// costs the next build time, not correctness: it is logged, not returned.
-    pub fn save(self, written: &[Written]) {
+    pub fn save(self, written: &[Written], names: &Names) {
         let Some(file) = self.file else { return };
+        let strings = names.snapshot();
         let current = self.current.into_inner().unwrap_or_default();
         let (hits, misses) = (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed));
         tracing::debug!(hits, misses, entries = current.len(), "render cache");
         let entries: Vec<(&Made, &Written)> =
             written.iter().filter_map(|file| Some((current.get(&file.path)?, file))).collect();
         let search = self.current_search.into_inner().unwrap_or_default();
-        let index =
-            IndexOut { format: FORMAT, salt: &self.salt, entries: EntriesOut(&entries), search: search.as_ref() };
+        let entries = EntriesOut { entries: &entries, strings: &strings };
+        let index = IndexOut { format: FORMAT, salt: &self.salt, entries, search: search.as_ref() };
         if let Err(error) = write_atomically(&file, &index) {
             tracing::warn!(file = %file.display(), %error, "render cache not saved");
         }
@@ -240,36 +244,36 @@ struct IndexOut<'a> {
     search: Option<&'a SearchFiles>,
 }
 
-struct EntriesOut<'a>(&'a [(&'a Made, &'a Written)]);
+struct EntriesOut<'a> {
+    entries: &'a [(&'a Made, &'a Written)],
+    /// The records' interned strings, by number.
+    strings: &'a [std::sync::Arc<str>],
+}
 
 /// [`Entry`] as it is written, borrowed from a [`Made`] and its [`Written`].
 #[derive(Serialize)]
 struct EntryOut<'a> {
     path: &'a str,
-    digest: &'a str,
+    digest: String,
     len: u64,
-    links: Vec<(&'a str, usize, usize)>,
-    ids: &'a [String],
+    links: Vec<(&'a str, u32, u32)>,
+    ids: Vec<&'a str>,
     targets: Vec<(&'a str, &'a str)>,
 }
 
 impl Serialize for EntriesOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(made, file)| {
+        let name = |number: u32| self.strings.get(number as usize).map_or("", |text| &**text);
+        serializer.collect_map(self.entries.iter().map(|(made, file)| {
             let entry = EntryOut {
                 path: &file.path,
-                digest: &made.digest,
+                digest: hex(&made.digest),
                 len: made.len,
-                links: file
-                    .audit
-                    .internal_links
-                    .iter()
-                    .map(|link| (link.href.as_str(), link.position.line, link.position.column))
-                    .collect(),
-                ids: &file.audit.ids,
+                links: file.links.iter().map(|link| (name(link.href), link.at.0, link.at.1)).collect(),
+                ids: file.ids.iter().map(|&id| name(id)).collect(),
                 targets: file.targets.iter().map(|target| (target.hash.as_str(), target.url.as_str())).collect(),
             };
-            (&made.key, entry)
+            (hex(&made.key), entry)
         }))
     }
 }
@@ -359,6 +363,18 @@ fn write_atomically(file: &Path, index: &IndexOut<'_>) -> anyhow::Result<()> {
     temporary.as_file_mut().flush()?;
     temporary.persist(file)?;
     Ok(())
+}
+
+/// 32 bytes from 64 hex digits (a key or an SM3 digest).
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let mut bytes = [0; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
 }
 
 pub fn hex(bytes: &[u8]) -> String {

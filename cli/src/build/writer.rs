@@ -164,6 +164,11 @@ impl Staging {
         &self.out
     }
 
+    /// Where files are written (the private staging directory; the output itself in live mode).
+    pub fn directory(&self) -> &Path {
+        &self.root
+    }
+
     /// Whether there is a previous output govpress wrote (files may be reused from it).
     pub fn has_previous(&self) -> bool {
         self.previous.is_some()
@@ -244,14 +249,14 @@ impl Staging {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = claims.clone().into_digests();
+        manifest.files = claims.digests();
         manifest.review_log_head = log_head;
         if let Some(key) = key {
             manifest.sign(key);
         }
         let Some(directory) = self.directory else { bail!("live output cannot be committed") };
         let staged = directory.path().to_path_buf();
-        std::fs::write(staged.join(MANIFEST_FILE), manifest.to_json())
+        write_manifest(&staged.join(MANIFEST_FILE), &manifest)
             .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
         // From here the directory is ours to remove: on success it is the output, on failure `swap` cleans up.
@@ -389,4 +394,15 @@ pub fn digest_tree(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
         found.insert(relative, sm3_hex(&bytes));
     }
     Ok(found)
+}
+
+/// The manifest's file, written as [`Manifest::to_json`] makes it (the same bytes) without holding the
+/// whole text: a large site's manifest lists every file.
+fn write_manifest(path: &Path, manifest: &Manifest) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    serde_json::to_writer_pretty(&mut out, manifest)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }

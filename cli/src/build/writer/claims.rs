@@ -91,8 +91,8 @@ impl Claims {
     }
 
     /// Path → digest of every file written.
-    pub fn into_digests(self) -> BTreeMap<String, String> {
-        self.entries.into_iter().filter_map(|(path, entry)| Some((path, entry.digest?))).collect()
+    pub fn digests(&self) -> BTreeMap<String, String> {
+        self.entries.iter().filter_map(|(path, entry)| Some((path.clone(), entry.digest.clone()?))).collect()
     }
 
     /// The owner already holding `path`, the directory `path`, or a file where `path` needs a directory.
@@ -162,6 +162,6 @@ mod tests {
         assert_eq!(claims.collisions().len(), 2);
         assert_eq!(claims.written(), 0);
         claims.set_digest("a.html", "00".into());
-        assert_eq!(claims.into_digests().len(), 1);
+        assert_eq!(claims.digests().len(), 1);
     }
 }
