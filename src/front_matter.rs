@@ -35,7 +35,8 @@ pub struct FrontMatter {
     pub author: Option<String>,
     #[serde(deserialize_with = "text")]
     pub kind: Option<String>,
-    pub reprint: Option<ReprintSource>,
+    /// Boxed, as `disclosure`: only reprints have one.
+    pub reprint: Option<Box<ReprintSource>>,
     pub draft: bool,
     #[serde(deserialize_with = "text")]
     pub slug: Option<String>,
@@ -51,7 +52,8 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     pub weight: Option<i64>,
     /// 政府信息公开 (SPEC §9): `disclosure = true` on a section, a `[disclosure]` table on a document.
-    pub disclosure: Option<DisclosureKey>,
+    /// Boxed: most pages have none, and a site's model holds every page's front matter to the end.
+    pub disclosure: Option<Box<DisclosureKey>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -128,12 +130,12 @@ impl FrontMatter {
 
     /// A section's `_index.md` with `disclosure = true`: a 政府信息公开 directory.
     pub fn is_disclosure_section(&self) -> bool {
-        self.disclosure == Some(DisclosureKey::Section(true))
+        self.disclosure.as_deref() == Some(&DisclosureKey::Section(true))
     }
 
     /// A document's `[disclosure]` table.
     pub fn disclosure(&self) -> Option<&Disclosure> {
-        match &self.disclosure {
+        match self.disclosure.as_deref() {
             Some(DisclosureKey::Document(disclosure)) => Some(disclosure),
             _ => None,
         }

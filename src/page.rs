@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -87,7 +87,8 @@ pub struct Page<'a> {
     pub path: &'a str,
     pub source: &'a str,
     pub lines: LineIndex,
-    pub front_matter: FrontMatter,
+    /// Shared with the site model's page (`crate::site::SitePage`): read once, never copied.
+    pub front_matter: Arc<FrontMatter>,
     pub keys: KeyLines,
     pub has_front_matter: bool,
     /// False when the front matter is missing or could not be read (already reported), so rules
@@ -107,7 +108,8 @@ pub struct Page<'a> {
 /// matter is parsed once per page.
 #[derive(Debug)]
 pub struct PageHead {
-    pub front_matter: FrontMatter,
+    /// Shared with the site model, which keeps it after the page is processed.
+    pub front_matter: Arc<FrontMatter>,
     pub keys: KeyLines,
     pub has_front_matter: bool,
     pub body_offset: usize,
@@ -148,7 +150,7 @@ impl PageHead {
                 (FrontMatter::default(), KeyLines::default(), false, 0, vec![front_matter_diagnostic(&error)])
             }
         };
-        Some(PageHead { front_matter, keys, has_front_matter, body_offset, problems })
+        Some(PageHead { front_matter: Arc::new(front_matter), keys, has_front_matter, body_offset, problems })
     }
 
     /// False when the front matter is missing or could not be read.

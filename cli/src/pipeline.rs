@@ -17,7 +17,10 @@ use crate::site::{self, Site, SourceFile};
 
 /// The sources as the core takes them.
 pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
-    files.iter().map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str) }).collect()
+    files
+        .iter()
+        .map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str).map_err(|error| &**error) })
+        .collect()
 }
 
 /// Step 2 on every page, in parallel. `texts` are the jobs' page texts, in the jobs' order (`&str`, or

@@ -25,7 +25,8 @@ pub struct SourceFile {
     pub relative: String,
     #[allow(dead_code)] // read by build and review
     pub absolute: PathBuf,
-    pub text: Result<String, Diagnostic>,
+    /// Boxed: a build holds every file's record, and the rare finding is large.
+    pub text: Result<String, Box<Diagnostic>>,
 }
 
 impl Site {
@@ -76,7 +77,7 @@ impl Site {
                         files.push(SourceFile {
                             relative: relative.clone(),
                             absolute: path.to_path_buf(),
-                            text: Err(govpress::files::outside_site(&relative, &target.display().to_string())),
+                            text: Err(Box::new(govpress::files::outside_site(&relative, &target.display().to_string()))),
                         });
                         continue;
                     }
@@ -84,7 +85,7 @@ impl Site {
                         files.push(SourceFile {
                             relative: relative.clone(),
                             absolute: path.to_path_buf(),
-                            text: Err(govpress::files::unreadable(&relative, &error.to_string())),
+                            text: Err(Box::new(govpress::files::unreadable(&relative, &error.to_string()))),
                         });
                         continue;
                     }
@@ -157,7 +158,7 @@ pub fn read_source(relative: String, path: &Path, limit: u64) -> SourceFile {
         Ok(Err(size)) => Err(govpress::files::too_large(&relative, size, limit)),
         Err(error) => Err(govpress::files::unreadable(&relative, &error.to_string())),
     };
-    SourceFile { relative, absolute: path.to_path_buf(), text }
+    SourceFile { relative, absolute: path.to_path_buf(), text: text.map_err(Box::new) }
 }
 
 /// The file's bytes, or `Err(size)` when it holds more than `limit` bytes.

@@ -93,7 +93,8 @@ pub struct PageReview {
     pub author: Option<String>,
     pub state: PageState,
     /// A signed-off page dated far from its 终审 time (`timeliness.review-date`).
-    pub backdated: Option<Diagnostic>,
+    /// Boxed: a site's review holds one record per page, and few pages have one.
+    pub backdated: Option<Box<Diagnostic>>,
 }
 
 /// Every page's sign-off (drafts aside), with roster and log problems at their file and line.
@@ -214,17 +215,17 @@ impl SiteReview {
         }
         // States are read from the chain-checked log first; they stand once their deciding signatures hold.
         let chained = log.unverified();
-        let pages: Vec<PageReview> = pages
-            .iter()
-            .filter_map(|(path, text)| {
-                let facts = PageFacts::read(text);
-                (!facts.draft).then(|| {
-                    let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
-                    let backdated = backdating(path, &facts, &state, review);
-                    PageReview { path: path.to_string(), author: facts.author, state, backdated }
-                })
+        // Sized once: a large site's review is held whole while its signatures are checked.
+        let mut reviews = Vec::with_capacity(pages.len());
+        reviews.extend(pages.iter().filter_map(|(path, text)| {
+            let facts = PageFacts::read(text);
+            (!facts.draft).then(|| {
+                let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
+                let backdated = backdating(path, &facts, &state, review).map(Box::new);
+                PageReview { path: path.to_string(), author: facts.author, state, backdated }
             })
-            .collect();
+        }));
+        let pages: Vec<PageReview> = reviews;
         let deciding: BTreeSet<usize> = pages
             .iter()
             .flat_map(|page| page.state.deciding_seqs())
@@ -274,7 +275,7 @@ impl SiteReview {
         diagnostics.extend(self.pages.iter().filter_map(|page| {
             page_diagnostic(&page.path, &page.state, self.roster.as_ref(), &self.stages, page.author.as_deref())
         }));
-        diagnostics.extend(self.pages.iter().filter_map(|page| page.backdated.clone()));
+        diagnostics.extend(self.pages.iter().filter_map(|page| page.backdated.as_deref().cloned()));
         diagnostics
     }
 

@@ -34,7 +34,7 @@ use crate::review::{Roster, SiteReview};
 use crate::rules::timeliness;
 
 pub use links::{FoundLink, LinkingFile, PublishedFiles};
-pub use model::{Section, SiteModel, SitePage};
+pub use model::{SharedFrontMatter, Section, SiteModel, SitePage};
 
 /// One Markdown file as the host read it: its text, or why it could not be read.
 #[derive(Debug, Clone, Copy)]
@@ -67,7 +67,7 @@ impl PageJob {
     }
 
     /// The page's front matter, as read.
-    pub fn front_matter(&self) -> &crate::front_matter::FrontMatter {
+    pub fn front_matter(&self) -> &std::sync::Arc<crate::front_matter::FrontMatter> {
         &self.head.front_matter
     }
 

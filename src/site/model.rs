@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
+use std::sync::Arc;
+
 use crate::front_matter::FrontMatter;
 use crate::time::Timestamp;
 
@@ -17,7 +19,8 @@ pub struct SitePage {
     pub source_path: String,
     /// Index of the page in the sources the model was built from.
     pub source_index: usize,
-    pub front_matter: FrontMatter,
+    /// Shared with the page's job (`crate::page::PageHead`), not copied.
+    pub front_matter: Arc<FrontMatter>,
     pub date: Option<Timestamp>,
     /// Site-absolute URL path, e.g. `/news/a/` (without the base path).
     pub url: String,
@@ -75,17 +78,42 @@ pub struct SiteModel {
 
 const DEFAULT_PAGINATE_BY: usize = 20;
 
+/// A page's front matter as the model takes it: shared with its owner (`&Arc`, the build's jobs), or
+/// copied once (`&FrontMatter`).
+pub trait SharedFrontMatter {
+    fn get(&self) -> &FrontMatter;
+    fn shared(self) -> Arc<FrontMatter>;
+}
+
+impl SharedFrontMatter for &Arc<FrontMatter> {
+    fn get(&self) -> &FrontMatter {
+        self
+    }
+    fn shared(self) -> Arc<FrontMatter> {
+        Arc::clone(self)
+    }
+}
+
+impl SharedFrontMatter for &FrontMatter {
+    fn get(&self) -> &FrontMatter {
+        self
+    }
+    fn shared(self) -> Arc<FrontMatter> {
+        Arc::new(self.clone())
+    }
+}
+
 impl SiteModel {
     /// Builds the model from `(source index, site-relative path, front matter)` of every readable page.
     /// Drafts and files outside `content/` are left out.
-    pub fn new<'f>(pages: impl IntoIterator<Item = (usize, &'f str, &'f FrontMatter)>) -> SiteModel {
+    pub fn new<'f, F: SharedFrontMatter>(pages: impl IntoIterator<Item = (usize, &'f str, F)>) -> SiteModel {
         SiteModel::published_at(pages, None)
     }
 
     /// [`SiteModel::new`] as of `now`: pages scheduled later (`publish_at` ahead of `now`) are left out too,
     /// and listed in [`SiteModel::scheduled`].
-    pub fn published_at<'f>(
-        pages: impl IntoIterator<Item = (usize, &'f str, &'f FrontMatter)>,
+    pub fn published_at<'f, F: SharedFrontMatter>(
+        pages: impl IntoIterator<Item = (usize, &'f str, F)>,
         now: Option<DateTime<FixedOffset>>,
     ) -> SiteModel {
         let mut model = SiteModel::default();
@@ -96,18 +124,19 @@ impl SiteModel {
             let Some(content_path) = relative.strip_prefix("content/").filter(|path| path.ends_with(".md")) else {
                 continue;
             };
-            if front_matter.draft {
+            if front_matter.get().draft {
                 continue;
             }
-            if let (Some(now), Some(at)) = (now, front_matter.publish_at()) {
+            if let (Some(now), Some(at)) = (now, front_matter.get().publish_at()) {
                 if at.instant() > now {
                     model.scheduled.push((relative.to_string(), at));
                     continue;
                 }
             }
+            let front_matter = front_matter.shared();
             let is_section_index = content_path.rsplit('/').next() == Some("_index.md");
             let directory = content_path.rsplit_once('/').map_or("", |(directory, _)| directory).to_string();
-            let url = page_url(content_path, &directory, is_section_index, front_matter);
+            let url = page_url(content_path, &directory, is_section_index, &front_matter);
             let index = model.pages.len();
             model.by_source.insert(content_path.to_string(), index);
             model.by_url.entry(url.clone()).or_insert(index);
@@ -115,7 +144,7 @@ impl SiteModel {
                 source_path: relative.to_string(),
                 source_index,
                 date: front_matter.date(),
-                front_matter: front_matter.clone(),
+                front_matter,
                 url,
                 directory,
                 section: None,
@@ -134,7 +163,7 @@ impl SiteModel {
     pub fn with_front_matter(
         &self,
         source_index: usize,
-        front_matter: &FrontMatter,
+        front_matter: &Arc<FrontMatter>,
         now: Option<DateTime<FixedOffset>>,
     ) -> Option<SiteModel> {
         let old = self.pages.iter().find(|page| page.source_index == source_index)?;

@@ -97,7 +97,7 @@ fn check_source(
             let outcome = checker.check_page(&file.relative, text, now);
             (outcome.diagnostics, Some(outcome.summary))
         }
-        Err(diagnostic) => (checker.apply_overrides(vec![diagnostic.clone()]), None),
+        Err(diagnostic) => (checker.apply_overrides(vec![govpress::Diagnostic::clone(diagnostic)]), None),
     }
 }
 
