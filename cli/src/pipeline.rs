@@ -25,8 +25,9 @@ pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
 
 /// Step 2 on every page, in parallel. `texts` are the jobs' page texts, in the jobs' order (`&str`, or
 /// the texts themselves for a caller that drops each as soon as its page is done); `paths` are the
-/// sources' site-relative paths by source index. `each` sees every result and gets the text back (the
-/// build takes the body and writes the page); the body is dropped after it, so no rendered page is held.
+/// sources' site-relative paths by source index. `each` takes every result and the text and returns
+/// what is kept of the page (the build takes the body and writes the page, and keeps a small record),
+/// so that no rendered page, and nothing the caller does not keep, is held.
 pub fn process_pages<S: AsRef<str> + Send, T: Send>(
     run: &SiteRun<'_>,
     (jobs, texts): (Vec<PageJob>, Vec<S>),
@@ -34,18 +35,17 @@ pub fn process_pages<S: AsRef<str> + Send, T: Send>(
     now: DateTime<FixedOffset>,
     renderer: &Renderer<'_>,
     bar: &ProgressBar,
-    each: impl Fn(&mut PageResult, S) -> anyhow::Result<T> + Sync,
-) -> anyhow::Result<Vec<(PageResult, T)>> {
+    each: impl Fn(PageResult, S) -> anyhow::Result<T> + Sync,
+) -> anyhow::Result<Vec<T>> {
     anyhow::ensure!(jobs.len() == texts.len(), "every page job needs its text");
     jobs.into_par_iter()
         .zip(texts)
         .map(|(job, text)| {
             let path = paths.get(job.source_index).context("page without a source")?;
-            let mut result = run.page(job, path, text.as_ref(), now, renderer);
-            let kept = each(&mut result, text)?;
-            result.body = None;
+            let result = run.page(job, path, text.as_ref(), now, renderer);
+            let kept = each(result, text)?;
             bar.inc(1);
-            Ok((result, kept))
+            Ok(kept)
         })
         .collect()
 }
@@ -133,8 +133,11 @@ pub fn check_site(
     let job_texts = job_texts(&jobs, &texts)?;
     let paths = source_paths(&texts);
     let jobs = (jobs, job_texts);
-    let results = process_pages(&run, jobs, &paths, now, &renderer, &ProgressBar::hidden(), |_, _| Ok(()))?;
-    let results: Vec<&PageResult> = results.iter().map(|(result, ())| result).collect();
+    let results = process_pages(&run, jobs, &paths, now, &renderer, &ProgressBar::hidden(), |mut result, _| {
+        result.body = None;
+        Ok(result)
+    })?;
+    let results: Vec<&PageResult> = results.iter().collect();
     let other_files = other_files(site)?;
     let other: Vec<&str> = other_files.iter().map(String::as_str).collect();
     let processed = Processed { files: &files, results: &results, sources: &texts, other_files: &other };

@@ -147,8 +147,8 @@ impl<'b> Live<'b> {
         match keep_page(&self.pipeline(&off), &mut result)? {
             Kept::Nothing => return Ok(None),
             Kept::Article(file) => fresh.push(file),
-            Kept::Index(content, links) => {
-                self.bodies.insert(source_index, (content, links));
+            Kept::Index(body) => {
+                self.bodies.insert(source_index, *body);
             }
         }
         let pipeline = self.pipeline(&off);

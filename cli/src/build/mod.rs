@@ -114,8 +114,23 @@ pub struct BuildReport {
 enum Kept {
     Nothing,
     Article(Written),
-    /// A section's or the home page's body: its list pages are rendered once the phase is done.
-    Index(String, SourceLinks),
+    /// A section's or the home page's body: its list pages are rendered once the phase is done (boxed:
+    /// few pages are sections, and every page's record is as large as its largest kind).
+    Index(Box<(String, SourceLinks)>),
+}
+
+/// What the build holds of a processed page until the site-wide checks: small, as a large site holds
+/// one per page.
+struct PageRecord {
+    source_index: usize,
+    /// The core's result, kept for a page with findings only (or every page, for `serve`'s edits):
+    /// the findings of the others are nothing, and their links and ids were taken.
+    result: Option<Box<PageResult>>,
+    kept: Kept,
+    /// The page's text, kept when its findings may quote it.
+    text: Option<String>,
+    /// Its search text, spilled.
+    spilled: Option<search::Spilled>,
 }
 
 /// Builds `site` into its output directory, or leaves the previous output untouched on any error.
@@ -187,31 +202,36 @@ pub fn build_site_then(
     let bar = pipeline::progress_bar(options.progress, jobs.0.len(), "生成页面");
     // The search texts go to a temporary file as the pages are done, not held to the end.
     let spill = search::Spill::new(staging.directory())?;
+    let keep_results = then.is_some();
     let processed =
-        pipeline::process_pages(&run, jobs, &source_paths, options.now, &renderer, &bar, |result, text| {
-            let kept = if conflicted { Kept::Nothing } else { keep_page(&pipeline, result)? };
+        pipeline::process_pages(&run, jobs, &source_paths, options.now, &renderer, &bar, |mut result, text| {
+            let kept = if conflicted { Kept::Nothing } else { keep_page(&pipeline, &mut result)? };
             let spilled = result.text.take().map(|text| spill.put(&text)).transpose()?;
-            Ok((kept, keep_text(result, text), spilled))
+            let text = keep_text(&result, text);
+            result.body = None;
+            let source_index = result.source_index;
+            let result = (keep_results || !result.diagnostics.is_empty()).then(|| Box::new(result));
+            Ok(PageRecord { source_index, result, kept, text, spilled })
         })?;
     spill.finish()?;
     bar.finish_and_clear();
     tracing::debug!(elapsed = ?started.elapsed(), "pages checked and written");
-    let mut results = Vec::with_capacity(processed.len());
-    let mut written = Vec::new();
+    let mut results = Vec::new();
+    let mut written = Vec::with_capacity(processed.len());
     let mut bodies = std::collections::HashMap::new();
     let mut texts = Vec::new();
     let mut kept_texts = Vec::new();
-    for (result, (kept, text, spilled)) in processed {
-        kept_texts.extend(text.map(|text| (result.source_index, text)));
-        texts.extend(spilled.map(|spilled| (result.source_index, spilled)));
+    for PageRecord { source_index, result, kept, text, spilled } in processed {
+        kept_texts.extend(text.map(|text| (source_index, text)));
+        texts.extend(spilled.map(|spilled| (source_index, spilled)));
         match kept {
             Kept::Nothing => {}
             Kept::Article(file) => written.push(file),
-            Kept::Index(content, links) => {
-                bodies.insert(result.source_index, (content, links));
+            Kept::Index(body) => {
+                bodies.insert(source_index, *body);
             }
         }
-        results.push(result);
+        results.extend(result.map(|result| *result));
     }
     let live_bodies = then.as_ref().map(|_| bodies.clone());
     let live_texts = match then {
@@ -244,16 +264,15 @@ pub fn build_site_then(
     let diagnostics = pipeline::findings(&run, &processed, options.now, false, output, review_findings.clone());
     drop(result_refs);
     let report = Report::new(sources.len(), diagnostics);
-    let mut kept_sources = Sources::new();
     let pages = run.model.pages.len();
     let paths: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
     drop(source_paths);
     drop(sources);
-    restore_texts(site, &mut files, kept_texts, &report.diagnostics);
-    pipeline::keep_sources(site, files, &report.diagnostics, &mut kept_sources);
+    // The texts the report quotes are put back last, once the output is in place and its records are
+    // gone (`report_sources`).
     let mut result = BuildReport {
         report,
-        sources: kept_sources,
+        sources: Sources::new(),
         written: false,
         out,
         pages,
@@ -262,6 +281,7 @@ pub fn build_site_then(
         scheduled: run.model.scheduled.iter().map(|(path, at)| (path.clone(), at.display())).collect(),
     };
     if result.report.errors() > 0 {
+        report_sources(site, files, kept_texts, &mut result);
         return Ok(result);
     }
     let log_head = log_head.map(Into::into);
@@ -277,6 +297,9 @@ pub fn build_site_then(
     if options.nginx_includes {
         write_nginx_includes(site, &security)?;
     }
+    // Only `serve` goes on with the records.
+    let written = if then.is_some() { written } else { Vec::new() };
+    report_sources(site, files, kept_texts, &mut result);
     tracing::info!(pages = result.pages, files = result.files, out = %result.out.display(), elapsed = ?started.elapsed(), "site built");
     if let (Some(then), Some(staging)) = (then, staging) {
         let mut live = live::Live {
@@ -332,6 +355,12 @@ fn read_back(texts: &[(usize, search::Spilled)]) -> anyhow::Result<Vec<(usize, S
 /// that the build does not hold every source to the end.
 fn keep_text(result: &PageResult, text: String) -> Option<String> {
     (!result.diagnostics.is_empty()).then_some(text)
+}
+
+/// The sources of the report: the kept texts, and those of the other pages its findings name.
+fn report_sources(site: &Site, mut files: Vec<SourceFile>, kept_texts: Vec<(usize, String)>, result: &mut BuildReport) {
+    restore_texts(site, &mut files, kept_texts, &result.report.diagnostics);
+    pipeline::keep_sources(site, files, &result.report.diagnostics, &mut result.sources);
 }
 
 /// Puts the kept texts back into `files` for the report's excerpts; a page whose text was dropped and
@@ -445,7 +474,7 @@ fn keep_page(pipeline: &Pipeline<'_>, result: &mut PageResult) -> anyhow::Result
     }
     let links = SourceLinks::of(page, links);
     if page.is_section_index {
-        return Ok(Kept::Index(body.html, links));
+        return Ok(Kept::Index(Box::new((body.html, links))));
     }
     Ok(Kept::Article(pipeline.article(page, body.html, links)?))
 }

@@ -3,8 +3,10 @@
 //! their strings — the navigation's links, heading ids, source paths — repeat from file to file. A
 //! record keeps a 4-byte number per string instead of the string.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
+
+use super::pages::Link;
 
 /// A string's number in [`Names`].
 pub type Name = u32;
@@ -19,6 +21,8 @@ pub struct Names {
 struct Inner {
     numbers: HashMap<Arc<str>, Name>,
     strings: Vec<Arc<str>>,
+    /// Lists of links, each held once (every leave page has the theme's links and no other).
+    links: HashSet<Arc<[Link]>>,
 }
 
 impl Names {
@@ -33,6 +37,17 @@ impl Names {
         inner.strings.push(Arc::clone(&text));
         inner.numbers.insert(text, name);
         name
+    }
+
+    /// `links` as one list shared with every equal list given before.
+    pub fn links(&self, links: Vec<Link>) -> Arc<[Link]> {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(shared) = inner.links.get(links.as_slice()) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<[Link]> = Arc::from(links);
+        inner.links.insert(Arc::clone(&shared));
+        shared
     }
 
     /// The number of `text` if it was ever interned (a string never seen equals no record's).
@@ -60,5 +75,17 @@ mod tests {
         assert_eq!(names.find("/about/"), Some(first + 1));
         assert_eq!(names.find("/none/"), None);
         assert_eq!(names.snapshot().len(), 2);
+    }
+
+    #[test]
+    fn equal_link_lists_are_held_once() {
+        let names = Names::default();
+        let link = |href| Link { href, at: (1, 2), in_source: None };
+        let first = names.links(vec![link(0), link(1)]);
+        let again = names.links(vec![link(0), link(1)]);
+        let other = names.links(vec![link(1)]);
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(&*other, &[link(1)]);
     }
 }

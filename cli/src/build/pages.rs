@@ -2,6 +2,8 @@
 //! leave pages and 404. Every HTML file goes through the leave-site rewriting and the audit before
 //! it is written.
 
+use std::sync::Arc;
+
 use govpress::audit::{Auditor, DocumentAudit, DocumentKind, LeaveTemplate, LEAVE_PLACEHOLDER};
 use govpress::diagnostic::Position;
 use govpress::leave_site::{LeaveSite, LeaveTarget};
@@ -33,15 +35,16 @@ pub struct Written {
     pub diagnostics: Vec<Diagnostic>,
     /// The Markdown source it was rendered from (site-relative path).
     pub source: Option<Name>,
-    /// Internal links, in the order of the HTML.
-    pub links: Box<[Link]>,
+    /// Internal links, in the order of the HTML; one list shared by the files whose links are the
+    /// same (leave pages: only the theme's links).
+    pub links: Arc<[Link]>,
     /// Ids the HTML carries.
     pub ids: Box<[Name]>,
     pub targets: Box<[LeaveTarget]>,
 }
 
 /// An internal link of a written file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Link {
     pub href: Name,
     /// Line and column in the HTML file.
@@ -59,7 +62,7 @@ impl Written {
         audit: DocumentAudit,
         targets: Vec<LeaveTarget>,
     ) -> Written {
-        let links = audit
+        let links: Vec<Link> = audit
             .internal_links
             .iter()
             .map(|link| Link {
@@ -68,6 +71,9 @@ impl Written {
                 in_source: source.as_ref().and_then(|source| source.position_of(&link.href)).map(compact),
             })
             .collect();
+        // A page's links are its own (their Markdown places); a file made from templates alone often
+        // has the same links as many others.
+        let links = if source.is_some() { Arc::from(links) } else { names.links(links) };
         Written {
             path,
             url,
