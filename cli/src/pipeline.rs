@@ -19,7 +19,10 @@ use crate::site::{self, Site, SourceFile};
 pub fn source_texts(files: &[SourceFile]) -> Vec<SourceText<'_>> {
     files
         .iter()
-        .map(|file| SourceText { path: &file.relative, text: file.text.as_ref().map(String::as_str).map_err(|error| &**error) })
+        .map(|file| SourceText {
+            path: &file.relative,
+            text: file.text.as_ref().map(String::as_str).map_err(|error| &**error),
+        })
         .collect()
 }
 

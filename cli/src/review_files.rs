@@ -112,8 +112,13 @@ pub fn check_reviews(
 ) -> anyhow::Result<(Vec<Diagnostic>, Option<review::ChainTip>)> {
     let files =
         ReviewFiles::of(Site { root: site.root.clone(), config: site.config.clone(), platform: site.platform.clone() });
-    let review = page_states(&files, pages, trust)?;
-    Ok((review.diagnostics(), review.log_head))
+    let texts = ReviewTexts::read(&files, trust)?;
+    let pages: Vec<(&str, &str)> =
+        pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
+    // The findings only: a large site's signed-off pages are not held meanwhile.
+    Ok(SiteReview::findings(&files.site.config.review, &texts.inputs(), &pages, |records, roster| {
+        records.par_iter().map(|record| signature_holds(record, roster)).collect()
+    }))
 }
 
 /// The review kept for `serve`'s edits (`govpress::review::KeptReview`): the roster and log read and

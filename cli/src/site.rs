@@ -77,7 +77,10 @@ impl Site {
                         files.push(SourceFile {
                             relative: relative.clone(),
                             absolute: path.to_path_buf(),
-                            text: Err(Box::new(govpress::files::outside_site(&relative, &target.display().to_string()))),
+                            text: Err(Box::new(govpress::files::outside_site(
+                                &relative,
+                                &target.display().to_string(),
+                            ))),
                         });
                         continue;
                     }

@@ -163,6 +163,31 @@ impl SiteReview {
         pages: &[(&str, &str)],
         check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
     ) -> SiteReview {
+        SiteReview::evaluate_kept(review, inputs, pages, check_signatures, true)
+    }
+
+    /// [`SiteReview::diagnostics`] and [`SiteReview::log_head`] of [`SiteReview::evaluate_inputs`], without
+    /// holding every signed-off page's record meanwhile (`check` and `build` of a large site want only
+    /// the findings).
+    pub fn findings(
+        review: &ReviewSection,
+        inputs: &ReviewInputs<'_>,
+        pages: &[(&str, &str)],
+        check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
+    ) -> (Vec<Diagnostic>, Option<ChainTip>) {
+        let review = SiteReview::evaluate_kept(review, inputs, pages, check_signatures, false);
+        (review.diagnostics(), review.log_head)
+    }
+
+    /// `evaluate_inputs`; with `all` false, a page signed off with nothing to report is left out of
+    /// `pages` (its deciding signatures are still checked).
+    fn evaluate_kept(
+        review: &ReviewSection,
+        inputs: &ReviewInputs<'_>,
+        pages: &[(&str, &str)],
+        check_signatures: impl FnOnce(&[Record], &Roster) -> Vec<bool>,
+        all: bool,
+    ) -> SiteReview {
         let stages = review.stages.clone();
         let roster = match inputs.roster.map(|text| Roster::parse(text, &stages)) {
             None => None,
@@ -215,25 +240,27 @@ impl SiteReview {
         }
         // States are read from the chain-checked log first; they stand once their deciding signatures hold.
         let chained = log.unverified();
+        let mut deciding = BTreeSet::new();
         // Sized once: a large site's review is held whole while its signatures are checked.
-        let mut reviews = Vec::with_capacity(pages.len());
-        reviews.extend(pages.iter().filter_map(|(path, text)| {
+        let mut reviews = Vec::with_capacity(if all { pages.len() } else { 0 });
+        for (path, text) in pages {
             let facts = PageFacts::read(text);
-            (!facts.draft).then(|| {
-                let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
-                let backdated = backdating(path, &facts, &state, review).map(Box::new);
-                PageReview { path: path.to_string(), author: facts.author, state, backdated }
-            })
-        }));
-        let pages: Vec<PageReview> = reviews;
-        let deciding: BTreeSet<usize> = pages
-            .iter()
-            .flat_map(|page| page.state.deciding_seqs())
-            .filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok())
-            .collect();
+            if facts.draft {
+                continue;
+            }
+            let state = chained.state(roster_ref, &stages, path, text.as_bytes(), facts.author.as_deref());
+            deciding
+                .extend(state.deciding_seqs().into_iter().filter_map(|seq| usize::try_from(seq.checked_sub(1)?).ok()));
+            let backdated = backdating(path, &facts, &state, review).map(Box::new);
+            if all || !state.is_signed_off() || backdated.is_some() {
+                reviews.push(PageReview { path: path.to_string(), author: facts.author, state, backdated });
+            }
+        }
         match log.verify_selected(roster_ref, &deciding, |records| check_signatures(records, roster_ref)) {
-            Ok(_) => SiteReview { pages, problems: Vec::new(), roster, stages, log_head: Some(log.tip()) },
-            Err(broken) => SiteReview::broken_pages(review, pages, roster, stages, &broken),
+            Ok(_) => SiteReview { pages: reviews, problems: Vec::new(), roster, stages, log_head: Some(log.tip()) },
+            Err(broken) if all => SiteReview::broken_pages(review, reviews, roster, stages, &broken),
+            // The pages left out are invalid too: all of them, from the inputs.
+            Err(broken) => SiteReview::broken(review, pages, roster, stages, &broken),
         }
     }
 

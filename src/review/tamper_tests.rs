@@ -437,3 +437,25 @@ fn site_diagnostics_name_the_fixing_command() {
 
 /// Long histories (only deciding signatures are checked by `check`), the log's end, the trust root.
 mod history;
+
+#[test]
+fn the_build_s_findings_are_those_of_the_whole_review() {
+    const DRAFT: (&str, &str) = ("content/news/d.md", "+++\ntitle = \"稿\"\ndraft = true\n+++\n正文\n");
+    let section = crate::config::ReviewSection::default();
+    let log = signed_log();
+    let pages = [A, B, DRAFT];
+    let swapped = roster_text().replace(&test_key(2).public_key().to_pem(), &test_key(8).public_key().to_pem());
+    for (roster, trusted) in [(roster_text(), true), (swapped, false)] {
+        let inputs = ReviewInputs { roster: Some(&roster), log: Some(&log), ..ReviewInputs::default() };
+        let check = |records: &[Record], roster: &Roster| -> Vec<bool> {
+            records.iter().map(|record| log::signature_holds(record, roster)).collect()
+        };
+        let whole = SiteReview::evaluate_inputs(&section, &inputs, &pages, check);
+        assert_eq!(whole.log_head.is_some(), trusted);
+        assert_eq!(whole.signed_off(), usize::from(trusted), "A is signed off while the log holds");
+        let (diagnostics, head) = SiteReview::findings(&section, &inputs, &pages, check);
+        assert_eq!(diagnostics, whole.diagnostics());
+        assert_eq!(head, whole.log_head);
+        assert!(!diagnostics.is_empty(), "B is pending, or every page is invalid");
+    }
+}

@@ -34,7 +34,7 @@ use crate::review::{Roster, SiteReview};
 use crate::rules::timeliness;
 
 pub use links::{FoundLink, LinkingFile, PublishedFiles};
-pub use model::{SharedFrontMatter, Section, SiteModel, SitePage};
+pub use model::{Section, SharedFrontMatter, SiteModel, SitePage};
 
 /// One Markdown file as the host read it: its text, or why it could not be read.
 #[derive(Debug, Clone, Copy)]
