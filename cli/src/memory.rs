@@ -18,3 +18,17 @@ pub fn tune() {
         let _ = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) };
     }
 }
+
+/// Gives the free room of every malloc arena back to the system (glibc on Linux only), after a phase
+/// of a large build has freed much of what it held: the room freed page by page sits between records
+/// that live to the end, in whichever thread's arena the page was processed, and would otherwise stay
+/// part of the process while the next phase takes new room.
+pub fn release() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: `malloc_trim` only returns free memory of malloc's arenas to the system; it takes the
+        // arenas' locks itself and may be called from any thread at any time.
+        #[allow(unsafe_code)]
+        let _ = unsafe { libc::malloc_trim(0) };
+    }
+}

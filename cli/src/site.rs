@@ -62,6 +62,7 @@ impl Site {
             .canonicalize()
             .with_context(|| format!("无法访问 {0} / cannot access {0}", self.root.display()))?;
         let mut files = Vec::new();
+        let mut unread = Vec::new();
         for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
             let entry =
                 entry.with_context(|| format!("无法读取目录 {0} / cannot read directory {0}", content.display()))?;
@@ -96,9 +97,18 @@ impl Site {
             } else if !entry.file_type().is_file() {
                 continue;
             }
-            files.push(read_source(relative, path, self.config.limits.max_file_bytes()));
+            files.push(SourceFile { relative, absolute: path.to_path_buf(), text: Ok(String::new()) });
+            unread.push(files.len() - 1);
         }
         files.shrink_to_fit();
+        // The texts are read after every path, so that they lie side by side in memory: a large build
+        // drops each text once its page is processed, and the room they leave is then whole pages the
+        // allocator can give back (`crate::memory::release`), not gaps between the paths.
+        let limit = self.config.limits.max_file_bytes();
+        for index in unread {
+            let file = &mut files[index];
+            file.text = read_text(&file.relative, &file.absolute, limit);
+        }
         Ok(files)
     }
 }
@@ -156,12 +166,18 @@ fn attach_terms(
 /// The size is judged on the open file before a byte is read (a file that grows meanwhile is read only
 /// up to the limit and then refused), so a huge file costs no memory.
 pub fn read_source(relative: String, path: &Path, limit: u64) -> SourceFile {
+    let text = read_text(&relative, path, limit);
+    SourceFile { relative, absolute: path.to_path_buf(), text }
+}
+
+/// The text of [`read_source`].
+fn read_text(relative: &str, path: &Path, limit: u64) -> Result<String, Box<Diagnostic>> {
     let text = match read_limited(path, limit) {
-        Ok(Ok(bytes)) => govpress::files::decode(&relative, bytes),
-        Ok(Err(size)) => Err(govpress::files::too_large(&relative, size, limit)),
-        Err(error) => Err(govpress::files::unreadable(&relative, &error.to_string())),
+        Ok(Ok(bytes)) => govpress::files::decode(relative, bytes),
+        Ok(Err(size)) => Err(govpress::files::too_large(relative, size, limit)),
+        Err(error) => Err(govpress::files::unreadable(relative, &error.to_string())),
     };
-    SourceFile { relative, absolute: path.to_path_buf(), text: text.map_err(Box::new) }
+    text.map_err(Box::new)
 }
 
 /// The file's bytes, or `Err(size)` when it holds more than `limit` bytes.

@@ -62,6 +62,9 @@ pub const THEME_ASSET_PATHS: [&str; THEME_ASSETS.len()] = {
 };
 
 pub const DEFAULT_OUT: &str = "public";
+
+/// How many pages a build processes between two returns of freed memory ([`crate::memory::release`]).
+const RELEASE_EVERY: usize = 20_000;
 pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
@@ -152,6 +155,7 @@ pub fn build_site_then(
     // First: it needs only the sources, and what it reads (the log, its records) is gone before the
     // pages' results and records pile up.
     let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
+    crate::memory::release();
     let checker = Checker::new(site.config.clone());
     let (mut run, jobs) = SiteRun::start(&checker, &pipeline::source_texts(&files), options.now);
     run.collect_text = true;
@@ -203,6 +207,7 @@ pub fn build_site_then(
     // The search texts go to a temporary file as the pages are done, not held to the end.
     let spill = search::Spill::new(staging.directory())?;
     let keep_results = then.is_some();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let processed =
         pipeline::process_pages(&run, jobs, &source_paths, options.now, &renderer, &bar, |mut result, text| {
             let kept = if conflicted { Kept::Nothing } else { keep_page(&pipeline, &mut result)? };
@@ -211,6 +216,10 @@ pub fn build_site_then(
             result.body = None;
             let source_index = result.source_index;
             let result = (keep_results || !result.diagnostics.is_empty()).then(|| Box::new(result));
+            // The texts of the pages done so far go back now and then, not only once all are done.
+            if done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
+                crate::memory::release();
+            }
             Ok(PageRecord { source_index, result, kept, text, spilled })
         })?;
     spill.finish()?;
@@ -233,6 +242,8 @@ pub fn build_site_then(
         }
         results.extend(result.map(|result| *result));
     }
+    // The pages' texts and their parse are gone: their room goes back before the lists and the index.
+    crate::memory::release();
     let live_bodies = then.as_ref().map(|_| bodies.clone());
     let live_texts = match then {
         Some(_) => Some(read_back(&texts)?),
@@ -245,6 +256,7 @@ pub fn build_site_then(
         written.extend(render_lists(&pipeline, &mut bodies)?);
         written.push(pipeline.not_found()?);
         written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
+        crate::memory::release();
         let theme = shared.and_then(|shared| shared.theme_static(&site.root));
         let theme = theme.as_ref().map(|(directory, label)| (directory.as_path(), label.as_str()));
         let limits = attachments::Limits::new(site.config.limits.max_file_bytes());
