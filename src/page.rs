@@ -12,6 +12,7 @@ use crate::front_matter::{self, FrontMatter, FrontMatterError, KeyLines};
 use crate::html_scan;
 use crate::normalise::Normalised;
 use crate::source::LineIndex;
+use crate::text_scan;
 use crate::url_judge::decode_attribute;
 
 /// The Markdown extensions govpress renders (and so must check the same way).
@@ -369,7 +370,7 @@ fn front_matter_text_runs(
         let position = keys.get(key);
         let Some(line_start) = lines.line_start(position.line) else { continue };
         let line = lines.line_text(source, position.line);
-        if let Some(found) = line.find(value) {
+        if let Some(found) = text_scan::find_first(line, value) {
             let start = line_start + found;
             runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });
         }

@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity, Text};
 use crate::page::{Page, TextKind};
 use crate::rules::{PageContext, RuleInfo};
 use crate::terms::{Hit, DOC_NUMBER_ID};
-use crate::text_scan::url_ranges;
+use crate::text_scan::{find_all, url_ranges};
 
 pub const WORDING: RuleInfo = RuleInfo {
     id: "terms.wording",
@@ -90,7 +90,7 @@ fn check_with(
     // once, tells which spans may hold one.
     let body = page.source.get(page.body_offset..).unwrap_or_default();
     let marks: Vec<usize> =
-        if doc_numbers { body.match_indices('号').map(|(at, _)| at + page.body_offset).collect() } else { Vec::new() };
+        if doc_numbers { find_all(body, "号").map(|at| at + page.body_offset).collect() } else { Vec::new() };
     if !terms_may_hit && marks.is_empty() {
         return;
     }

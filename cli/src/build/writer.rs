@@ -12,6 +12,7 @@
 //! by `govpress verify` exactly as it would be after a full write.
 
 mod claims;
+mod recycle;
 mod swap;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use anyhow::{bail, Context};
 use govpress::audit::manifest::{sm3_hex, LogHead, Manifest, MANIFEST_FILE};
 use govpress::review::PrivateKey;
 use govpress::Diagnostic;
+use sha2::{Digest, Sha256};
 
 use claims::Claims;
 pub use claims::Owner;
@@ -42,10 +44,23 @@ pub struct Staging {
     reused: AtomicUsize,
     /// Names the private links of [`Staging::reuse_verified`].
     linked: AtomicUsize,
+    /// The previous output's directories taken into the staging directory ([`recycle`]), relative.
+    recycled: Vec<PathBuf>,
 }
 
 /// A file written in live mode, not yet in place: its output path and bytes.
 type Pending = (String, Vec<u8>);
+
+/// What the render cache recorded of a file [`Staging::reuse_verified`] may reuse: its SM3 digest (the
+/// manifest's) and length, and for a page the SHA-256 of its bytes, which the re-hash then checks
+/// instead of SM3 (the same assurance against a changed file, several times faster: x86 and Arm have
+/// SHA-256 instructions, and 10,000 pages are ~100 MB to re-hash on every rebuild).
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded<'a> {
+    pub digest: &'a str,
+    pub len: u64,
+    pub sha256: Option<[u8; 32]>,
+}
 
 /// What [`Staging::reuse_verified`] did.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,16 +77,26 @@ impl Staging {
     /// Prepares a temporary directory beside `out`; refuses to replace a directory govpress did not write.
     pub fn new(out: &Path) -> anyhow::Result<Staging> {
         let previous = check_replaceable(out)?.then(|| out.to_path_buf());
-        let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let (parent, name) = beside(out);
+        let parent = parent.as_path();
         std::fs::create_dir_all(parent)
             .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
-        let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
         swap::sweep_leftovers(parent, &name);
         let directory =
             tempfile::Builder::new().prefix(&format!(".{name}.tmp-")).tempdir_in(parent).with_context(|| {
                 format!("无法在 {} 创建临时目录 / cannot create a temporary directory", parent.display())
             })?;
         let lock = swap::StagingLock::acquire(directory.path());
+        let kept = recycle_path(out);
+        let recycled = match previous {
+            Some(_) => recycle::take(&kept, directory.path()),
+            None => {
+                if std::fs::symlink_metadata(&kept).is_ok() {
+                    swap::remove_in_background(kept, None);
+                }
+                Vec::new()
+            }
+        };
         Ok(Staging {
             out: out.to_path_buf(),
             root: directory.path().to_path_buf(),
@@ -82,6 +107,7 @@ impl Staging {
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            recycled,
         })
     }
 
@@ -91,11 +117,12 @@ impl Staging {
         self.write_as(relative, bytes, Owner::Generated)
     }
 
-    /// Reuses the previous output's file at `relative` for a generated file known (from the render cache)
-    /// to hash to `digest`. The file is hard-linked under a private name in the staging directory and
-    /// re-hashed there, so nothing is taken on the word of the deployed manifest or of the cache: a file
-    /// changed, replaced or removed in the deployed output is not reused, and the caller renders it.
-    pub fn reuse_verified(&self, relative: &str, digest: &str, len: u64) -> anyhow::Result<Reuse> {
+    /// Reuses the previous output's file at `relative` for a generated file the render cache `recorded`.
+    /// The file is hard-linked under a private name in the staging directory and re-hashed there, so
+    /// nothing is taken on the word of the deployed manifest: a file changed, replaced or removed in the
+    /// deployed output is not reused, and the caller renders it.
+    pub fn reuse_verified(&self, relative: &str, recorded: Recorded<'_>) -> anyhow::Result<Reuse> {
+        let Recorded { digest, len, sha256 } = recorded;
         let Some(previous) = self.previous.as_deref() else { return Ok(Reuse::No) };
         let path = self.path_of(relative)?;
         let old = previous.join(relative);
@@ -107,7 +134,11 @@ impl Staging {
         if std::fs::hard_link(&old, &private).is_err() {
             return Ok(Reuse::No);
         }
-        let same = ours_with(&private, len, |bytes| sm3_hex(bytes) == digest).unwrap_or(false);
+        let same = ours_with(&private, len, |bytes| match sha256 {
+            Some(expected) => Sha256::digest(bytes)[..] == expected,
+            None => sm3_hex(bytes) == digest,
+        })
+        .unwrap_or(false);
         // Claimed only now: a path is written by one owner, so nothing else writes through the link.
         if !same || !self.lock_claims()?.take(relative, Owner::Generated) {
             let _ = std::fs::remove_file(&private);
@@ -117,7 +148,11 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
         }
-        std::fs::rename(&private, &path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        let mut renamed = std::fs::rename(&private, &path);
+        if renamed.is_err() && self.clear_kept_directory(&path) {
+            renamed = std::fs::rename(&private, &path);
+        }
+        renamed.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         self.lock_claims()?.set_digest(relative, digest.to_string());
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok(Reuse::Reused)
@@ -146,7 +181,11 @@ impl Staging {
         if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, bytes)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
         } else {
-            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+            let mut written = std::fs::write(&path, bytes);
+            if written.is_err() && self.clear_kept_directory(&path) {
+                written = std::fs::write(&path, bytes);
+            }
+            written.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         }
         self.lock_claims()?.set_digest(relative, digest.clone());
         Ok(digest)
@@ -187,6 +226,14 @@ impl Staging {
         self.claims.lock().map_or_else(|_| Vec::new(), |claims| claims.collisions().to_vec())
     }
 
+    /// Removes a directory kept from the previous output ([`recycle`]) where this build puts a file
+    /// (a page that became a file of that name); true when there was one.
+    fn clear_kept_directory(&self, path: &Path) -> bool {
+        !self.recycled.is_empty()
+            && std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir())
+            && std::fs::remove_dir_all(path).is_ok()
+    }
+
     fn lock_claims(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Claims>> {
         self.claims.lock().map_err(|_| anyhow::anyhow!("output claims poisoned"))
     }
@@ -201,7 +248,8 @@ impl Staging {
     }
 
     /// Writes the manifest (with the review log's head, signed when a publisher key is given) and swaps
-    /// the new output into place; the previous one is removed in the background.
+    /// the new output into place; the previous one's files are removed in the background and its
+    /// directories kept for the next build ([`recycle`]).
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
         self.commit_claims(log_head, key).map(drop)
     }
@@ -221,6 +269,7 @@ impl Staging {
             claims: Mutex::new(claims),
             reused: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            recycled: Vec::new(),
         })
     }
 
@@ -256,6 +305,7 @@ impl Staging {
         }
         let Some(directory) = self.directory else { bail!("live output cannot be committed") };
         let staged = directory.path().to_path_buf();
+        recycle::prune(&staged, &self.recycled, manifest.files.keys());
         write_manifest(&staged.join(MANIFEST_FILE), &manifest)
             .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
@@ -270,11 +320,27 @@ impl Staging {
             "files reused from the previous output"
         );
         if let Some(previous) = previous {
-            let lock = std::fs::File::open(&previous).ok();
-            swap::remove_in_background(previous, lock);
+            if !recycle::keep(&previous, &recycle_path(&self.out)) {
+                let lock = std::fs::File::open(&previous).ok();
+                swap::remove_in_background(previous, lock);
+            }
         }
         Ok(claims)
     }
+}
+
+/// The directory the output lies in and the output's name: staging directories and the kept tree
+/// ([`recycle`]) go beside it under names made from it.
+fn beside(out: &Path) -> (PathBuf, String) {
+    let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
+    (parent.to_path_buf(), name)
+}
+
+/// Where the previous output's directories are kept beside `out` ([`recycle`]).
+fn recycle_path(out: &Path) -> PathBuf {
+    let (parent, name) = beside(out);
+    parent.join(recycle::recycle_name(&name))
 }
 
 /// The staging directory is private (0700) while the build writes, so nobody can slip a file in;
