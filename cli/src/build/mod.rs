@@ -62,9 +62,6 @@ pub const THEME_ASSET_PATHS: [&str; THEME_ASSETS.len()] = {
 };
 
 pub const DEFAULT_OUT: &str = "public";
-
-/// How many pages a build processes between two returns of freed memory ([`crate::memory::release`]).
-const RELEASE_EVERY: usize = 20_000;
 pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
@@ -207,7 +204,6 @@ pub fn build_site_then(
     // The search texts go to a temporary file as the pages are done, not held to the end.
     let spill = search::Spill::new(staging.directory())?;
     let keep_results = then.is_some();
-    let done = std::sync::atomic::AtomicUsize::new(0);
     let processed =
         pipeline::process_pages(&run, jobs, &source_paths, options.now, &renderer, &bar, |mut result, text| {
             let kept = if conflicted { Kept::Nothing } else { keep_page(&pipeline, &mut result)? };
@@ -216,10 +212,6 @@ pub fn build_site_then(
             result.body = None;
             let source_index = result.source_index;
             let result = (keep_results || !result.diagnostics.is_empty()).then(|| Box::new(result));
-            // The texts of the pages done so far go back now and then, not only once all are done.
-            if done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
-                crate::memory::release();
-            }
             Ok(PageRecord { source_index, result, kept, text, spilled })
         })?;
     spill.finish()?;
