@@ -87,7 +87,8 @@ pub struct Page<'a> {
     /// Site-relative path, e.g. `content/news/a.md`.
     pub path: &'a str,
     pub source: &'a str,
-    pub lines: LineIndex,
+    /// Line starts, built the first time a position is asked for (`lines`): most pages have no finding.
+    lines: OnceLock<LineIndex>,
     pub front_matter: FrontMatter,
     pub keys: KeyLines,
     pub has_front_matter: bool,
@@ -191,7 +192,6 @@ impl<'a> Page<'a> {
         #[cfg(test)]
         parse_counts::count(|counts| counts.bodies += 1);
         let PageHead { front_matter, keys, has_front_matter, body_offset, problems: diagnostics } = head;
-        let lines = LineIndex::new(source);
         let body_offset = body_offset.min(source.len());
         let body = source.get(body_offset..).unwrap_or_default();
         // Sized for typical prose (about one event per 24 bytes) so the vector rarely regrows.
@@ -202,12 +202,12 @@ impl<'a> Page<'a> {
                 .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset)),
         );
         let (links, mut text_runs) = collect_links_and_text(source, &events, html_links)?;
-        text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
+        text_runs.extend(front_matter_text_runs(source, &front_matter, &keys));
         let front_matter_valid = diagnostics.is_empty();
         let page = Page {
             path,
             source,
-            lines,
+            lines: OnceLock::new(),
             front_matter,
             keys,
             has_front_matter,
@@ -229,8 +229,13 @@ impl<'a> Page<'a> {
         self.folded.get_or_init(|| Normalised::new(self.source))
     }
 
+    /// The source's line index.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.source))
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(self.source, offset)
+        self.lines().position(self.source, offset)
     }
 
     /// A diagnostic spanning a byte range of this page.
@@ -348,12 +353,7 @@ fn html_links(fragment: &str, fragment_offset: usize) -> Vec<LinkRef> {
 }
 
 /// Displayed front-matter values are published too: scan them like prose.
-fn front_matter_text_runs(
-    source: &str,
-    front_matter: &FrontMatter,
-    keys: &KeyLines,
-    lines: &LineIndex,
-) -> Vec<TextRun> {
+fn front_matter_text_runs(source: &str, front_matter: &FrontMatter, keys: &KeyLines) -> Vec<TextRun> {
     let displayed = [
         ("title", front_matter.title.as_deref()),
         ("description", front_matter.description.as_deref()),
@@ -364,10 +364,7 @@ fn front_matter_text_runs(
     ];
     let mut runs = Vec::new();
     for (key, value) in displayed {
-        let (Some(value), true) = (value, keys.contains(key)) else { continue };
-        let position = keys.get(key);
-        let Some(line_start) = lines.line_start(position.line) else { continue };
-        let line = lines.line_text(source, position.line);
+        let (Some(value), Some((line_start, line))) = (value, keys.line(source, key)) else { continue };
         if let Some(found) = text_scan::find_first(line, value) {
             let start = line_start + found;
             runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });
