@@ -17,9 +17,9 @@
 //! everything is folded ([`super::fold`]) before it is indexed, and spaces are never part of a key.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{chunk_file, fold, is_space, shard_file, shard_of, varint, FORMAT_VERSION, MANIFEST_FILE};
@@ -143,8 +143,8 @@ pub struct SearchIndex<B = String> {
     /// Where each chunk starts in `docs`, and the end of the last one.
     chunk_starts: Vec<usize>,
     shards: u32,
-    bigrams: HashMap<u64, Posting>,
-    unigrams: HashMap<u32, Posting>,
+    bigrams: FxHashMap<u64, Posting>,
+    unigrams: FxHashMap<u32, Posting>,
     /// Each shard's keys, in file order.
     shard_keys: Vec<Vec<KeyOrder>>,
 }
@@ -154,8 +154,9 @@ impl<B: Body> SearchIndex<B> {
     /// cannot be read.
     pub fn build(mut docs: Vec<SearchDoc<B>>) -> Result<SearchIndex<B>, B::Error> {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
-        let mut bigrams: HashMap<u64, Posting> = HashMap::new();
-        let mut unigrams: HashMap<u32, Posting> = HashMap::new();
+        let mut bigrams: FxHashMap<u64, Posting> = FxHashMap::default();
+        let mut unigrams: FxHashMap<u32, Posting> = FxHashMap::default();
+        let mut scratch = Scratch::default();
         let mut chunk_starts = Vec::new();
         let mut chunk_bytes = 0;
         let mut chunk_of = Vec::with_capacity(docs.len());
@@ -165,7 +166,13 @@ impl<B: Body> SearchIndex<B> {
             let body = doc.body.text()?;
             let meta = doc.meta.iter().flat_map(|line| line.chars().chain(['\n']));
             folded.extend(doc.title.chars().chain(['\n']).chain(meta).chain(body.chars()).map(fold));
-            index_document(u32::try_from(number).unwrap_or(u32::MAX), &folded, &mut bigrams, &mut unigrams);
+            index_document(
+                u32::try_from(number).unwrap_or(u32::MAX),
+                &folded,
+                &mut scratch,
+                &mut bigrams,
+                &mut unigrams,
+            );
             if chunk_starts.is_empty() || chunk_bytes >= CHUNK_TARGET_BYTES {
                 chunk_starts.push(number);
                 chunk_bytes = 0;
@@ -277,35 +284,75 @@ fn held<T>(result: Result<T, Infallible>) -> T {
     }
 }
 
+/// What [`index_document`] reuses from one document to the next (no allocation per document).
+#[derive(Default)]
+struct Scratch {
+    /// A bigram key's group in `groups`.
+    group_of: FxHashMap<u64, u32>,
+    /// Each bigram of the document, in order of first occurrence.
+    groups: Vec<Group>,
+    /// Every occurrence: (position, the next occurrence of the same bigram or `NONE`).
+    occurrences: Vec<(u32, u32)>,
+    /// The document's characters, each once.
+    characters: FxHashSet<u32>,
+}
+
+/// One bigram of a document: its occurrences, as a list threaded through `Scratch::occurrences`.
+struct Group {
+    key: u64,
+    first: u32,
+    last: u32,
+    count: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Adds document `number`'s postings: each bigram's positions are linked in order as they are met
+/// (one hash lookup per character, no sort and no list per bigram), then written group by group.
 fn index_document(
     number: u32,
     folded: &[char],
-    bigrams: &mut HashMap<u64, Posting>,
-    unigrams: &mut HashMap<u32, Posting>,
+    scratch: &mut Scratch,
+    bigrams: &mut FxHashMap<u64, Posting>,
+    unigrams: &mut FxHashMap<u32, Posting>,
 ) {
-    let mut positions: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut seen: HashSet<u32> = HashSet::new();
+    let Scratch { group_of, groups, occurrences, characters } = scratch;
+    group_of.clear();
+    groups.clear();
+    occurrences.clear();
+    characters.clear();
     for (at, &c) in folded.iter().enumerate() {
         if is_space(c) {
             continue;
         }
-        seen.insert(c as u32);
-        if let Some(&next) = folded.get(at + 1).filter(|&&next| !is_space(next)) {
-            let key = (u64::from(c as u32) << 32) | u64::from(next as u32);
-            positions.entry(key).or_default().push(u32::try_from(at).unwrap_or(u32::MAX));
+        characters.insert(c as u32);
+        let Some(&next) = folded.get(at + 1).filter(|&&next| !is_space(next)) else { continue };
+        let key = (u64::from(c as u32) << 32) | u64::from(next as u32);
+        let occurrence = u32::try_from(occurrences.len()).unwrap_or(NONE);
+        occurrences.push((u32::try_from(at).unwrap_or(u32::MAX), NONE));
+        let group = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Group { key, first: occurrence, last: occurrence, count: 0 });
+            u32::try_from(groups.len() - 1).unwrap_or(NONE)
+        });
+        let group = &mut groups[group as usize];
+        if group.count > 0 {
+            occurrences[group.last as usize].1 = occurrence;
         }
+        group.last = occurrence;
+        group.count += 1;
     }
-    for (key, at) in positions {
-        let posting = bigrams.entry(key).or_default();
+    for group in groups.iter() {
+        let posting = bigrams.entry(group.key).or_default();
         posting.add_document(number);
-        varint::push(&mut posting.bytes, at.len() as u32);
-        let mut previous = 0;
-        for (index, &position) in at.iter().enumerate() {
-            varint::push(&mut posting.bytes, if index == 0 { position } else { position - previous });
+        varint::push(&mut posting.bytes, group.count);
+        let (mut link, mut previous) = (group.first, 0);
+        while let Some(&(position, next)) = occurrences.get(link as usize) {
+            varint::push(&mut posting.bytes, position - previous);
             previous = position;
+            link = next;
         }
     }
-    for code in seen {
+    for &code in characters.iter() {
         unigrams.entry(code).or_default().add_document(number);
     }
 }

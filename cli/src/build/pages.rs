@@ -10,12 +10,13 @@ use govpress::site::{LinkingFile, SiteModel, SitePage};
 use govpress::time::Timestamp;
 use govpress::Diagnostic;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::disclosure;
 use super::names::{Name, Names};
 use super::render_cache::{Keyed, RenderCache};
 use super::templates::{MetaVars, Templates};
-use super::writer::{Reuse, Staging};
+use super::writer::{Recorded, Reuse, Staging};
 
 /// Newest items per section on the home page.
 const HOME_ITEMS: usize = 8;
@@ -200,14 +201,16 @@ impl Pipeline<'_> {
     ) -> anyhow::Result<Written> {
         use std::sync::atomic::Ordering;
         let key = context.key(template, &path, &url, &format!("{kind:?}"));
-        if let Some((key, entry)) = key.as_ref().and_then(|key| Some((key, self.cache.take(key, &path)?))) {
-            let (digest, len) = (entry.digest.clone(), entry.len);
-            let reuse = self.staging.reuse_verified(&path, &digest, len)?;
-            if reuse != Reuse::No {
-                let (audit, targets) = entry.into_found();
-                self.cache.put(key.clone(), &path, digest, len, &audit);
-                self.cache.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(Written::new(self.names, (path, url), source, audit, targets));
+        let cached = key.as_ref().and_then(|key| Some((key, self.cache.take(key, &path)?)));
+        if let Some((key, entry)) = cached {
+            if let Some(recorded) = entry.recorded() {
+                if self.staging.reuse_verified(&path, recorded)? != Reuse::No {
+                    let (digest, len, sha256) = (entry.digest.clone(), entry.len, recorded.sha256);
+                    let (audit, targets) = entry.into_found();
+                    self.cache.put(key.clone(), &path, Recorded { digest: &digest, len, sha256 }, &audit);
+                    self.cache.hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Written::new(self.names, (path, url), source, audit, targets));
+                }
             }
         }
         let html = self.templates.render(template, &context.context)?;
@@ -222,7 +225,9 @@ impl Pipeline<'_> {
         let digest = self.staging.write(&path, processed.html.as_bytes())?;
         if let Some(key) = key {
             self.cache.misses.fetch_add(1, Ordering::Relaxed);
-            self.cache.put(key, &path, digest, processed.html.len() as u64, &processed.audit);
+            let sha256 = Some(Sha256::digest(processed.html.as_bytes()).into());
+            let recorded = Recorded { digest: &digest, len: processed.html.len() as u64, sha256 };
+            self.cache.put(key, &path, recorded, &processed.audit);
         }
         Ok(Written::new(self.names, (path, url), source, processed.audit, processed.targets))
     }

@@ -10,7 +10,8 @@
 //!   the file's own inputs: template name, output path, URL, kind and the whole template context as
 //!   JSON (the rendered body, section titles and URLs, disclosure data, list items…). Whatever a
 //!   template can show is in the key, so nothing is missed by listing dependencies by hand.
-//! - **Entry**: the output path, the SM3 digest and length of the bytes the pass produced, and what the
+//! - **Entry**: the output path, the SM3 digest (the manifest's), SHA-256 (what a reuse re-hashes) and
+//!   length of the bytes the pass produced, and what the
 //!   pass found that the rest of the build needs (internal links with positions, ids, leave targets).
 //!   Files whose pass reported a finding are not cached (they are rendered again, and reported again).
 //! - **Where**: `.govpress/render-cache/<output>.json` in the site (git-ignored, the build's private
@@ -33,11 +34,12 @@ use sha2::{Digest, Sha256};
 
 use super::names::Names;
 use super::pages::Written;
+use super::writer::Recorded;
 
 /// The cache's directory in the site.
 pub const CACHE_DIR: &str = ".govpress/render-cache";
 /// Bumped when the entry format or the key's meaning changes.
-const FORMAT: &str = "govpress render cache 1";
+const FORMAT: &str = "govpress render cache 2";
 
 /// A file's key: SHA-256, hex.
 pub type Key = String;
@@ -48,6 +50,8 @@ pub struct Entry {
     pub path: String,
     /// SM3 of the bytes (as the manifest records them).
     pub digest: String,
+    /// SHA-256 of the bytes: what the re-hash of a reused file checks.
+    sha256: String,
     pub len: u64,
     /// Internal links: (href, line, column).
     links: Vec<(String, usize, usize)>,
@@ -57,6 +61,12 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What the entry says of its file, for [`super::writer::Staging::reuse_verified`]; `None` when the
+    /// entry is damaged (the file is then rendered again).
+    pub fn recorded(&self) -> Option<Recorded<'_>> {
+        Some(Recorded { digest: &self.digest, len: self.len, sha256: Some(unhex(&self.sha256)?) })
+    }
+
     /// What the pass found, taken out of the entry (no copy: an entry serves one file of one build).
     pub fn into_found(self) -> (DocumentAudit, Vec<LeaveTarget>) {
         let audit = DocumentAudit {
@@ -102,14 +112,23 @@ pub struct SearchFile {
     pub len: u64,
 }
 
+impl SearchFile {
+    /// What the entry says of its file, for [`super::writer::Staging::reuse_verified`] (re-hashed with
+    /// SM3: the index's few hundred files are a small part of a site's bytes).
+    pub fn recorded(&self) -> Recorded<'_> {
+        Recorded { digest: &self.digest, len: self.len, sha256: None }
+    }
+}
+
 /// What this build records of a file it wrote or reused: the rest of the entry (links, ids, leave
 /// targets) is in the file's [`Written`] record, and is read from there when the index is saved, so
 /// that it is not held twice.
 #[derive(Debug)]
 struct Made {
-    /// The key and the SM3 digest, as bytes (a large site has hundreds of thousands of these).
+    /// The key, the SM3 digest and the SHA-256, as bytes (a large site has hundreds of thousands of these).
     key: [u8; 32],
     digest: [u8; 32],
+    sha256: [u8; 32],
     len: u64,
 }
 
@@ -205,13 +224,15 @@ impl RenderCache {
 
     /// Records what a file became in this build (kept only when its pass found nothing); the links, ids
     /// and leave targets are read from its [`Written`] record by [`RenderCache::save`].
-    pub fn put(&self, key: Key, path: &str, digest: String, len: u64, audit: &DocumentAudit) {
+    pub fn put(&self, key: Key, path: &str, recorded: Recorded<'_>, audit: &DocumentAudit) {
         if self.file.is_none() || !audit.diagnostics.is_empty() {
             return;
         }
-        let (Some(key), Some(digest)) = (unhex(&key), unhex(&digest)) else { return };
+        let (Some(key), Some(digest), Some(sha256)) = (unhex(&key), unhex(recorded.digest), recorded.sha256) else {
+            return;
+        };
         if let Ok(mut current) = self.current.lock() {
-            current.insert(path.to_string(), Made { key, digest, len });
+            current.insert(path.to_string(), Made { key, digest, sha256, len: recorded.len });
         }
     }
 
@@ -255,6 +276,7 @@ struct EntriesOut<'a> {
 struct EntryOut<'a> {
     path: &'a str,
     digest: String,
+    sha256: String,
     len: u64,
     links: Vec<(&'a str, u32, u32)>,
     ids: Vec<&'a str>,
@@ -268,6 +290,7 @@ impl Serialize for EntriesOut<'_> {
             let entry = EntryOut {
                 path: &file.path,
                 digest: hex(&made.digest),
+                sha256: hex(&made.sha256),
                 len: made.len,
                 links: file.links.iter().map(|link| (name(link.href), link.at.0, link.at.1)).collect(),
                 ids: file.ids.iter().map(|&id| name(id)).collect(),

@@ -48,7 +48,7 @@ where
     let mut reused: HashMap<&str, &SearchFile> = HashMap::new();
     if cache.is_on() && previous.docs == digest {
         for file in &previous.files {
-            if pipeline.staging.reuse_verified(&file.path, &file.digest, file.len)? != Reuse::No {
+            if pipeline.staging.reuse_verified(&file.path, file.recorded())? != Reuse::No {
                 reused.insert(&file.path, file);
             }
         }
@@ -69,7 +69,7 @@ where
                 }
                 let raw = if cache.is_on() { hex(&Sha256::digest(&file.bytes)) } else { String::new() };
                 if let Some(old) = earlier.get(path.as_str()).filter(|old| cache.is_on() && old.raw == raw) {
-                    if pipeline.staging.reuse_verified(&path, &old.digest, old.len)? != Reuse::No {
+                    if pipeline.staging.reuse_verified(&path, old.recorded())? != Reuse::No {
                         return Ok((*old).clone());
                     }
                 }
