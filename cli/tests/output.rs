@@ -53,16 +53,24 @@ impl Site {
         (built, found)
     }
 
-    /// Names beside the output other than the output itself, once background removals are done.
+    /// Names beside the output other than the output itself and the previous output's directories kept
+    /// for the next build (`.public.recycle`), and anything but a directory in those, once the
+    /// background removals are done.
     fn leftovers(&self) -> Vec<String> {
+        let kept = self.parent.path().join(".public.recycle");
         let list = || -> Vec<String> {
-            std::fs::read_dir(self.parent.path())
+            let beside = std::fs::read_dir(self.parent.path())
                 .unwrap()
                 .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| name != "public")
-                .collect()
+                .filter(|name| name != "public" && name != ".public.recycle");
+            let in_kept = walkdir::WalkDir::new(&kept)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|entry| !entry.file_type().is_dir())
+                .map(|entry| entry.path().display().to_string());
+            beside.chain(in_kept).collect()
         };
-        // The previous tree is removed in the background; wait for it, bounded (not a timing assertion).
+        // The previous tree's files are removed in the background; wait for it, bounded (not a timing assertion).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while !list().is_empty() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -98,7 +106,7 @@ fn an_unchanged_rebuild_writes_no_file_again_and_leaves_nothing_behind() {
     assert_eq!(built.code, 0, "{}", built.stderr);
     let second = files(&site.out());
     assert_eq!(second, first, "an unchanged rebuild kept every file, inode and bytes");
-    assert_eq!(site.leftovers(), Vec::<String>::new(), "the previous tree is removed");
+    assert_eq!(site.leftovers(), Vec::<String>::new(), "the previous tree's files are removed");
     // Published files have exactly one name: the previous tree is gone, nothing else links them.
     let page = std::fs::metadata(site.out().join("news/week/index.html")).unwrap();
     assert_eq!(page.nlink(), 1);
@@ -318,4 +326,59 @@ fn a_static_file_cannot_take_a_page_or_a_generated_file() {
         found.iter().map(|(rule, file)| format!("{rule} {}", file.split(' ').next().unwrap())).collect();
     assert_eq!(rules, ["output.collision \"static/news\"", "output.collision \"static/sitemap.xml\""], "{found:?}");
     assert!(found.iter().any(|(_, message)| message.contains("生成的 sitemap.xml")), "{found:?}");
+}
+
+/// A rebuild takes the previous output's directories (kept beside it as `.public.recycle`) instead of
+/// creating them again, but nothing in them is trusted: a symlink, a stray file or a directory others
+/// may write is removed, and a directory the new output does not need is not published.
+#[test]
+fn the_kept_directories_of_the_previous_output_carry_nothing_into_the_next_build() {
+    let site = Site::new();
+    assert_eq!(site.build().code, 0);
+    assert_eq!(site.build().code, 0);
+    assert_eq!(site.leftovers(), Vec::<String>::new());
+    let kept = site.parent.path().join(".public.recycle");
+    assert!(kept.join("news/week").is_dir(), "the previous output's directories are kept");
+
+    // Planted while the kept tree sat beside the output.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(kept.join("news/week")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), kept.join("news/week")).unwrap();
+    write(&kept.join("news/stray.html"), "<script src=http://evil.example.com/x.js></script>");
+    std::fs::create_dir_all(kept.join("open/door")).unwrap();
+    std::fs::set_permissions(kept.join("open"), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    write(&kept.join("open/door/index.html"), "planted");
+    std::fs::create_dir_all(kept.join("gone/page")).unwrap();
+
+    // A page taken down: its directory must not stay behind empty.
+    std::fs::remove_file(site.root.join("content/news/week.md")).unwrap();
+    common::sign_off(&site.root);
+    let rebuilt = site.build();
+    assert_eq!(rebuilt.code, 0, "{}{}", rebuilt.stdout, rebuilt.stderr);
+    let out = site.out();
+    assert!(!out.join("news/week").exists(), "a page taken down leaves no directory");
+    for planted in ["news/stray.html", "open", "gone"] {
+        assert!(!out.join(planted).exists(), "{planted} was carried into the output");
+    }
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through a symlink");
+
+    // The same as a build into a fresh directory, file for file.
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("public");
+    let built =
+        run(govpress().arg("build").arg(&site.root).arg("--out").arg(&fresh_out).args(["--now", NOW, "--quiet"]));
+    assert_eq!(built.code, 0);
+    let bytes =
+        |root: &Path| files(root).into_iter().map(|(path, (_, bytes))| (path, bytes)).collect::<BTreeMap<_, _>>();
+    assert_eq!(bytes(&out), bytes(&fresh_out));
+    let directories = |root: &Path| {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|entry| entry.file_type().is_dir())
+            .map(|entry| entry.path().strip_prefix(root).unwrap().to_path_buf())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(directories(&out), directories(&fresh_out), "the same directories, no empty one left");
+    assert_eq!(verify(&out).code, 0);
 }

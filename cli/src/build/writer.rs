@@ -12,6 +12,7 @@
 //! by `govpress verify` exactly as it would be after a full write.
 
 mod claims;
+mod recycle;
 mod swap;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,8 @@ pub struct Staging {
     reused: AtomicUsize,
     /// Names the private links of [`Staging::reuse_verified`].
     linked: AtomicUsize,
+    /// The previous output's directories taken into the staging directory ([`recycle`]), relative.
+    recycled: Vec<PathBuf>,
 }
 
 /// A file written in live mode, not yet in place: its output path and bytes.
@@ -84,6 +87,16 @@ impl Staging {
                 format!("无法在 {} 创建临时目录 / cannot create a temporary directory", parent.display())
             })?;
         let lock = swap::StagingLock::acquire(directory.path());
+        let kept = recycle_path(out);
+        let recycled = match previous {
+            Some(_) => recycle::take(&kept, directory.path()),
+            None => {
+                if std::fs::symlink_metadata(&kept).is_ok() {
+                    swap::remove_in_background(kept, None);
+                }
+                Vec::new()
+            }
+        };
         Ok(Staging {
             out: out.to_path_buf(),
             root: directory.path().to_path_buf(),
@@ -94,6 +107,7 @@ impl Staging {
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            recycled,
         })
     }
 
@@ -134,7 +148,11 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
         }
-        std::fs::rename(&private, &path).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+        let mut renamed = std::fs::rename(&private, &path);
+        if renamed.is_err() && self.clear_kept_directory(&path) {
+            renamed = std::fs::rename(&private, &path);
+        }
+        renamed.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         self.lock_claims()?.set_digest(relative, digest.to_string());
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok(Reuse::Reused)
@@ -163,7 +181,11 @@ impl Staging {
         if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, bytes)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
         } else {
-            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
+            let mut written = std::fs::write(&path, bytes);
+            if written.is_err() && self.clear_kept_directory(&path) {
+                written = std::fs::write(&path, bytes);
+            }
+            written.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         }
         self.lock_claims()?.set_digest(relative, digest.clone());
         Ok(digest)
@@ -204,6 +226,14 @@ impl Staging {
         self.claims.lock().map_or_else(|_| Vec::new(), |claims| claims.collisions().to_vec())
     }
 
+    /// Removes a directory kept from the previous output ([`recycle`]) where this build puts a file
+    /// (a page that became a file of that name); true when there was one.
+    fn clear_kept_directory(&self, path: &Path) -> bool {
+        !self.recycled.is_empty()
+            && std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir())
+            && std::fs::remove_dir_all(path).is_ok()
+    }
+
     fn lock_claims(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Claims>> {
         self.claims.lock().map_err(|_| anyhow::anyhow!("output claims poisoned"))
     }
@@ -218,7 +248,8 @@ impl Staging {
     }
 
     /// Writes the manifest (with the review log's head, signed when a publisher key is given) and swaps
-    /// the new output into place; the previous one is removed in the background.
+    /// the new output into place; the previous one's files are removed in the background and its
+    /// directories kept for the next build ([`recycle`]).
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
         self.commit_claims(log_head, key).map(drop)
     }
@@ -238,6 +269,7 @@ impl Staging {
             claims: Mutex::new(claims),
             reused: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            recycled: Vec::new(),
         })
     }
 
@@ -273,6 +305,7 @@ impl Staging {
         }
         let Some(directory) = self.directory else { bail!("live output cannot be committed") };
         let staged = directory.path().to_path_buf();
+        recycle::prune(&staged, &self.recycled, manifest.files.keys());
         write_manifest(&staged.join(MANIFEST_FILE), &manifest)
             .with_context(|| format!("无法写入 {0} / cannot write {0}", staged.join(MANIFEST_FILE).display()))?;
         publishable(&staged)?;
@@ -287,11 +320,19 @@ impl Staging {
             "files reused from the previous output"
         );
         if let Some(previous) = previous {
-            let lock = std::fs::File::open(&previous).ok();
-            swap::remove_in_background(previous, lock);
+            if !recycle::keep(&previous, &recycle_path(&self.out)) {
+                let lock = std::fs::File::open(&previous).ok();
+                swap::remove_in_background(previous, lock);
+            }
         }
         Ok(claims)
     }
+}
+
+/// Where the previous output's directories are kept beside `out` ([`recycle`]).
+fn recycle_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
+    out.with_file_name(recycle::recycle_name(&name))
 }
 
 /// The staging directory is private (0700) while the build writes, so nobody can slip a file in;

@@ -6,9 +6,11 @@
 //! refuses the exchange) it falls back to two renames, putting the previous output back if the
 //! second fails.
 //!
-//! The previous tree is removed in the background so that it never holds up the command; a removal
-//! cut short (the process exited, was killed) is finished by the next build's sweep, which removes
-//! every staging directory that no live build holds a lock on.
+//! The previous tree's files are removed in the background so that they never hold up the command,
+//! and its directories kept for the next build ([`super::recycle`]); where that is not possible the
+//! whole tree is removed in the background. A removal cut short (the process exited, was killed) is
+//! finished by the next build's sweep, which removes every staging directory that no live build holds
+//! a lock on.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
