@@ -293,7 +293,13 @@ fn collect_links_and_text(
     mut html_links: impl FnMut(&str, usize) -> Option<Vec<LinkRef>>,
 ) -> Option<(Vec<LinkRef>, Vec<TextRun>)> {
     let mut links = Vec::new();
-    let mut text_runs = Vec::new();
+    // Counted first (a cheap pass) so the vector is allocated once, to its size: it otherwise regrew
+    // five or six times per page.
+    let runs = events
+        .iter()
+        .filter(|(event, _)| matches!(event, Event::Text(_) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)))
+        .count();
+    let mut text_runs = Vec::with_capacity(runs + FRONT_MATTER_RUNS);
     for (event, range) in events {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => links.push(markdown_link(dest_url, LinkKind::Link, range)),
@@ -352,9 +358,12 @@ fn html_links(fragment: &str, fragment_offset: usize) -> Vec<LinkRef> {
     links
 }
 
+/// How many front-matter values `front_matter_text_runs` may add.
+const FRONT_MATTER_RUNS: usize = 6;
+
 /// Displayed front-matter values are published too: scan them like prose.
 fn front_matter_text_runs(source: &str, front_matter: &FrontMatter, keys: &KeyLines) -> Vec<TextRun> {
-    let displayed = [
+    let displayed: [(&str, Option<&str>); FRONT_MATTER_RUNS] = [
         ("title", front_matter.title.as_deref()),
         ("description", front_matter.description.as_deref()),
         ("department", front_matter.department.as_deref()),
