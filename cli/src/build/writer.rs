@@ -77,10 +77,10 @@ impl Staging {
     /// Prepares a temporary directory beside `out`; refuses to replace a directory govpress did not write.
     pub fn new(out: &Path) -> anyhow::Result<Staging> {
         let previous = check_replaceable(out)?.then(|| out.to_path_buf());
-        let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let (parent, name) = beside(out);
+        let parent = parent.as_path();
         std::fs::create_dir_all(parent)
             .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
-        let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
         swap::sweep_leftovers(parent, &name);
         let directory =
             tempfile::Builder::new().prefix(&format!(".{name}.tmp-")).tempdir_in(parent).with_context(|| {
@@ -329,10 +329,18 @@ impl Staging {
     }
 }
 
+/// The directory the output lies in and the output's name: staging directories and the kept tree
+/// ([`recycle`]) go beside it under names made from it.
+fn beside(out: &Path) -> (PathBuf, String) {
+    let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
+    (parent.to_path_buf(), name)
+}
+
 /// Where the previous output's directories are kept beside `out` ([`recycle`]).
 fn recycle_path(out: &Path) -> PathBuf {
-    let name = out.file_name().map_or("public".into(), |name| name.to_string_lossy().into_owned());
-    out.with_file_name(recycle::recycle_name(&name))
+    let (parent, name) = beside(out);
+    parent.join(recycle::recycle_name(&name))
 }
 
 /// The staging directory is private (0700) while the build writes, so nobody can slip a file in;
