@@ -4,6 +4,7 @@
 //! place the link was written (the Markdown line when it came from a page).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::audit::broken_link;
 use crate::diagnostic::{Diagnostic, Position};
@@ -45,16 +46,53 @@ pub fn broken_links(
     base_url: &url::Url,
     base_path: &str,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for file in files {
-        let Ok(page_url) = base_url.join(&format!("{}{}", base_path.trim_end_matches('/'), file.url)) else { continue };
-        for link in &file.links {
-            if let Some(missing_anchor) = judge(&page_url, &link.href, published, base_path) {
-                out.push(broken_link(&link.href, missing_anchor).at(link.position, link.position).in_file(&link.file));
+    LinkJudge::new(published, base_url, base_path).broken_links(files)
+}
+
+/// Judges the links of one site's files, remembering the verdict of each link that starts with `/`:
+/// such a link resolves against the site's origin alone, never the page's path, so its verdict is the
+/// same on every page — and most links are the navigation every page repeats.
+pub struct LinkJudge<'a> {
+    published: &'a dyn PublishedFiles,
+    base_url: &'a url::Url,
+    base_path: &'a str,
+    verdicts: HashMap<String, Option<bool>>,
+}
+
+impl<'a> LinkJudge<'a> {
+    /// `base_url` is the site's URL ending in `/`; `base_path` its path (`/` or `/portal/`).
+    pub fn new(published: &'a dyn PublishedFiles, base_url: &'a url::Url, base_path: &'a str) -> LinkJudge<'a> {
+        LinkJudge { published, base_url, base_path, verdicts: HashMap::new() }
+    }
+
+    /// [`broken_links`] of `files`.
+    pub fn broken_links(&mut self, files: &[LinkingFile]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for file in files {
+            let page = format!("{}{}", self.base_path.trim_end_matches('/'), file.url);
+            let Ok(page_url) = self.base_url.join(&page) else { continue };
+            for link in &file.links {
+                if let Some(missing_anchor) = self.judge(&page_url, &link.href) {
+                    out.push(
+                        broken_link(&link.href, missing_anchor).at(link.position, link.position).in_file(&link.file),
+                    );
+                }
             }
         }
+        out
     }
-    out
+
+    fn judge(&mut self, page_url: &url::Url, href: &str) -> Option<bool> {
+        if !href.starts_with('/') {
+            return judge(page_url, href, self.published, self.base_path);
+        }
+        if let Some(&verdict) = self.verdicts.get(href) {
+            return verdict;
+        }
+        let verdict = judge(page_url, href, self.published, self.base_path);
+        self.verdicts.insert(href.to_string(), verdict);
+        verdict
+    }
 }
 
 /// `Some(false)`: no such file; `Some(true)`: no such id; `None`: fine (or not ours to judge).
@@ -135,5 +173,30 @@ mod tests {
         assert_eq!(found[0].0, 2);
         assert!(found[0].1.contains("anchor"));
         assert_eq!(found[1].0, 3);
+    }
+
+    /// One judge over many pages remembers only what cannot depend on the page: a relative link is
+    /// judged on each page, and every answer equals that of a judge that saw only that page.
+    #[test]
+    fn a_judge_reused_across_pages_answers_as_a_fresh_one() {
+        let published = Files(HashMap::from([
+            ("news/a/index.html", HashSet::from(["要点"])),
+            ("news/a/x/index.html", HashSet::new()),
+            ("index.html", HashSet::new()),
+        ]));
+        let link = |href: &str| FoundLink { href: href.into(), file: "f".into(), position: Position::default() };
+        let hrefs =
+            ["x/", "/news/a/x/", "/news/a/#要点", "/news/a/#nope", "/gone/", "//www.example.gov.cn/gone/", "/\\x"];
+        let files: Vec<LinkingFile> = ["/news/a/", "/news/b/", "/", "/news/a/"]
+            .into_iter()
+            .map(|url| LinkingFile { url: url.into(), links: hrefs.iter().map(|href| link(href)).collect() })
+            .collect();
+        let base = url::Url::parse("https://www.example.gov.cn/").unwrap();
+        let shared = LinkJudge::new(&published, &base, "/").broken_links(&files);
+        let fresh: Vec<_> =
+            files.iter().flat_map(|file| broken_links(std::slice::from_ref(file), &published, &base, "/")).collect();
+        assert_eq!(shared, fresh);
+        let relative_misses = fresh.iter().filter(|diagnostic| diagnostic.message.en.contains("x/")).count();
+        assert!(relative_misses >= 2, "the relative link x/ is missing from some pages only: {fresh:?}");
     }
 }

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use govpress::site::links::{self as core_links, FoundLink, LinkingFile, PublishedFiles};
+use govpress::site::links::{FoundLink, LinkJudge, LinkingFile, PublishedFiles};
 use govpress::Diagnostic;
+use rayon::prelude::*;
 
 use super::names::Names;
 use super::pages::{position, Written};
@@ -56,15 +57,21 @@ pub fn broken_links(
 ) -> Vec<Vec<Diagnostic>> {
     let output = Output { staging, written, places, names: site.names };
     let strings = site.names.snapshot();
+    let check: Vec<usize> = check.collect();
+    // In parallel, one judge per thread: a judge remembers the verdicts of links every page repeats.
     check
-        .map(|index| {
-            let file = &written[index];
-            let linking = LinkingFile {
-                url: file.url.clone(),
-                links: file.links.iter().map(|link| locate(file, link, &strings, site.out_label)).collect(),
-            };
-            core_links::broken_links(std::slice::from_ref(&linking), &output, site.base_url, site.base_path)
-        })
+        .par_iter()
+        .map_init(
+            || LinkJudge::new(&output, site.base_url, site.base_path),
+            |judge, &index| {
+                let file = &written[index];
+                let linking = LinkingFile {
+                    url: file.url.clone(),
+                    links: file.links.iter().map(|link| locate(file, link, &strings, site.out_label)).collect(),
+                };
+                judge.broken_links(std::slice::from_ref(&linking))
+            },
+        )
         .collect()
 }
 

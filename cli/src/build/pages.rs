@@ -105,11 +105,15 @@ impl SourceLinks {
     }
 
     /// Where the Markdown wrote the link the HTML carries as `href` (the same, or the same once
-    /// percent-decoded).
+    /// percent-decoded: only worth decoding when either has a `%`, else decoding changes nothing).
     fn position_of(&self, href: &str) -> Option<Position> {
+        let escaped = href.contains('%');
         self.links
             .iter()
-            .find(|(written, _)| written == href || percent_decode(written) == percent_decode(href))
+            .find(|(written, _)| {
+                written == href
+                    || ((escaped || written.contains('%')) && percent_decode(written) == percent_decode(href))
+            })
             .map(|(_, at)| *at)
     }
 }
