@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use govpress::review::{self, log::signature_holds, Broken, ReviewLog, Roster, SiteReview};
+use govpress::review::{self, log::signatures_hold, Broken, Record, ReviewLog, Roster, SiteReview};
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
@@ -87,9 +87,16 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// Whether each record's signature holds: the records split in one batch per thread
+/// (`signatures_hold`), each large enough for a key that signs many of them to earn its wide table.
+fn check_in_parallel(records: &[Record], roster: &Roster) -> Vec<bool> {
+    let batch = records.len().div_ceil(rayon::current_num_threads()).max(256);
+    records.par_chunks(batch).flat_map_iter(|batch| signatures_hold(batch, roster)).collect()
+}
+
 /// Verifies the log against the roster, the signatures checked in parallel (each once).
 pub fn verify_log<'l>(log: &'l ReviewLog, roster: &Roster) -> Result<review::VerifiedLog<'l>, Broken> {
-    log.verify_with(roster, |records| records.par_iter().map(|record| signature_holds(record, roster)).collect())
+    log.verify_with(roster, |records| check_in_parallel(records, roster))
 }
 
 /// The sign-off of every page (drafts aside): the core decides, signatures are checked in parallel.
@@ -97,9 +104,7 @@ pub fn page_states(files: &ReviewFiles, pages: &[SourceFile], trust: &TrustArgs)
     let texts = ReviewTexts::read(files, trust)?;
     let pages: Vec<(&str, &str)> =
         pages.iter().filter_map(|file| Some((file.relative.as_str(), file.text.as_ref().ok()?.as_str()))).collect();
-    Ok(SiteReview::evaluate_inputs(&files.site.config.review, &texts.inputs(), &pages, |records, roster| {
-        records.par_iter().map(|record| signature_holds(record, roster)).collect()
-    }))
+    Ok(SiteReview::evaluate_inputs(&files.site.config.review, &texts.inputs(), &pages, check_in_parallel))
 }
 
 /// Article 13 for `govpress check` (and so `govpress build`): a diagnostic for every page not signed off.
@@ -127,5 +132,5 @@ pub fn keep_review(site: &Site, trust: &TrustArgs) -> anyhow::Result<Option<revi
 
 /// One page's sign-off findings from a kept review, its deciding signatures checked in parallel.
 pub fn page_review(kept: &mut review::KeptReview, path: &str, text: &str) -> Vec<Diagnostic> {
-    kept.page(path, text, |records, roster| records.par_iter().map(|record| signature_holds(record, roster)).collect())
+    kept.page(path, text, check_in_parallel)
 }

@@ -252,12 +252,18 @@ fn a_signature_memo_that_saw_the_valid_log_still_catches_every_change() {
             let one_by_one: Vec<bool> =
                 parsed.records().iter().map(|record| log::signature_holds(record, &roster)).collect();
             assert_eq!(memo.check(parsed.records(), &roster), one_by_one, "{field} on line {line}");
+            // So is the batch check the build runs (`log::signatures_hold`).
+            assert_eq!(log::signatures_hold(parsed.records(), &roster), one_by_one, "{field} on line {line}");
         }
     }
     // A key swapped in the roster after the memo saw the valid log: its records are checked afresh.
     let swapped_text = roster_text().replace(&test_key(2).public_key().to_pem(), &test_key(8).public_key().to_pem());
     let swapped = Roster::parse(&swapped_text, &stages()).unwrap();
     assert_eq!(memo_broken(&mut memo, &log, &swapped), Some(2));
+    let parsed = ReviewLog::parse(&log).unwrap();
+    let one_by_one: Vec<bool> = parsed.records().iter().map(|record| log::signature_holds(record, &swapped)).collect();
+    assert_eq!(log::signatures_hold(parsed.records(), &swapped), one_by_one);
+    assert!(one_by_one.contains(&false) && one_by_one.contains(&true), "{one_by_one:?}");
     // And the valid log still holds with the original roster.
     assert_eq!(memo_broken(&mut memo, &log, &roster), None);
 }
