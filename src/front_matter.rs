@@ -1,5 +1,6 @@
 //! Front matter: TOML between `+++` lines or YAML between `---` lines, with the line of every key.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde::de::value::MapAccessDeserializer;
@@ -105,8 +106,68 @@ impl<'de> Visitor<'de> for TextVisitor {
     /// TOML hands dates and times over as a one-entry map that `toml::value::Datetime` reads.
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let datetime = toml::value::Datetime::deserialize(MapAccessDeserializer::new(map))?;
-        Ok(Some(datetime.to_string()))
+        Ok(Some(datetime_text(&datetime)))
     }
+}
+
+/// `datetime.to_string()`, written digit by digit: the formatting machinery cost more than reading the
+/// date (proptested against `to_string`).
+fn datetime_text(datetime: &toml::value::Datetime) -> String {
+    /// `value` in decimal, zero-padded to `width` digits.
+    fn push_number(out: &mut String, value: u32, width: usize) {
+        let mut digits = [b'0'; 10];
+        let mut rest = value;
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] += (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len() - start)));
+        out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+    }
+    let mut out = String::with_capacity(35);
+    if let Some(date) = &datetime.date {
+        push_number(&mut out, u32::from(date.year), 4);
+        out.push('-');
+        push_number(&mut out, u32::from(date.month), 2);
+        out.push('-');
+        push_number(&mut out, u32::from(date.day), 2);
+    }
+    if let Some(time) = &datetime.time {
+        if datetime.date.is_some() {
+            out.push('T');
+        }
+        push_number(&mut out, u32::from(time.hour), 2);
+        out.push(':');
+        push_number(&mut out, u32::from(time.minute), 2);
+        if let Some(second) = time.second.or_else(|| time.nanosecond.is_some().then_some(0)) {
+            out.push(':');
+            push_number(&mut out, u32::from(second), 2);
+        }
+        if let Some(nanosecond) = time.nanosecond {
+            let mut fraction = String::with_capacity(10);
+            push_number(&mut fraction, nanosecond, 9);
+            let fraction = fraction.trim_end_matches('0');
+            out.push('.');
+            out.push_str(if fraction.is_empty() { "0" } else { fraction });
+        }
+    }
+    match datetime.offset {
+        Some(toml::value::Offset::Z) => out.push('Z'),
+        Some(toml::value::Offset::Custom { minutes }) => {
+            out.push(if minutes < 0 { '-' } else { '+' });
+            let minutes = minutes.unsigned_abs();
+            push_number(&mut out, u32::from(minutes / 60), 2);
+            out.push(':');
+            push_number(&mut out, u32::from(minutes % 60), 2);
+        }
+        None => {}
+    }
+    out
 }
 
 impl FrontMatter {
@@ -246,13 +307,18 @@ fn parse_with(
     let Some(format) = split.format else {
         return Some(Ok((FrontMatter::default(), KeyLines::default())));
     };
-    // Positions here all fall in the front matter: index only the lines up to the body.
-    let index = LineIndex::new(&source[..split.body_offset]);
-    let at = |relative: usize| index.position(source, split.block_offset + relative);
+    // Positions here all fall in the front matter: index only the lines up to the body, and only when an
+    // error is to be located (most front matter has none).
+    let index = OnceCell::new();
+    let at = |relative: usize| {
+        index
+            .get_or_init(|| LineIndex::new(&source[..split.body_offset]))
+            .position(source, split.block_offset + relative)
+    };
     if let Some(offset) = nesting_past_limit(split.block) {
         return Some(Err(FrontMatterError::TooDeep { position: at(offset), limit: NESTING_LIMIT }));
     }
-    let key_lines = KeyLines::scan(source, split, &index);
+    let key_lines = KeyLines::scan(source, split);
     // A type error names the key's path: it is reported at the key's line, as written.
     let typed_error = |path: String, message: String, fallback: Position| {
         let root = path.is_empty() || path == ".";
@@ -312,6 +378,36 @@ const BRACKET_LIMIT: usize = 256;
 /// reading strings (so it can only err deep), the count of all opening brackets, and YAML's
 /// `- - -` (or `? ? ?`) indicators opening collections on one line.
 fn nesting_past_limit(block: &str) -> Option<usize> {
+    // Neither limit can be passed with no more openers than the depth limit: most blocks are counted
+    // (a loop the compiler vectorises) and not walked.
+    let openers = block.bytes().filter(|&byte| byte == b'[' || byte == b'{').count();
+    if openers > NESTING_LIMIT {
+        if let Some(offset) = bracket_depth_past_limit(block) {
+            return Some(offset);
+        }
+    }
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        // Only a line that starts (after blanks) with an indicator can open collections on one line.
+        if !line.trim_start_matches([' ', '\t']).starts_with(['-', '?', ':']) {
+            offset += line.len();
+            continue;
+        }
+        let indicators = line
+            .split([' ', '\t'])
+            .take_while(|word| matches!(*word, "" | "-" | "?" | ":"))
+            .filter(|word| !word.is_empty())
+            .count();
+        if indicators > NESTING_LIMIT {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The offset of the opener where the bracket depth passes `NESTING_LIMIT` or the openers `BRACKET_LIMIT`.
+fn bracket_depth_past_limit(block: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut brackets = 0usize;
     for (offset, byte) in block.bytes().enumerate() {
@@ -327,40 +423,31 @@ fn nesting_past_limit(block: &str) -> Option<usize> {
             _ => {}
         }
     }
-    let mut offset = 0;
-    for line in block.split_inclusive('\n') {
-        let indicators = line
-            .split([' ', '\t'])
-            .take_while(|word| matches!(*word, "" | "-" | "?" | ":"))
-            .filter(|word| !word.is_empty())
-            .count();
-        if indicators > NESTING_LIMIT {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
     None
 }
 
-/// Where each front-matter key was written (`reprint.source_url` → line 9).
+/// Where each front-matter key was written (`reprint.source_url` → line 9), and where its line starts.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
-    positions: BTreeMap<String, Position>,
+    positions: BTreeMap<String, (Position, usize)>,
     /// The position of the opening fence.
     pub opening: Position,
 }
 
 impl KeyLines {
-    fn scan(source: &str, split: &Split<'_>, index: &LineIndex) -> KeyLines {
-        let opening = index.position(source, split.block_offset.saturating_sub(1));
-        let opening = Position { line: opening.line, column: 1 };
+    /// Reads the block line by line, counting lines as it goes (no line index of the page is needed).
+    fn scan(source: &str, split: &Split<'_>) -> KeyLines {
+        let block_start = split.block_offset.min(source.len());
+        let first_line = 1 + memchr::memchr_iter(b'\n', &source.as_bytes()[..block_start]).count();
+        let opening = Position { line: first_line.saturating_sub(1).max(1), column: 1 };
         let mut positions = BTreeMap::new();
         let mut table = String::new();
         let mut offset = split.block_offset;
-        for line in split.block.split_inclusive('\n') {
+        for (number, line) in (first_line..).zip(split.block.split_inclusive('\n')) {
             let trimmed = line.trim_start();
             let indent = line.len() - trimmed.len();
-            let position = index.position(source, offset + indent);
+            let position = Position { line: number, column: line[..indent].chars().count() + 1 };
+            let position = (position, offset);
             if let Some(header) = trimmed.strip_prefix('[') {
                 table = header.split(']').next().unwrap_or_default().trim().to_string();
                 positions.entry(table.clone()).or_insert(position);
@@ -382,12 +469,21 @@ impl KeyLines {
 
     /// The position of a dotted key, else of its table, else of the opening fence.
     pub fn get(&self, dotted_key: &str) -> Position {
-        if let Some(position) = self.positions.get(dotted_key) {
+        if let Some((position, _)) = self.positions.get(dotted_key) {
             return *position;
         }
         let mut parts = dotted_key.rsplitn(2, '.');
         parts.next();
-        parts.next().and_then(|table| self.positions.get(table)).copied().unwrap_or(self.opening)
+        parts.next().and_then(|table| self.positions.get(table)).map_or(self.opening, |(position, _)| *position)
+    }
+
+    /// Where the line of a key that was written starts in `source` (the page it was read from), and its
+    /// text without the line ending.
+    pub fn line<'s>(&self, source: &'s str, dotted_key: &str) -> Option<(usize, &'s str)> {
+        let &(_, start) = self.positions.get(dotted_key)?;
+        let rest = source.get(start..)?;
+        let line = rest.split('\n').next().unwrap_or_default();
+        Some((start, line.trim_end_matches('\r')))
     }
 
     pub fn contains(&self, dotted_key: &str) -> bool {
@@ -412,6 +508,75 @@ fn key_of(line: &str, format: Option<FrontMatterFormat>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `nesting_past_limit` as it was, walking every byte and every line: the reference.
+    fn nesting_past_limit_walked(block: &str) -> Option<usize> {
+        bracket_depth_past_limit(block).or_else(|| {
+            let mut offset = 0;
+            for line in block.split_inclusive('\n') {
+                let indicators = line
+                    .split([' ', '\t'])
+                    .take_while(|word| matches!(*word, "" | "-" | "?" | ":"))
+                    .filter(|word| !word.is_empty())
+                    .count();
+                if indicators > NESTING_LIMIT {
+                    return Some(offset);
+                }
+                offset += line.len();
+            }
+            None
+        })
+    }
+
+    proptest! {
+        /// Dates and times are written as toml writes them.
+        #[test]
+        fn datetime_text_is_to_string(
+            date in proptest::option::of((0u16..=9999, 1u8..=12, 1u8..=31)),
+            time in proptest::option::of((0u8..=23, 0u8..=59, proptest::option::of(0u8..=60), proptest::option::of(0u32..=999_999_999))),
+            offset in proptest::option::of(proptest::option::of(-1439i16..=1439)),
+        ) {
+            let datetime = toml::value::Datetime {
+                date: date.map(|(year, month, day)| toml::value::Date { year, month, day }),
+                time: time.map(|(hour, minute, second, nanosecond)| toml::value::Time { hour, minute, second, nanosecond }),
+                offset: offset.map(|minutes| minutes.map_or(toml::value::Offset::Z, |minutes| toml::value::Offset::Custom { minutes })),
+            };
+            prop_assert_eq!(datetime_text(&datetime), datetime.to_string());
+        }
+
+        /// Skipping the walk for blocks with few openers and lines without indicators changes no answer.
+        #[test]
+        fn nesting_guard_skips_only_what_cannot_pass(
+            tokens in prop::collection::vec(
+                prop_oneof![4 => Just("["), 2 => Just("{"), 1 => Just("]"), 1 => Just("}"), 3 => Just("- "),
+                    1 => Just("? "), 1 => Just(": "), 1 => Just("\n"), 1 => Just("x"), 1 => Just("\t"), 1 => Just(" -x")],
+                0..300,
+            ),
+        ) {
+            let block = tokens.concat();
+            prop_assert_eq!(nesting_past_limit(&block), nesting_past_limit_walked(&block));
+        }
+
+        /// Key lines counted while reading the block are where the page's line index puts them.
+        #[test]
+        fn key_lines_agree_with_the_line_index(
+            bom in any::<bool>(),
+            lines in prop::collection::vec(r#"[ \u{3000}]{0,2}(\[[a-z]{1,3}\]|[a-z]{1,3} = "[a-z通]{0,3}"|# x|)\r?"#, 0..8),
+        ) {
+            let source = format!("{}+++\n{}+++\n正文\n", if bom { "\u{feff}" } else { "" }, lines.iter().map(|line| format!("{line}\n")).collect::<String>());
+            let split = split(&source).unwrap();
+            let keys = KeyLines::scan(&source, &split);
+            let index = LineIndex::new(&source);
+            prop_assert_eq!(keys.opening, Position { line: index.position(&source, split.block_offset - 1).line, column: 1 });
+            for (key, &(position, start)) in &keys.positions {
+                let indent = source[start..].len() - source[start..].trim_start().len();
+                prop_assert_eq!(position, index.position(&source, start + indent), "{}", key);
+                prop_assert_eq!(index.line_start(position.line), Some(start));
+                prop_assert_eq!(keys.line(&source, key), Some((start, index.line_text(&source, position.line))));
+            }
+        }
+    }
 
     const TOML_PAGE: &str = "+++\ntitle = \"通知\"\ndate = 2024-05-15\nkind = \"reprint\"\n\n[reprint]\nsource_name = \"中国网信网\"\nsource_url = \"https://www.cac.gov.cn/a.htm\"\nreprinted_at = 2024-05-16T09:00:00+08:00\n+++\n正文\n";
 

@@ -7,7 +7,7 @@
 //! elements stay open until their end tag (void elements never open; `<p>`, `<li>` and the like
 //! close an open one of their kind as browsers do).
 
-use crate::page::Page;
+use crate::page::{Page, TextKind};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The deepest nesting a page may have.
@@ -15,6 +15,17 @@ pub const NESTING_LIMIT: usize = 512;
 
 /// The source offset where the page's nesting first goes past `NESTING_LIMIT`, if it does.
 pub fn too_deep(page: &Page<'_>) -> Option<usize> {
+    // Without raw HTML only Markdown containers nest, one level per start event: a page with no more
+    // events than the limit cannot pass it (most pages), and its events are not walked.
+    let raw_html = page.text_runs.iter().any(|run| run.kind == TextKind::Html);
+    if !raw_html && page.events.len() <= NESTING_LIMIT {
+        return None;
+    }
+    walk(page)
+}
+
+/// `too_deep` event by event.
+fn walk(page: &Page<'_>) -> Option<usize> {
     let mut markdown_depth = 0usize;
     let mut open_html: Vec<&str> = Vec::new();
     for (event, range) in &page.events {
@@ -179,6 +190,22 @@ mod tests {
         assert_eq!(depth_of("<div><!-- <div><div> --></div>"), 0);
         assert_eq!(depth_of("<script>if (a<b) { x = '<div><div>' }</script>"), 0);
         assert_eq!(depth_of("<DIV><Div></div></DIV>"), 0);
+    }
+
+    #[test]
+    fn pages_too_short_to_pass_the_limit_are_not_walked_and_answer_the_same() {
+        for levels in
+            [NESTING_LIMIT / 2 - 2, NESTING_LIMIT / 2 - 1, NESTING_LIMIT - 1, NESTING_LIMIT, NESTING_LIMIT + 1]
+        {
+            let quotes = "> ".repeat(levels) + "引文";
+            let (page, _) = Page::parse("a.md", &quotes);
+            assert_eq!(too_deep(&page), walk(&page), "{levels} levels");
+            assert_eq!(too_deep(&page).is_some(), levels + 1 > NESTING_LIMIT, "{levels} levels and a paragraph");
+        }
+        let divs = "<div>".repeat(NESTING_LIMIT + 1);
+        let (page, _) = Page::parse("a.md", &divs);
+        assert!(page.events.len() <= NESTING_LIMIT, "one HTML block, a few events");
+        assert!(too_deep(&page).is_some(), "raw HTML is always walked");
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub struct Page<'a> {
     /// Site-relative path, e.g. `content/news/a.md`.
     pub path: &'a str,
     pub source: &'a str,
-    pub lines: LineIndex,
+    /// Line starts, built the first time a position is asked for (`lines`): most pages have no finding.
+    lines: OnceLock<LineIndex>,
     /// Shared with the site model's page (`crate::site::SitePage`): read once, never copied.
     pub front_matter: Arc<FrontMatter>,
     pub keys: KeyLines,
@@ -193,7 +194,6 @@ impl<'a> Page<'a> {
         #[cfg(test)]
         parse_counts::count(|counts| counts.bodies += 1);
         let PageHead { front_matter, keys, has_front_matter, body_offset, problems: diagnostics } = head;
-        let lines = LineIndex::new(source);
         let body_offset = body_offset.min(source.len());
         let body = source.get(body_offset..).unwrap_or_default();
         // Sized for typical prose (about one event per 24 bytes) so the vector rarely regrows.
@@ -204,12 +204,12 @@ impl<'a> Page<'a> {
                 .map(|(event, range)| (event, range.start + body_offset..range.end + body_offset)),
         );
         let (links, mut text_runs) = collect_links_and_text(source, &events, html_links)?;
-        text_runs.extend(front_matter_text_runs(source, &front_matter, &keys, &lines));
+        text_runs.extend(front_matter_text_runs(source, &front_matter, &keys));
         let front_matter_valid = diagnostics.is_empty();
         let page = Page {
             path,
             source,
-            lines,
+            lines: OnceLock::new(),
             front_matter,
             keys,
             has_front_matter,
@@ -231,8 +231,13 @@ impl<'a> Page<'a> {
         self.folded.get_or_init(|| Normalised::new(self.source))
     }
 
+    /// The source's line index.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.source))
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(self.source, offset)
+        self.lines().position(self.source, offset)
     }
 
     /// A diagnostic spanning a byte range of this page.
@@ -290,7 +295,13 @@ fn collect_links_and_text(
     mut html_links: impl FnMut(&str, usize) -> Option<Vec<LinkRef>>,
 ) -> Option<(Vec<LinkRef>, Vec<TextRun>)> {
     let mut links = Vec::new();
-    let mut text_runs = Vec::new();
+    // Counted first (a cheap pass) so the vector is allocated once, to its size: it otherwise regrew
+    // five or six times per page.
+    let runs = events
+        .iter()
+        .filter(|(event, _)| matches!(event, Event::Text(_) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)))
+        .count();
+    let mut text_runs = Vec::with_capacity(runs + FRONT_MATTER_RUNS);
     for (event, range) in events {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => links.push(markdown_link(dest_url, LinkKind::Link, range)),
@@ -349,14 +360,12 @@ fn html_links(fragment: &str, fragment_offset: usize) -> Vec<LinkRef> {
     links
 }
 
+/// How many front-matter values `front_matter_text_runs` may add.
+const FRONT_MATTER_RUNS: usize = 6;
+
 /// Displayed front-matter values are published too: scan them like prose.
-fn front_matter_text_runs(
-    source: &str,
-    front_matter: &FrontMatter,
-    keys: &KeyLines,
-    lines: &LineIndex,
-) -> Vec<TextRun> {
-    let displayed = [
+fn front_matter_text_runs(source: &str, front_matter: &FrontMatter, keys: &KeyLines) -> Vec<TextRun> {
+    let displayed: [(&str, Option<&str>); FRONT_MATTER_RUNS] = [
         ("title", front_matter.title.as_deref()),
         ("description", front_matter.description.as_deref()),
         ("department", front_matter.department.as_deref()),
@@ -366,10 +375,7 @@ fn front_matter_text_runs(
     ];
     let mut runs = Vec::new();
     for (key, value) in displayed {
-        let (Some(value), true) = (value, keys.contains(key)) else { continue };
-        let position = keys.get(key);
-        let Some(line_start) = lines.line_start(position.line) else { continue };
-        let line = lines.line_text(source, position.line);
+        let (Some(value), Some((line_start, line))) = (value, keys.line(source, key)) else { continue };
         if let Some(found) = text_scan::find_first(line, value) {
             let start = line_start + found;
             runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });

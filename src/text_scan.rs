@@ -53,34 +53,20 @@ fn is_url_byte(byte: u8) -> bool {
 }
 
 /// The offset of the first ASCII digit in `bytes[from..to]`. Chinese prose has few digits, so this
-/// tests sixteen bytes at a time (bytes of multi-byte characters are ≥ 0x80 and never match).
+/// tests thirty-two bytes at a time: a flag per byte OR-ed together with no early exit, which the compiler
+/// turns into a few SIMD instructions (bytes of multi-byte characters are ≥ 0x80 and never match).
 pub fn next_ascii_digit(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
-    let word_at = |index: usize| {
-        let mut chunk = [0u8; 8];
-        chunk.copy_from_slice(&bytes[index..index + 8]);
-        u64::from_le_bytes(chunk)
-    };
-    let mut index = from;
-    while index + 16 <= to {
-        if digit_flags(word_at(index)) | digit_flags(word_at(index + 8)) != 0 {
+    const CHUNK: usize = 32;
+    let to = to.min(bytes.len());
+    let mut index = from.min(to);
+    while index + CHUNK <= to {
+        let Ok(chunk) = <&[u8; CHUNK]>::try_from(&bytes[index..index + CHUNK]) else { break };
+        if chunk.iter().fold(false, |any, byte| any | byte.is_ascii_digit()) {
             break;
         }
-        index += 16;
-    }
-    if index + 8 <= to && digit_flags(word_at(index)) == 0 {
-        index += 8;
+        index += CHUNK;
     }
     bytes[index..to].iter().position(u8::is_ascii_digit).map(|found| index + found)
-}
-
-/// Nonzero when one of the eight bytes of `word` is an ASCII digit: XOR with `0` maps the digits, and only
-/// them, to bytes below 10, and `(x - 0x0A…) & !x & 0x80…` is nonzero exactly when a byte of `x` is below 10
-/// (a borrow can only start at such a byte, so it never makes a flag on its own).
-fn digit_flags(word: u64) -> u64 {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = word ^ (LOW * u64::from(b'0'));
-    x.wrapping_sub(LOW * 10) & !x & HIGH
 }
 
 /// The offsets of every occurrence of `needle` in `haystack` (non-overlapping, ascending). memmem outside

@@ -188,8 +188,8 @@ fn check_doc_no(page: &Page<'_>, doc_no: &str, out: &mut Vec<Diagnostic>) {
     );
     // Point at the wrong bracket when the value is written on its key's line.
     let key = page.keys.get("disclosure.doc_no");
-    let found = page.lines.line_start(key.line).and_then(|start| {
-        let line = page.lines.line_text(page.source, key.line);
+    let found = page.lines().line_start(key.line).and_then(|start| {
+        let line = page.lines().line_text(page.source, key.line);
         line.find(doc_no).map(|at| start + at + offset)
     });
     out.push(match found {

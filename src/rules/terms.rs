@@ -86,11 +86,15 @@ fn check_with(
     let doc_numbers = !context.config.terms.disable.iter().any(|id| id == DOC_NUMBER_ID);
     // One search of the whole page for the wrong forms rules out most pages before any span is read.
     let terms_may_hit = context.terms.may_hit(page.source);
-    // Every document number ends with 号, and only the body's are read: where the body's 号 stand, found
-    // once, tells which spans may hold one.
+    // Every document number ends with a digit and 号, and only the body's are read: where the body's such
+    // 号 stand, found once, tells which spans may hold one. Most 号 of a page (序号, 编号, 公众号) follow no
+    // digit, and a page without any is spared reading its spans.
     let body = page.source.get(page.body_offset..).unwrap_or_default();
-    let marks: Vec<usize> =
-        if doc_numbers { find_all(body, "号").map(|at| at + page.body_offset).collect() } else { Vec::new() };
+    let marks: Vec<usize> = if doc_numbers {
+        find_all(body, "号").filter(|&at| may_end_doc_number(body, at)).map(|at| at + page.body_offset).collect()
+    } else {
+        Vec::new()
+    };
     if !terms_may_hit && marks.is_empty() {
         return;
     }
@@ -125,6 +129,13 @@ fn check_with(
             }
         }
     }
+}
+
+/// Whether the 号 at `at` in `text` may end a `DOC_NUMBER` match: the regex reads a digit (ASCII or
+/// full-width) just before it, spaces and tabs aside.
+fn may_end_doc_number(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or_default().trim_end_matches([' ', '\t']);
+    before.chars().next_back().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 fn term_diagnostic(hit: &Hit<'_>) -> Diagnostic {
@@ -195,7 +206,37 @@ pub fn visible_spans(page: &Page<'_>) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    use super::{may_end_doc_number, DOC_NUMBER};
     use crate::{Checker, SiteConfig};
+
+    proptest! {
+        /// The 号 that ends every document number passes `may_end_doc_number`, so filtering the marks by
+        /// it never hides one.
+        #[test]
+        fn every_doc_number_ends_at_a_kept_mark(
+            before in "[发字号 0-9０]{0,6}",
+            number in r"[发函字][ \t]{0,2}[\[【(（][ \t]{0,2}((19|20)[0-9０-９]{2}|[１２][０-９]{3})[ \t]{0,2}[\]】)）][ \t]{0,2}[0-9０-９]{1,5}[ \t]{0,2}号",
+            after in "[号0-9 ]{0,4}",
+        ) {
+            let text = format!("{before}{number}{after}");
+            let mut found = 0;
+            for doc_number in DOC_NUMBER.find_iter(&text) {
+                found += 1;
+                prop_assert!(may_end_doc_number(&text, doc_number.end() - "号".len()), "{:?}", text);
+            }
+            prop_assert!(found > 0, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn marks_after_no_digit_are_dropped() {
+        assert!(may_end_doc_number("国办发[2024]12 \t号", "国办发[2024]12 \t".len()));
+        assert!(may_end_doc_number("青政字（２０２４）３号", "青政字（２０２４）３".len()));
+        assert!(!may_end_doc_number("序号", "序".len()));
+        assert!(!may_end_doc_number("号", 0));
+    }
 
     fn hits(source: &str, config: SiteConfig) -> Vec<(usize, usize, String)> {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00").unwrap();
