@@ -29,23 +29,14 @@ pub fn recycle_name(name: &str) -> String {
 /// be kept (a kept tree is already there, or `find` cannot run): the caller removes `previous`.
 #[cfg(unix)]
 pub fn keep(previous: &Path, recycle: &Path) -> bool {
-    use std::process::{Command, Stdio};
     if std::fs::symlink_metadata(recycle).is_ok() || std::fs::rename(previous, recycle).is_err() {
         return false;
     }
-    let spawned = Command::new("find")
-        .arg(recycle)
-        .args(["-mindepth", "1", "!", "-type", "d", "-delete"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    match spawned {
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-            true
-        }
-        Err(error) => {
+    let mut find = std::process::Command::new("find");
+    find.arg(recycle).args(["-mindepth", "1", "!", "-type", "d", "-delete"]);
+    match super::swap::spawn_detached(find, ()) {
+        Ok(()) => true,
+        Err((error, ())) => {
             tracing::debug!(%error, "cannot run find: the previous output is removed instead");
             // Back under the name the caller removes (a tree left here is stripped by the next build).
             let _ = std::fs::rename(recycle, previous);

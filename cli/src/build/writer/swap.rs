@@ -108,34 +108,43 @@ pub fn sweep_leftovers(parent: &Path, name: &str) {
 /// process if need be), else a thread. Whatever is left over is swept by the next build.
 pub fn remove_in_background(path: PathBuf, lock: Option<File>) {
     #[cfg(unix)]
-    {
-        use std::process::{Command, Stdio};
-        let spawned = Command::new("rm")
-            .arg("-rf")
-            .arg("--")
-            .arg(&path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        match spawned {
-            Ok(mut child) => {
-                // Reap it so a long-lived process (`serve`) collects no zombies; the thread dies with us.
-                std::thread::spawn(move || {
-                    let _lock = lock;
-                    let _ = child.wait();
-                });
-                return;
+    let lock = {
+        let mut rm = std::process::Command::new("rm");
+        rm.arg("-rf").arg("--").arg(&path);
+        match spawn_detached(rm, lock) {
+            Ok(()) => return,
+            Err((error, lock)) => {
+                tracing::debug!(%error, "cannot run rm, removing in a thread");
+                lock
             }
-            Err(error) => tracing::debug!(%error, "cannot run rm, removing in a thread"),
         }
-    }
+    };
     std::thread::spawn(move || {
         let _lock = lock;
         if let Err(error) = std::fs::remove_dir_all(&path) {
             tracing::warn!(path = %path.display(), %error, "could not remove the previous output");
         }
     });
+}
+
+/// Runs `command` without waiting for it and with no input or output; a thread reaps it (so that a
+/// long-lived process, `serve`, collects no zombies), holding `held` until it ends. On failure, the
+/// error and `held` back.
+pub fn spawn_detached<T: Send + 'static>(
+    mut command: std::process::Command,
+    held: T,
+) -> Result<(), (std::io::Error, T)> {
+    use std::process::Stdio;
+    match command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                let _held = held;
+                let _ = child.wait();
+            });
+            Ok(())
+        }
+        Err(error) => Err((error, held)),
+    }
 }
 
 #[cfg(test)]
