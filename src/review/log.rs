@@ -127,14 +127,25 @@ impl ReviewLog {
         check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
     ) -> Result<VerifiedLog<'_>, Broken> {
         self.verify_chain(roster)?;
+        self.verify_selected_signatures(indices, check_signatures)?;
+        Ok(VerifiedLog { log: self })
+    }
+
+    /// The second half of [`ReviewLog::verify_selected`], for a caller that has just verified the chain
+    /// itself (`SiteReview::evaluate_inputs` reads the states from the chain-checked log first): the
+    /// signatures of the records at `indices` and of the head.
+    pub fn verify_selected_signatures(
+        &self,
+        indices: &std::collections::BTreeSet<usize>,
+        check_signatures: impl FnOnce(&[Record]) -> Vec<bool>,
+    ) -> Result<(), Broken> {
         let mut selected: Vec<usize> = indices.iter().copied().filter(|&index| index < self.records.len()).collect();
         if let Some(head) = self.records.len().checked_sub(1) {
             if selected.last() != Some(&head) {
                 selected.push(head);
             }
         }
-        self.verify_signatures(&selected, check_signatures)?;
-        Ok(VerifiedLog { log: self })
+        self.verify_signatures(&selected, check_signatures)
     }
 
     /// The signatures of the records at `selected` (0-based) only: the chain is the caller's to have
