@@ -24,8 +24,9 @@ fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
 
 #[inline(always)]
 fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let difference = u128::from(a).wrapping_sub(u128::from(b) + u128::from(borrow));
-    (difference as u64, (difference >> 127) as u64)
+    let (difference, first) = a.overflowing_sub(b);
+    let (difference, second) = difference.overflowing_sub(borrow);
+    (difference, u64::from(first | second))
 }
 
 #[inline(always)]
@@ -120,47 +121,87 @@ impl Fe {
         Fe::ZERO.sub(self)
     }
 
-    /// Montgomery product a·b·R⁻¹ mod p. The schoolbook product, then four reduction rounds without a
+    /// Montgomery product a·b·R⁻¹ mod p, one limb of `a` at a time (CIOS). The reduction needs no
     /// multiplication: −p⁻¹ ≡ 1 (mod 2⁶⁴), so each round's factor m is the lowest limb, and adding m·p
     /// clears that limb and adds m·(p + 1)/2⁶⁴ = m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1) one limb up, which is shifts.
     pub(crate) fn mul(&self, other: &Fe) -> Fe {
         let (a, b) = (&self.0, &other.0);
-        let mut t = [0u64; 9];
-        for i in 0..4 {
-            let mut carry = 0;
-            for j in 0..4 {
-                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
-            }
-            t[i + 4] = carry;
+        let mut t = [0u64; 5];
+        for &limb in a {
+            let (u0, carry) = mac(t[0], limb, b[0], 0);
+            let (u1, carry) = mac(t[1], limb, b[1], carry);
+            let (u2, carry) = mac(t[2], limb, b[2], carry);
+            let (u3, carry) = mac(t[3], limb, b[3], carry);
+            let (u4, top) = adc(t[4], carry, 0);
+            let reduced = reduce_step([u0, u1, u2, u3, u4]);
+            // Below 2p after each round, so the top limb stays 0 or 1.
+            t = [reduced[0], reduced[1], reduced[2], reduced[3], reduced[4] + top];
         }
-        for i in 0..4 {
-            let m = t[i];
-            let (low, high) = (m << 32, m >> 32);
-            // d = m·(2¹⁹² + 1) − m·(2¹⁶⁰ + 2³²): limbs [m, 0, 0, m] − [low, high, low, high], never negative.
-            let (d0, borrow) = sbb(m, low, 0);
-            let (d1, borrow) = sbb(0, high, borrow);
-            let (d2, borrow) = sbb(0, low, borrow);
-            let (d3, _) = sbb(m, high, borrow);
-            let mut carry;
-            (t[i + 1], carry) = adc(t[i + 1], d0, 0);
-            (t[i + 2], carry) = adc(t[i + 2], d1, carry);
-            (t[i + 3], carry) = adc(t[i + 3], d2, carry);
-            (t[i + 4], carry) = adc(t[i + 4], d3, carry);
-            let mut index = i + 5;
-            while carry != 0 && index < t.len() {
-                (t[index], carry) = adc(t[index], 0, carry);
-                index += 1;
-            }
-        }
-        // Below 2p (a, b < p): subtract p once when needed.
-        let result = [t[4], t[5], t[6], t[7]];
-        let (reduced, borrow) = sub_limbs(&result, &P);
-        Fe(if t[8] != 0 || !borrow { reduced } else { result })
+        Fe::finish(t)
     }
 
+    /// `self.mul(self)` with each cross product computed once: the 512-bit square, then four rounds of
+    /// `reduce_step` over its low half and the high half added.
     pub(crate) fn square(&self) -> Fe {
-        self.mul(self)
+        let a = &self.0;
+        let (t1, carry) = mac(0, a[0], a[1], 0);
+        let (t2, carry) = mac(0, a[0], a[2], carry);
+        let (t3, t4) = mac(0, a[0], a[3], carry);
+        let (t3, carry) = mac(t3, a[1], a[2], 0);
+        let (t4, t5) = mac(t4, a[1], a[3], carry);
+        let (t5, t6) = mac(t5, a[2], a[3], 0);
+        // Twice the cross products.
+        let t7 = t6 >> 63;
+        let t6 = (t6 << 1) | (t5 >> 63);
+        let t5 = (t5 << 1) | (t4 >> 63);
+        let t4 = (t4 << 1) | (t3 >> 63);
+        let t3 = (t3 << 1) | (t2 >> 63);
+        let t2 = (t2 << 1) | (t1 >> 63);
+        let t1 = t1 << 1;
+        // Plus the squares.
+        let (t0, carry) = mac(0, a[0], a[0], 0);
+        let (t1, carry) = adc(t1, carry, 0);
+        let (t2, carry) = mac(t2, a[1], a[1], carry);
+        let (t3, carry) = adc(t3, carry, 0);
+        let (t4, carry) = mac(t4, a[2], a[2], carry);
+        let (t5, carry) = adc(t5, carry, 0);
+        let (t6, carry) = mac(t6, a[3], a[3], carry);
+        let (t7, _) = adc(t7, carry, 0);
+        let mut low = [t0, t1, t2, t3, 0];
+        for _ in 0..4 {
+            low = reduce_step(low);
+        }
+        let (s0, carry) = adc(low[0], t4, 0);
+        let (s1, carry) = adc(low[1], t5, carry);
+        let (s2, carry) = adc(low[2], t6, carry);
+        let (s3, carry) = adc(low[3], t7, carry);
+        Fe::finish([s0, s1, s2, s3, low[4] + carry])
     }
+
+    /// A value below 2p in five limbs (the top one 0 or 1), reduced below p.
+    #[inline(always)]
+    fn finish(t: [u64; 5]) -> Fe {
+        let value = [t[0], t[1], t[2], t[3]];
+        let (reduced, borrow) = sub_limbs(&value, &P);
+        Fe(if t[4] != 0 || !borrow { reduced } else { value })
+    }
+}
+
+/// One Montgomery reduction round over five limbs: (t + m·p)/2⁶⁴ with m = t[0], that is t/2⁶⁴ plus
+/// d = m·(2¹⁹² + 1) − m·(2¹⁶⁰ + 2³²) (limbs [m, 0, 0, m] − [m≪32, m≫32, m≪32, m≫32], never negative).
+#[inline(always)]
+fn reduce_step(t: [u64; 5]) -> [u64; 5] {
+    let m = t[0];
+    let (low, high) = (m << 32, m >> 32);
+    let (d0, borrow) = sbb(m, low, 0);
+    let (d1, borrow) = sbb(0, high, borrow);
+    let (d2, borrow) = sbb(0, low, borrow);
+    let (d3, _) = sbb(m, high, borrow);
+    let (v0, carry) = adc(t[1], d0, 0);
+    let (v1, carry) = adc(t[2], d1, carry);
+    let (v2, carry) = adc(t[3], d2, carry);
+    let (v3, carry) = adc(t[4], d3, carry);
+    [v0, v1, v2, v3, carry]
 }
 
 /// A point in affine coordinates, never the point at infinity.
