@@ -194,7 +194,9 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
         let Ok(signature) = Signature::from_der(item.signature_der) else { continue };
         match tables_for(item.key) {
             Tables::Wide => results[index] = item.key.wide_verify(item.message, &signature),
-            Tables::Narrow => pending.extend(item.key.pending(item.message, &signature).map(|pending| (index, pending))),
+            Tables::Narrow => {
+                pending.extend(item.key.pending(item.message, &signature).map(|pending| (index, pending)))
+            }
         }
     }
     let points: Vec<ProjectivePoint> = pending.iter().map(|(_, pending)| pending.point).collect();
