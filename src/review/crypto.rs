@@ -13,7 +13,7 @@ use sm2::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding}
 use sm2::{AffinePoint, FieldBytes, ProjectivePoint, PublicKey, Scalar, SecretKey, Sm2};
 use sm3::{Digest, Sm3};
 
-use super::curve::{Affine, Jacobian};
+use super::curve::{lockstep_sums, Affine};
 
 /// The SM2 distinguishing identifier (GM/T 0009 default, also OpenSSL's): `distid:1234567812345678`.
 pub const DISTID: &str = "1234567812345678";
@@ -127,19 +127,6 @@ impl PublicKeyPem {
         (!bool::from(point.is_identity())).then_some(Pending { r, e, point })
     }
 
-    /// Steps B1–B7 with the wide tables, in `curve`'s arithmetic: [s]G + [t]P summed in Jacobian form,
-    /// and its x compared with r − e without an inversion. False too if a table could not be built.
-    fn wide_verify(&self, message: &[u8], signature: &Signature) -> bool {
-        let (Some(generator), Some(key)) = (GENERATOR_TABLE.as_ref(), self.wide_table()) else { return false };
-        let Some(Challenge { r, s, e, t }) = self.challenge(message, signature) else { return false };
-        // B6: (x1, y1) = [s]G + [t]P, not the point at infinity (which `x_mod_n_is` refuses).
-        let mut sum = Jacobian::INFINITY;
-        generator.add_multiple(&mut sum, &s);
-        key.add_multiple(&mut sum, &t);
-        // B7: (e + x1) mod n = r.
-        sum.x_mod_n_is(&(r - e))
-    }
-
     fn point(&self) -> ProjectivePoint {
         ProjectivePoint::from(*self.key.as_affine())
     }
@@ -188,15 +175,38 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
         }
     };
     let mut results = vec![false; items.len()];
-    // The wide tables' verifications end without an inversion; the narrow ones' points share one.
+    // The narrow tables' points share one inversion at the end; the wide tables' sums are taken together.
     let mut pending: Vec<(usize, Pending)> = Vec::new();
+    let mut wide: Vec<WideJob<'_>> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let Ok(signature) = Signature::from_der(item.signature_der) else { continue };
         match tables_for(item.key) {
-            Tables::Wide => results[index] = item.key.wide_verify(item.message, &signature),
+            Tables::Wide => {
+                let (Some(table), Some(challenge)) =
+                    (item.key.wide_table(), item.key.challenge(item.message, &signature))
+                else {
+                    continue;
+                };
+                let Challenge { r, s, e, t } = challenge;
+                wide.push(WideJob { index, c: r - e, s: WideTable::digits(&s), t: WideTable::digits(&t), table });
+            }
             Tables::Narrow => {
                 pending.extend(item.key.pending(item.message, &signature).map(|pending| (index, pending)))
             }
+        }
+    }
+    if let (Some(generator), false) = (GENERATOR_TABLE.as_ref(), wide.is_empty()) {
+        // B6: (x1, y1) = [s]G + [t]P, window by window (the generator's first), every job at once.
+        let sums = lockstep_sums(wide.len(), 2 * WideTable::WINDOWS, |job, step| {
+            let job = wide.get(job)?;
+            match step.checked_sub(WideTable::WINDOWS) {
+                None => generator.term(step, job.s.get(step)?),
+                Some(window) => job.table.term(window, job.t.get(window)?),
+            }
+        });
+        // B7: (e + x1) mod n = r; the point at infinity fails.
+        for (job, sum) in wide.iter().zip(sums) {
+            results[job.index] = sum.is_some_and(|point| point.x_mod_n_is(&job.c));
         }
     }
     let points: Vec<ProjectivePoint> = pending.iter().map(|(_, pending)| pending.point).collect();
@@ -206,6 +216,15 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
         results[*index] = pending.holds(point);
     }
     results
+}
+
+/// A verification through the wide tables, for `lockstep_sums`: c = r − e, and the digits of s and t.
+struct WideJob<'a> {
+    index: usize,
+    c: Scalar,
+    s: [i16; WideTable::WINDOWS],
+    t: [i16; WideTable::WINDOWS],
+    table: &'a WideTable,
 }
 
 /// Steps B1–B5 of a verification: r, s, e = SM3(Z || M) reduced, and t = r + s ≠ 0.
@@ -296,8 +315,9 @@ static GENERATOR_TABLE: LazyLock<Option<WideTable>> = LazyLock::new(|| WideTable
 
 /// Multiples of one point for `[k]P` with radix-256 signed digits: 33 windows of the 128 multiples
 /// `[1..=128]·2^(8i)·P`, in affine form (one inversion for the whole table, `batch_normalize`), so a
-/// scalar costs at most 33 mixed additions (`curve::Jacobian::add_affine`, 8M + 3S) and no doubling —
-/// against 66 projective additions and 4 doublings for `KeyTable`. 4,224 points, ~270 KB.
+/// scalar costs at most 33 affine additions (`curve::lockstep_sums`, 5M + 1S each when many
+/// verifications go together) and no doubling — against 66 projective additions and 4 doublings for
+/// `KeyTable`. 4,224 points, ~270 KB.
 struct WideTable {
     points: Vec<Affine>,
 }
@@ -340,14 +360,11 @@ impl WideTable {
         digits
     }
 
-    /// Adds `[k]P` to `sum`, in variable time (nothing verified is secret).
-    fn add_multiple(&self, sum: &mut Jacobian, k: &Scalar) {
-        for (window, &digit) in WideTable::digits(k).iter().enumerate() {
-            // Digit 0 adds nothing; ±d adds ±[d]·2^(8·window)·P.
-            let Some(offset) = usize::from(digit.unsigned_abs()).checked_sub(1) else { continue };
-            let Some(point) = self.points.get(window * WideTable::HALF + offset) else { continue };
-            sum.add_affine(point, digit < 0);
-        }
+    /// The table's point for `digit` in `window`, ±[|digit|]·2^(8·window)·P as (point, negated); `None`
+    /// for digit 0, which adds nothing.
+    fn term(&self, window: usize, digit: &i16) -> Option<(&Affine, bool)> {
+        let offset = usize::from(digit.unsigned_abs()).checked_sub(1)?;
+        Some((self.points.get(window * WideTable::HALF + offset)?, *digit < 0))
     }
 }
 
