@@ -326,7 +326,7 @@ impl Jacobian {
     }
 
     /// The affine form (one inversion); `None` for the point at infinity.
-    fn to_affine(&self) -> Option<Affine> {
+    fn to_affine(self) -> Option<Affine> {
         if self.is_infinity() {
             return None;
         }
