@@ -1,9 +1,10 @@
 //! A site's review files (roster and log): where they are, what they hold, and the sign-off of its pages.
 //! Shared by `govpress check` (article 13) and `govpress review`; the core decides.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use govpress::review::{self, log::signatures_hold, Broken, Record, ReviewLog, Roster, SiteReview};
+use govpress::review::{self, crypto, log::signatures_hold, Broken, Record, ReviewLog, Roster, SiteReview};
 use govpress::Diagnostic;
 use rayon::prelude::*;
 
@@ -89,7 +90,21 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
 
 /// Whether each record's signature holds: the records split in one batch per thread
 /// (`signatures_hold`), each large enough for a key that signs many of them to earn its wide table.
+/// Those tables (and the generator's) are built first, side by side, not by whichever batch needs one
+/// first while the others wait on it.
 fn check_in_parallel(records: &[Record], roster: &Roster) -> Vec<bool> {
+    let mut signed: HashMap<&str, usize> = HashMap::new();
+    for record in records {
+        *signed.entry(record.reviewer.as_str()).or_default() += 1;
+    }
+    let many: Vec<&review::PublicKeyPem> = signed
+        .iter()
+        .filter(|&(_, &count)| count >= crypto::WIDE_TABLE_MIN_SIGNATURES)
+        .filter_map(|(id, _)| Some(&roster.get(id)?.public_key))
+        .collect();
+    if !many.is_empty() {
+        rayon::join(crypto::prepare_generator_table, || many.par_iter().for_each(|key| key.prepare_wide_table()));
+    }
     let batch = records.len().div_ceil(rayon::current_num_threads()).max(256);
     records.par_chunks(batch).flat_map_iter(|batch| signatures_hold(batch, roster)).collect()
 }

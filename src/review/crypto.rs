@@ -131,6 +131,13 @@ impl PublicKeyPem {
         ProjectivePoint::from(*self.key.as_affine())
     }
 
+    /// Builds the key's wide table now, as `verify_batch` does on its first batch with at least
+    /// `WIDE_TABLE_MIN_SIGNATURES` of the key's signatures: a host with threads builds several keys' tables
+    /// at once before splitting the signatures into batches, instead of each batch waiting on one build.
+    pub fn prepare_wide_table(&self) {
+        self.wide_table();
+    }
+
     fn wide_table(&self) -> Option<&WideTable> {
         self.wide.get_or_init(|| WideTable::new(self.point())).as_ref()
     }
@@ -147,7 +154,12 @@ enum Tables {
 
 /// A key with at least this many signatures in one batch gets its `WideTable` (built once, ~4,200 point
 /// additions: about the cost of 60 verifications, each of which it then makes about twice as fast).
-const WIDE_TABLE_MIN_SIGNATURES: usize = 64;
+pub const WIDE_TABLE_MIN_SIGNATURES: usize = 64;
+
+/// Builds the generator's wide table now (see `PublicKeyPem::prepare_wide_table`).
+pub fn prepare_generator_table() {
+    LazyLock::force(&GENERATOR_TABLE);
+}
 
 /// One signature to check with `verify_batch`: the key, the message and the DER signature.
 #[derive(Debug, Clone, Copy)]
