@@ -42,8 +42,6 @@ pub struct Staging {
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
     reused: AtomicUsize,
-    /// Names the private links of [`Staging::reuse_verified`].
-    linked: AtomicUsize,
     /// The previous output's directories taken into the staging directory ([`recycle`]), relative.
     recycled: Vec<PathBuf>,
     /// Directories known to exist in `root` (created or kept): 21,000 files need only ~10,000, and
@@ -114,7 +112,6 @@ impl Staging {
             previous,
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
-            linked: AtomicUsize::new(0),
             recycled,
             directories: Mutex::new(directories),
         })
@@ -127,36 +124,40 @@ impl Staging {
     }
 
     /// Reuses the previous output's file at `relative` for a generated file the render cache `recorded`.
-    /// The file is hard-linked under a private name in the staging directory and re-hashed there, so
-    /// nothing is taken on the word of the deployed manifest: a file changed, replaced or removed in the
-    /// deployed output is not reused, and the caller renders it.
+    /// The file is hard-linked into the staging directory (private to this build) and re-hashed there,
+    /// so nothing is taken on the word of the deployed manifest: a file changed, replaced or removed in
+    /// the deployed output is not reused, and the caller renders it.
     pub fn reuse_verified(&self, relative: &str, recorded: Recorded<'_>) -> anyhow::Result<Reuse> {
         let Recorded { digest, len, sha256 } = recorded;
         let Some(previous) = self.previous.as_deref() else { return Ok(Reuse::No) };
         let path = self.path_of(relative)?;
+        // Claimed first, so that nothing else writes the path while the link is judged; released when
+        // the file is not reused, for the caller's own write.
+        if !self.lock_claims()?.take(relative, Owner::Generated) {
+            return Ok(Reuse::Collision);
+        }
+        self.ensure_parent(&path)?;
         let old = previous.join(relative);
         // No `lstat` first: the render cache recorded the length, so the file nearly always matches, and
         // what is linked is judged on the open inode (a directory cannot be linked, a symlink not opened).
-        let private = self.root.join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
-        if std::fs::hard_link(&old, &private).is_err() {
+        let mut linked = std::fs::hard_link(&old, &path);
+        if linked.is_err() && self.clear_kept_directory(&path) {
+            linked = std::fs::hard_link(&old, &path);
+        }
+        let same = linked.is_ok()
+            && ours_with(&path, self.owner, len, |bytes| match sha256 {
+                Some(expected) => Sha256::digest(bytes)[..] == expected,
+                None => sm3_hex(bytes) == digest,
+            })
+            .unwrap_or(false);
+        if !same {
+            if linked.is_ok() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("无法删除 {0} / cannot remove {0}", path.display()))?;
+            }
+            self.lock_claims()?.release(relative);
             return Ok(Reuse::No);
         }
-        let same = ours_with(&private, self.owner, len, |bytes| match sha256 {
-            Some(expected) => Sha256::digest(bytes)[..] == expected,
-            None => sm3_hex(bytes) == digest,
-        })
-        .unwrap_or(false);
-        // Claimed only now: a path is written by one owner, so nothing else writes through the link.
-        if !same || !self.lock_claims()?.take(relative, Owner::Generated) {
-            let _ = std::fs::remove_file(&private);
-            return Ok(if same { Reuse::Collision } else { Reuse::No });
-        }
-        self.ensure_parent(&path)?;
-        let mut renamed = std::fs::rename(&private, &path);
-        if renamed.is_err() && self.clear_kept_directory(&path) {
-            renamed = std::fs::rename(&private, &path);
-        }
-        renamed.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         self.lock_claims()?.set_digest(relative, digest.to_string());
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok(Reuse::Reused)
@@ -290,7 +291,6 @@ impl Staging {
             previous: None,
             claims: Mutex::new(claims),
             reused: AtomicUsize::new(0),
-            linked: AtomicUsize::new(0),
             recycled: Vec::new(),
             directories: Mutex::new(HashSet::new()),
             owner: None,

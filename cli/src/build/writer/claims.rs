@@ -64,6 +64,13 @@ impl Claims {
         true
     }
 
+    /// Gives back a path taken but not written (a reuse that failed its check), for its owner's write.
+    pub fn release(&mut self, path: &str) {
+        if let Some(entry) = self.entries.get_mut(path).filter(|entry| entry.digest.is_none()) {
+            entry.taken = false;
+        }
+    }
+
     /// Live mode (`serve`): a generated file written again, or a new one (a new leave page).
     pub fn replace(&mut self, path: &str, digest: String) {
         match self.entries.get_mut(path) {
@@ -150,6 +157,18 @@ mod tests {
         }
         let message = claims.collisions()[0].message.get(govpress::Lang::En).to_string();
         assert!(message.contains("content/news/_index.md") && message.contains("static/news/index.html"), "{message}");
+    }
+
+    #[test]
+    fn a_path_released_unwritten_is_taken_again_and_a_written_one_is_not_released() {
+        let mut claims = Claims::default();
+        assert!(claims.take("a/index.html", Owner::Generated));
+        claims.release("a/index.html");
+        assert!(claims.take("a/index.html", Owner::Generated));
+        claims.set_digest("a/index.html", "00".into());
+        claims.release("a/index.html");
+        assert!(!claims.take("a/index.html", Owner::Generated));
+        assert_eq!(claims.collisions().len(), 1);
     }
 
     #[test]
