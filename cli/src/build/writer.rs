@@ -200,19 +200,9 @@ impl Staging {
         Ok(self.lock_claims()?.reserve(relative, owner))
     }
 
-    /// The output directory this staging replaces.
-    pub fn out(&self) -> &Path {
-        &self.out
-    }
-
     /// Where files are written (the private staging directory; the output itself in live mode).
     pub fn directory(&self) -> &Path {
         &self.root
-    }
-
-    /// Whether there is a previous output govpress wrote (files may be reused from it).
-    pub fn has_previous(&self) -> bool {
-        self.previous.is_some()
     }
 
     pub fn contains(&self, relative: &str) -> bool {
@@ -438,6 +428,12 @@ fn ours_with(
     Ok(false)
 }
 
+/// Whether `out` is an output govpress wrote (one whose files a build may reuse); a directory that is
+/// not is refused by [`Staging::new`].
+pub fn is_previous_output(out: &Path) -> bool {
+    out.join(MANIFEST_FILE).is_file()
+}
+
 /// An existing output may be replaced only when it is empty or was written by govpress (has a
 /// manifest). True when it has one, so its files may be reused.
 fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
@@ -451,7 +447,7 @@ fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
         .with_context(|| format!("无法读取 {0} / cannot read {0}", out.display()))?
         .next()
         .is_none();
-    let ours = out.join(MANIFEST_FILE).is_file();
+    let ours = is_previous_output(out);
     if !empty && !ours {
         bail!(
             "{} 不是 govpress 的构建输出（没有 {MANIFEST_FILE}），为防误删拒绝覆盖；请换一个 --out 目录 / \
