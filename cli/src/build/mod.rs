@@ -257,9 +257,18 @@ pub fn build_site_then(
     let mut leave_pages = 0;
     let mut refused = Vec::new();
     if !conflicted {
-        written.extend(render_lists(&pipeline, &mut bodies)?);
-        written.push(pipeline.not_found()?);
-        written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
+        // The search index (built on one thread) alongside the list pages (every core); the collisions
+        // between them read the same whichever comes first (`writer::claims`).
+        let (lists, search) = rayon::join(
+            || -> anyhow::Result<Vec<Written>> {
+                let mut lists = render_lists(&pipeline, &mut bodies)?;
+                lists.push(pipeline.not_found()?);
+                Ok(lists)
+            },
+            || search::write_search(&pipeline, govpress::search::site_documents(&run, texts)),
+        );
+        written.extend(lists?);
+        written.push(search?);
         crate::memory::release();
         let theme = shared.and_then(|shared| shared.theme_static(&site.root));
         let theme = theme.as_ref().map(|(directory, label)| (directory.as_path(), label.as_str()));

@@ -264,14 +264,14 @@ impl Staging {
     /// the new output into place; the previous one's files are removed in the background and its
     /// directories kept for the next build ([`recycle`]).
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
-        self.commit_claims(log_head, key).map(drop)
+        self.commit_claims(log_head, key, false).map(drop)
     }
 
     /// [`Staging::commit`], then the output in live mode (`serve`): later writes go straight into the
     /// output, each file replaced atomically once the caller found the edit free of errors.
     pub fn commit_live(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Staging> {
         let out = self.out.clone();
-        let claims = self.commit_claims(log_head, key)?;
+        let claims = self.commit_claims(log_head, key, true)?.unwrap_or_default();
         Ok(Staging {
             root: out.clone(),
             out,
@@ -306,13 +306,29 @@ impl Staging {
         Ok(files.len())
     }
 
-    fn commit_claims(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Claims> {
+    /// The claims are given back when `keep` (live mode), else moved into the manifest: a large site's
+    /// paths and digests are not held twice.
+    fn commit_claims(
+        self,
+        log_head: Option<LogHead>,
+        key: Option<&PrivateKey>,
+        keep: bool,
+    ) -> anyhow::Result<Option<Claims>> {
         let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
         if let Some(collision) = claims.collisions().first() {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = claims.digests();
+        let claims = match keep {
+            true => {
+                manifest.files = claims.digests();
+                Some(claims)
+            }
+            false => {
+                manifest.files = claims.into_digests();
+                None
+            }
+        };
         manifest.review_log_head = log_head;
         if let Some(key) = key {
             manifest.sign(key);
