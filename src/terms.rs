@@ -274,7 +274,7 @@ impl TermMatcher {
     pub fn may_hit(&self, text: &str) -> bool {
         #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
         if let (Some(_), Some(wrong_forms)) = (&self.automaton, &self.wrong_forms) {
-            return wrong_forms.find(text).is_some();
+            return wrong_forms.find(text.as_bytes()).is_some();
         }
         let _ = text;
         self.automaton.is_some()
@@ -298,17 +298,27 @@ impl TermMatcher {
     }
 }
 
-/// The part of a wrong form `may_hit` looks for: the form less its first character, when at least two
-/// characters and four bytes remain (the SIMD search fingerprints four bytes). A text without it holds
-/// no wrong form. The first characters of the four-character idioms (一, 不, 全, 出…) are among the
-/// commonest in Chinese, and each false lead costs a comparison.
+/// The part of a wrong form `may_hit` looks for: its bytes from inside its second character (after that
+/// character's first byte), when at least four bytes remain (the SIMD search fingerprints four bytes);
+/// else the form less its first character, when at least two characters and four bytes remain; else the
+/// whole form. A text without it holds no wrong form. The first characters of the four-character idioms
+/// (一, 不, 全, 出…) are among the commonest in Chinese, and each false lead costs a comparison; and the
+/// search matches each byte's two halves separately, so a fingerprint of continuation bytes (six bits
+/// each) with one lead byte (E4–E9 for most characters: under three bits) lets fewer characters through
+/// than one with two lead bytes (check pass: 55 M -> 29 M instructions for this search).
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-fn anchor(wrong: &str) -> &str {
-    let rest = wrong.char_indices().nth(1).map_or("", |(at, _)| &wrong[at..]);
+fn anchor(wrong: &str) -> &[u8] {
+    let mut starts = wrong.char_indices().map(|(at, _)| at).skip(1);
+    let second = starts.next().unwrap_or(wrong.len());
+    let inside_second = wrong.as_bytes().get(second + 1..).unwrap_or_default();
+    if second < wrong.len() && inside_second.len() >= 4 {
+        return inside_second;
+    }
+    let rest = &wrong[second..];
     if rest.len() >= 4 && rest.chars().count() >= 2 {
-        rest
+        rest.as_bytes()
     } else {
-        wrong
+        wrong.as_bytes()
     }
 }
 
