@@ -696,8 +696,11 @@ mod tests {
     #[test]
     fn long_chains_across_chunk_edges() {
         for offset in 0..70 {
-            for chain in ["13912345678", "1 3 9 1 2 3 4 5 6 7 8", "139-1234-5678", "1391234567", "2024-05-15 12345678901"] {
-                let text = format!("{}{chain}{}", "年".repeat(offset / 3) + &"a".repeat(offset % 3), "x".repeat(offset));
+            for chain in
+                ["13912345678", "1 3 9 1 2 3 4 5 6 7 8", "139-1234-5678", "1391234567", "2024-05-15 12345678901"]
+            {
+                let text =
+                    format!("{}{chain}{}", "年".repeat(offset / 3) + &"a".repeat(offset % 3), "x".repeat(offset));
                 assert_eq!(long_chains(&text), long_chains_walked(&text), "{text}");
             }
         }
