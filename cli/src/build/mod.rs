@@ -151,7 +151,20 @@ pub fn build_site_then(
     // The sign-off with the review files' trust root and base (`crate::review_files`); the core decides.
     // First: it needs only the sources, and what it reads (the log, its records) is gone before the
     // pages' results and records pile up.
-    let (review_findings, log_head) = crate::review_files::check_reviews(site, &files, &options.trust)?;
+    // Alongside it, on the other cores: the staging directory (taking in the previous output's
+    // directories) and the render cache's index, neither of which depends on the pages.
+    let cache_file = cache_file(site, &out, &options.cache);
+    let (reviews, (staging, previous_index)) = rayon::join(
+        || crate::review_files::check_reviews(site, &files, &options.trust),
+        || {
+            rayon::join(
+                || Staging::new(&out),
+                || cache_file.as_deref().filter(|_| writer::is_previous_output(&out)).map(render_cache::read_index),
+            )
+        },
+    );
+    let (review_findings, log_head) = reviews?;
+    let staging = staging?;
     crate::memory::release();
     let checker = Checker::new(site.config.clone());
     let (mut run, jobs) = SiteRun::start(&checker, &pipeline::source_texts(&files), options.now);
@@ -183,9 +196,8 @@ pub fn build_site_then(
     let theme = shared.and_then(|shared| shared.theme.as_ref()).map(|theme| theme.join(templates::TEMPLATES_DIR));
     let base = shared.map(|shared| &shared.templates);
     let templates = Templates::load(&site.root, (base, theme.as_deref()), &site_vars, &nav)?;
-    let staging = Staging::new(&out)?;
     let out_label = crate::site::relative_path(&site.root, &out);
-    let cache = open_cache(site, &staging, &options.cache, &templates, &checker, &out_label);
+    let cache = open_cache(cache_file, previous_index, &templates, &checker, &out_label);
     let names = names::Names::default();
     let pipeline = Pipeline {
         names: &names,
@@ -245,9 +257,18 @@ pub fn build_site_then(
     let mut leave_pages = 0;
     let mut refused = Vec::new();
     if !conflicted {
-        written.extend(render_lists(&pipeline, &mut bodies)?);
-        written.push(pipeline.not_found()?);
-        written.push(search::write_search(&pipeline, govpress::search::site_documents(&run, texts))?);
+        // The search index (built on one thread) alongside the list pages (every core); the collisions
+        // between them read the same whichever comes first (`writer::claims`).
+        let (lists, search) = rayon::join(
+            || -> anyhow::Result<Vec<Written>> {
+                let mut lists = render_lists(&pipeline, &mut bodies)?;
+                lists.push(pipeline.not_found()?);
+                Ok(lists)
+            },
+            || search::write_search(&pipeline, govpress::search::site_documents(&run, texts)),
+        );
+        written.extend(lists?);
+        written.push(search?);
         crate::memory::release();
         let theme = shared.and_then(|shared| shared.theme_static(&site.root));
         let theme = theme.as_ref().map(|(directory, label)| (directory.as_path(), label.as_str()));
@@ -442,23 +463,28 @@ fn output_findings(
 
 /// The render cache of this build: keyed by the templates, the config and the output label besides
 /// each file's own inputs.
+/// Where the render cache's index is (`None`: the cache is off).
+fn cache_file(site: &Site, out: &Path, place: &CachePlace) -> Option<PathBuf> {
+    match place {
+        CachePlace::Off => None,
+        CachePlace::Site => Some(render_cache::index_file(&site.root, out)),
+        CachePlace::At(file) => Some(file.clone()),
+    }
+}
+
+/// The render cache at `file` with the `previous` build's index (read only when there is a previous
+/// output to reuse files from), kept if it was made with this build's templates and config.
 fn open_cache(
-    site: &Site,
-    staging: &Staging,
-    place: &CachePlace,
+    file: Option<PathBuf>,
+    previous: Option<render_cache::PreviousIndex>,
     templates: &Templates,
     checker: &Checker,
     out_label: &str,
 ) -> RenderCache {
-    let file = match place {
-        CachePlace::Off => return RenderCache::off(),
-        CachePlace::Site => render_cache::index_file(&site.root, staging.out()),
-        CachePlace::At(file) => file.clone(),
-    };
+    let Some(file) = file else { return RenderCache::off() };
     let config = format!("{:?}", checker.config());
     let salt = render_cache::Salt { templates: &templates.digest_input, config: &config, out_label };
-    // Entries are only ever used with the previous output's files: with none, the index is not read.
-    RenderCache::open(file, &salt, staging.has_previous())
+    RenderCache::open(file, &salt, previous)
 }
 
 /// A published page right after the core processed it: articles are templated and written now,

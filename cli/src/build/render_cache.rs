@@ -15,7 +15,8 @@
 //!   pass found that the rest of the build needs (internal links with positions, ids, leave targets).
 //!   Files whose pass reported a finding are not cached (they are rendered again, and reported again).
 //! - **Where**: `.govpress/render-cache/<output>.json` in the site (git-ignored, the build's private
-//!   area), one index per output directory, replaced atomically after a successful build. It holds no
+//!   area), one index per output directory, replaced atomically after a successful build; JSON Lines
+//!   (a header, then one entry a line), so that both ends run on every core. It holds no
 //!   HTML: a hit reuses the previous output's file only after re-hashing it through a hard link in the
 //!   private staging directory (see [`super::writer::Staging::reuse_verified`]); a deployed file that
 //!   was changed, replaced or removed is simply rendered again. A tampered cache index can at worst
@@ -29,6 +30,7 @@ use std::sync::Mutex;
 use govpress::audit::{DocumentAudit, InternalLink};
 use govpress::leave_site::LeaveTarget;
 use govpress::Position;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -39,7 +41,7 @@ use super::writer::Recorded;
 /// The cache's directory in the site.
 pub const CACHE_DIR: &str = ".govpress/render-cache";
 /// Bumped when the entry format or the key's meaning changes.
-const FORMAT: &str = "govpress render cache 2";
+const FORMAT: &str = "govpress render cache 3";
 
 /// A file's key: SHA-256, hex.
 pub type Key = String;
@@ -83,13 +85,38 @@ impl Entry {
     }
 }
 
+/// The index's first line; each line after it is one `[key, entry]`.
 #[derive(Debug, Default, Deserialize)]
-struct Index {
+struct Header {
     format: String,
     salt: String,
-    entries: HashMap<Key, Entry>,
     #[serde(default)]
     search: Option<SearchFiles>,
+}
+
+/// The previous build's index as read from disk ([`read_index`]), before the salt is known.
+#[derive(Debug, Default)]
+pub struct PreviousIndex {
+    header: Header,
+    entries: HashMap<Key, Entry>,
+}
+
+/// Reads and parses the index at `file` (lines in parallel); a missing, unreadable or foreign one is
+/// empty. Apart from [`RenderCache::open`] so that it can run while the build does other work.
+pub fn read_index(file: &Path) -> PreviousIndex {
+    let Ok(bytes) = std::fs::read(file) else { return PreviousIndex::default() };
+    let mut lines = bytes.split(|&byte| byte == b'\n');
+    let Some(header) = lines.next().and_then(|line| serde_json::from_slice::<Header>(line).ok()) else {
+        return PreviousIndex::default();
+    };
+    if header.format != FORMAT {
+        return PreviousIndex::default();
+    }
+    let lines: Vec<&[u8]> = lines.filter(|line| !line.is_empty()).collect();
+    let entries: Option<HashMap<Key, Entry>> =
+        lines.par_iter().map(|line| serde_json::from_slice::<(Key, Entry)>(line).ok()).collect();
+    // A damaged line makes the whole index foreign: it was not written by a build that finished.
+    PreviousIndex { header, entries: entries.unwrap_or_default() }
 }
 
 /// The site search's index files of a build (`search.rs`): the digest of the documents they were made
@@ -161,22 +188,17 @@ impl RenderCache {
         RenderCache::default()
     }
 
-    /// Opens the index at `file` (a missing, unreadable or foreign one is an empty cache); `read`: false
-    /// when there is no previous output to reuse files from (the index is then only written).
-    pub fn open(file: PathBuf, salt: &Salt<'_>, read: bool) -> RenderCache {
+    /// The cache whose index lives at `file`, with the `previous` build's entries ([`read_index`]; none
+    /// when there is no previous output to reuse files from), kept only when made with the same salt.
+    pub fn open(file: PathBuf, salt: &Salt<'_>, previous: Option<PreviousIndex>) -> RenderCache {
         let salt = salt_of(salt);
-        let index = read
-            .then(|| std::fs::read(&file).ok())
-            .flatten()
-            .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
-            .filter(|index| index.format == FORMAT && index.salt == salt)
-            .unwrap_or_default();
+        let index = previous.filter(|index| index.header.salt == salt).unwrap_or_default();
         tracing::debug!(entries = index.entries.len(), file = %file.display(), "render cache read");
         RenderCache {
             file: Some(file),
             salt,
             previous: Mutex::new(index.entries),
-            previous_search: Mutex::new(index.search),
+            previous_search: Mutex::new(index.header.search),
             ..RenderCache::default()
         }
     }
@@ -248,27 +270,19 @@ impl RenderCache {
         let entries: Vec<(&Made, &Written)> =
             written.iter().filter_map(|file| Some((current.get(&file.path)?, file))).collect();
         let search = self.current_search.into_inner().unwrap_or_default();
-        let entries = EntriesOut { entries: &entries, strings: &strings };
-        let index = IndexOut { format: FORMAT, salt: &self.salt, entries, search: search.as_ref() };
-        if let Err(error) = write_atomically(&file, &index) {
+        let header = HeaderOut { format: FORMAT, salt: &self.salt, search: search.as_ref() };
+        if let Err(error) = write_atomically(&file, &header, |out| write_entries(out, &entries, &strings)) {
             tracing::warn!(file = %file.display(), %error, "render cache not saved");
         }
     }
 }
 
-/// [`Index`] as it is written: the entries serialised from this build's records as they are written out.
+/// The header line as it is written.
 #[derive(Serialize)]
-struct IndexOut<'a> {
+struct HeaderOut<'a> {
     format: &'a str,
     salt: &'a str,
-    entries: EntriesOut<'a>,
     search: Option<&'a SearchFiles>,
-}
-
-struct EntriesOut<'a> {
-    entries: &'a [(&'a Made, &'a Written)],
-    /// The records' interned strings, by number.
-    strings: &'a [std::sync::Arc<str>],
 }
 
 /// [`Entry`] as it is written, borrowed from a [`Made`] and its [`Written`].
@@ -283,22 +297,40 @@ struct EntryOut<'a> {
     targets: Vec<(&'a str, &'a str)>,
 }
 
-impl Serialize for EntriesOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let name = |number: u32| self.strings.get(number as usize).map_or("", |text| &**text);
-        serializer.collect_map(self.entries.iter().map(|(made, file)| {
-            let entry = EntryOut {
-                path: &file.path,
-                digest: hex(&made.digest),
-                sha256: hex(&made.sha256),
-                len: made.len,
-                links: file.links.iter().map(|link| (name(link.href), link.at.0, link.at.1)).collect(),
-                ids: file.ids.iter().map(|&id| name(id)).collect(),
-                targets: file.targets.iter().map(|target| (target.hash.as_str(), target.url.as_str())).collect(),
-            };
-            (hex(&made.key), entry)
-        }))
+/// Writes the index's lines after the header: `[key, entry]` for each record, from this build's [`Made`]
+/// and its [`Written`] (whose links, ids and leave targets are interned `strings`). Serialised on every
+/// core, a batch at a time, so that a large site's index is never held whole.
+fn write_entries(
+    out: &mut impl std::io::Write,
+    entries: &[(&Made, &Written)],
+    strings: &[std::sync::Arc<str>],
+) -> anyhow::Result<()> {
+    let name = |number: u32| strings.get(number as usize).map_or("", |text| &**text);
+    let line = |(made, file): &(&Made, &Written), out: &mut Vec<u8>| {
+        let entry = EntryOut {
+            path: &file.path,
+            digest: hex(&made.digest),
+            sha256: hex(&made.sha256),
+            len: made.len,
+            links: file.links.iter().map(|link| (name(link.href), link.at.0, link.at.1)).collect(),
+            ids: file.ids.iter().map(|&id| name(id)).collect(),
+            targets: file.targets.iter().map(|target| (target.hash.as_str(), target.url.as_str())).collect(),
+        };
+        serde_json::to_writer(&mut *out, &(hex(&made.key), entry))?;
+        out.push(b'\n');
+        Ok::<_, serde_json::Error>(())
+    };
+    for batch in entries.chunks(16 * 1024) {
+        let chunks: Vec<Vec<u8>> = batch
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut bytes = Vec::with_capacity(chunk.len() * 800);
+                chunk.iter().try_for_each(|entry| line(entry, &mut bytes)).map(|()| bytes)
+            })
+            .collect::<serde_json::Result<_>>()?;
+        chunks.iter().try_for_each(|bytes| out.write_all(bytes))?;
     }
+    Ok(())
 }
 
 /// `.govpress/render-cache/<digest of the output path>.json` in the site.
@@ -377,13 +409,21 @@ fn executable() -> String {
         .unwrap_or_default()
 }
 
-fn write_atomically(file: &Path, index: &IndexOut<'_>) -> anyhow::Result<()> {
+fn write_atomically(
+    file: &Path,
+    header: &HeaderOut<'_>,
+    lines: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     use std::io::Write;
     let directory = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(directory)?;
     let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
-    serde_json::to_writer(std::io::BufWriter::new(temporary.as_file_mut()), index)?;
-    temporary.as_file_mut().flush()?;
+    let mut out = std::io::BufWriter::new(temporary.as_file_mut());
+    serde_json::to_writer(&mut out, header)?;
+    out.write_all(b"\n")?;
+    lines(&mut out)?;
+    out.flush()?;
+    drop(out);
     temporary.persist(file)?;
     Ok(())
 }
@@ -402,4 +442,33 @@ fn unhex(text: &str) -> Option<[u8; 32]> {
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_with(lines: &[&str]) -> PreviousIndex {
+        let directory = tempfile::tempdir().expect("temporary directory");
+        let file = directory.path().join("index.json");
+        std::fs::write(&file, lines.join("\n")).expect("index written");
+        read_index(&file)
+    }
+
+    const ENTRY: &str = r#"["k1",{"path":"a/index.html","digest":"d","sha256":"s","len":3,"links":[["/b/",4,7]],"ids":["x"],"targets":[]}]"#;
+
+    #[test]
+    fn an_index_is_read_line_by_line_and_a_damaged_or_foreign_one_is_empty() {
+        let header = format!(r#"{{"format":"{FORMAT}","salt":"salt"}}"#);
+        let index = index_with(&[&header, ENTRY, ""]);
+        assert_eq!(index.header.salt, "salt");
+        assert_eq!(index.entries.len(), 1);
+        assert_eq!(index.entries["k1"].path, "a/index.html");
+        // A line cut short (a build killed while writing would not have renamed it, but a disk can
+        // lie): nothing of the index is trusted.
+        assert!(index_with(&[&header, ENTRY, &ENTRY[..40]]).entries.is_empty());
+        let older = r#"{"format":"govpress render cache 2","salt":"salt"}"#;
+        assert!(index_with(&[older, ENTRY]).entries.is_empty());
+        assert!(index_with(&[]).entries.is_empty());
+    }
 }

@@ -15,7 +15,7 @@ mod claims;
 mod recycle;
 mod swap;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -42,10 +42,13 @@ pub struct Staging {
     previous: Option<PathBuf>,
     claims: Mutex<Claims>,
     reused: AtomicUsize,
-    /// Names the private links of [`Staging::reuse_verified`].
-    linked: AtomicUsize,
     /// The previous output's directories taken into the staging directory ([`recycle`]), relative.
     recycled: Vec<PathBuf>,
+    /// Directories known to exist in `root` (created or kept): 21,000 files need only ~10,000, and
+    /// asking the kernel again for each file's is two system calls wasted.
+    directories: Mutex<HashSet<PathBuf>>,
+    /// The user owning the staging directory (this build's), whom every reused file must belong to.
+    owner: Option<u32>,
 }
 
 /// A file written in live mode, not yet in place: its output path and bytes.
@@ -97,17 +100,20 @@ impl Staging {
                 Vec::new()
             }
         };
+        let root = directory.path().to_path_buf();
+        let directories = recycled.iter().map(|relative| root.join(relative)).collect();
         Ok(Staging {
+            owner: recycle::owner_of(&root),
             out: out.to_path_buf(),
-            root: directory.path().to_path_buf(),
+            root,
             directory: Some(directory),
             _lock: Some(lock),
             pending: None,
             previous,
             claims: Mutex::new(Claims::default()),
             reused: AtomicUsize::new(0),
-            linked: AtomicUsize::new(0),
             recycled,
+            directories: Mutex::new(directories),
         })
     }
 
@@ -118,41 +124,40 @@ impl Staging {
     }
 
     /// Reuses the previous output's file at `relative` for a generated file the render cache `recorded`.
-    /// The file is hard-linked under a private name in the staging directory and re-hashed there, so
-    /// nothing is taken on the word of the deployed manifest: a file changed, replaced or removed in the
-    /// deployed output is not reused, and the caller renders it.
+    /// The file is hard-linked into the staging directory (private to this build) and re-hashed there,
+    /// so nothing is taken on the word of the deployed manifest: a file changed, replaced or removed in
+    /// the deployed output is not reused, and the caller renders it.
     pub fn reuse_verified(&self, relative: &str, recorded: Recorded<'_>) -> anyhow::Result<Reuse> {
         let Recorded { digest, len, sha256 } = recorded;
         let Some(previous) = self.previous.as_deref() else { return Ok(Reuse::No) };
         let path = self.path_of(relative)?;
+        // Claimed first, so that nothing else writes the path while the link is judged; released when
+        // the file is not reused, for the caller's own write.
+        if !self.lock_claims()?.take(relative, Owner::Generated) {
+            return Ok(Reuse::Collision);
+        }
+        self.ensure_parent(&path)?;
         let old = previous.join(relative);
-        let Ok(metadata) = std::fs::symlink_metadata(&old) else { return Ok(Reuse::No) };
-        if !metadata.file_type().is_file() || metadata.len() != len {
+        // No `lstat` first: the render cache recorded the length, so the file nearly always matches, and
+        // what is linked is judged on the open inode (a directory cannot be linked, a symlink not opened).
+        let mut linked = std::fs::hard_link(&old, &path);
+        if linked.is_err() && self.clear_kept_directory(&path) {
+            linked = std::fs::hard_link(&old, &path);
+        }
+        let same = linked.is_ok()
+            && ours_with(&path, self.owner, len, |bytes| match sha256 {
+                Some(expected) => Sha256::digest(bytes)[..] == expected,
+                None => sm3_hex(bytes) == digest,
+            })
+            .unwrap_or(false);
+        if !same {
+            if linked.is_ok() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("无法删除 {0} / cannot remove {0}", path.display()))?;
+            }
+            self.lock_claims()?.release(relative);
             return Ok(Reuse::No);
         }
-        let private = self.root.join(format!(".reuse-{}", self.linked.fetch_add(1, Ordering::Relaxed)));
-        if std::fs::hard_link(&old, &private).is_err() {
-            return Ok(Reuse::No);
-        }
-        let same = ours_with(&private, len, |bytes| match sha256 {
-            Some(expected) => Sha256::digest(bytes)[..] == expected,
-            None => sm3_hex(bytes) == digest,
-        })
-        .unwrap_or(false);
-        // Claimed only now: a path is written by one owner, so nothing else writes through the link.
-        if !same || !self.lock_claims()?.take(relative, Owner::Generated) {
-            let _ = std::fs::remove_file(&private);
-            return Ok(if same { Reuse::Collision } else { Reuse::No });
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
-        }
-        let mut renamed = std::fs::rename(&private, &path);
-        if renamed.is_err() && self.clear_kept_directory(&path) {
-            renamed = std::fs::rename(&private, &path);
-        }
-        renamed.with_context(|| format!("无法写入 {0} / cannot write {0}", path.display()))?;
         self.lock_claims()?.set_digest(relative, digest.to_string());
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok(Reuse::Reused)
@@ -174,11 +179,8 @@ impl Staging {
         if !self.lock_claims()?.take(relative, owner) {
             return Ok(digest);
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
-        }
-        if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, bytes)) {
+        self.ensure_parent(&path)?;
+        if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, self.owner, bytes)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
         } else {
             let mut written = std::fs::write(&path, bytes);
@@ -198,19 +200,9 @@ impl Staging {
         Ok(self.lock_claims()?.reserve(relative, owner))
     }
 
-    /// The output directory this staging replaces.
-    pub fn out(&self) -> &Path {
-        &self.out
-    }
-
     /// Where files are written (the private staging directory; the output itself in live mode).
     pub fn directory(&self) -> &Path {
         &self.root
-    }
-
-    /// Whether there is a previous output govpress wrote (files may be reused from it).
-    pub fn has_previous(&self) -> bool {
-        self.previous.is_some()
     }
 
     pub fn contains(&self, relative: &str) -> bool {
@@ -229,9 +221,30 @@ impl Staging {
     /// Removes a directory kept from the previous output ([`recycle`]) where this build puts a file
     /// (a page that became a file of that name); true when there was one.
     fn clear_kept_directory(&self, path: &Path) -> bool {
-        !self.recycled.is_empty()
+        let cleared = !self.recycled.is_empty()
             && std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir())
-            && std::fs::remove_dir_all(path).is_ok()
+            && std::fs::remove_dir_all(path).is_ok();
+        if cleared {
+            if let Ok(mut directories) = self.directories.lock() {
+                directories.retain(|directory| !directory.starts_with(path));
+            }
+        }
+        cleared
+    }
+
+    /// Creates the directory `path` goes in, unless this build already has it.
+    fn ensure_parent(&self, path: &Path) -> anyhow::Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        let known = |directories: &HashSet<PathBuf>| directories.contains(parent);
+        if self.directories.lock().is_ok_and(|directories| known(&directories)) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建目录 {0} / cannot create directory {0}", parent.display()))?;
+        if let Ok(mut directories) = self.directories.lock() {
+            directories.insert(parent.to_path_buf());
+        }
+        Ok(())
     }
 
     fn lock_claims(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Claims>> {
@@ -251,14 +264,14 @@ impl Staging {
     /// the new output into place; the previous one's files are removed in the background and its
     /// directories kept for the next build ([`recycle`]).
     pub fn commit(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<()> {
-        self.commit_claims(log_head, key).map(drop)
+        self.commit_claims(log_head, key, false).map(drop)
     }
 
     /// [`Staging::commit`], then the output in live mode (`serve`): later writes go straight into the
     /// output, each file replaced atomically once the caller found the edit free of errors.
     pub fn commit_live(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Staging> {
         let out = self.out.clone();
-        let claims = self.commit_claims(log_head, key)?;
+        let claims = self.commit_claims(log_head, key, true)?.unwrap_or_default();
         Ok(Staging {
             root: out.clone(),
             out,
@@ -268,8 +281,9 @@ impl Staging {
             previous: None,
             claims: Mutex::new(claims),
             reused: AtomicUsize::new(0),
-            linked: AtomicUsize::new(0),
             recycled: Vec::new(),
+            directories: Mutex::new(HashSet::new()),
+            owner: None,
         })
     }
 
@@ -292,13 +306,29 @@ impl Staging {
         Ok(files.len())
     }
 
-    fn commit_claims(self, log_head: Option<LogHead>, key: Option<&PrivateKey>) -> anyhow::Result<Claims> {
+    /// The claims are given back when `keep` (live mode), else moved into the manifest: a large site's
+    /// paths and digests are not held twice.
+    fn commit_claims(
+        self,
+        log_head: Option<LogHead>,
+        key: Option<&PrivateKey>,
+        keep: bool,
+    ) -> anyhow::Result<Option<Claims>> {
         let claims = self.claims.into_inner().map_err(|_| anyhow::anyhow!("output claims poisoned"))?;
         if let Some(collision) = claims.collisions().first() {
             bail!("{}", collision.message.get(govpress::Lang::Zh));
         }
         let mut manifest = Manifest::new(format!("govpress {}", env!("CARGO_PKG_VERSION")));
-        manifest.files = claims.digests();
+        let claims = match keep {
+            true => {
+                manifest.files = claims.digests();
+                Some(claims)
+            }
+            false => {
+                manifest.files = claims.into_digests();
+                None
+            }
+        };
         manifest.review_log_head = log_head;
         if let Some(key) = key {
             manifest.sign(key);
@@ -357,7 +387,7 @@ fn publishable(staged: &Path) -> anyhow::Result<()> {
 
 /// Hard-links `old` to `staged` when it holds exactly `bytes`, checked on the linked inode itself.
 #[cfg(unix)]
-fn reuse(old: &Path, staged: &Path, bytes: &[u8]) -> bool {
+fn reuse(old: &Path, staged: &Path, owner: Option<u32>, bytes: &[u8]) -> bool {
     // Cheap refusals first: most changed files change length.
     let Ok(metadata) = std::fs::symlink_metadata(old) else { return false };
     if !metadata.file_type().is_file() || metadata.len() != bytes.len() as u64 {
@@ -367,7 +397,7 @@ fn reuse(old: &Path, staged: &Path, bytes: &[u8]) -> bool {
     if std::fs::hard_link(old, staged).is_err() {
         return false;
     }
-    if same_bytes_and_ours(staged, bytes).unwrap_or(false) {
+    if ours_with(staged, owner, bytes.len() as u64, |found| found == bytes).unwrap_or(false) {
         return true;
     }
     let _ = std::fs::remove_file(staged);
@@ -375,43 +405,49 @@ fn reuse(old: &Path, staged: &Path, bytes: &[u8]) -> bool {
 }
 
 #[cfg(not(unix))]
-fn reuse(_old: &Path, _staged: &Path, _bytes: &[u8]) -> bool {
+fn reuse(_old: &Path, _staged: &Path, _owner: Option<u32>, _bytes: &[u8]) -> bool {
     false
 }
 
-/// The staged link is a plain file owned by this user, writable by nobody else, with no other name
-/// than the previous output's and ours, and holds exactly `bytes`.
+/// The staged link is a plain file owned by `owner` (this build's user), writable by nobody else, with
+/// no other name than the previous output's and ours, `len` bytes long, and its bytes pass `judge`.
 #[cfg(unix)]
-fn same_bytes_and_ours(staged: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    ours_with(staged, bytes.len() as u64, |found| found == bytes)
-}
-
-/// The staged link is a plain file owned by this user, writable by nobody else, with no other name
-/// than the previous output's and ours, `len` bytes long, and its bytes pass `judge`.
-#[cfg(unix)]
-fn ours_with(staged: &Path, len: u64, judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
+fn ours_with(staged: &Path, owner: Option<u32>, len: u64, judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
     use std::io::Read;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let owner = staged.parent().map(std::fs::metadata).transpose()?.map(|metadata| metadata.uid());
     let mut file =
         std::fs::OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32).open(staged)?;
     let metadata = file.metadata()?;
     let plain = metadata.file_type().is_file()
         && metadata.nlink() == 2
-        && Some(metadata.uid()) == owner
+        && owner.is_some_and(|owner| metadata.uid() == owner)
         && metadata.mode() & 0o7022 == 0
         && metadata.len() == len;
+    let Ok(len) = usize::try_from(len) else { return Ok(false) };
     if !plain {
         return Ok(false);
     }
-    let mut found = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.read_to_end(&mut found)?;
-    Ok(judge(&found))
+    // Exactly `len` bytes and then the end (not `read_to_end`, which asks the kernel for the size again).
+    let mut found = vec![0; len];
+    file.read_exact(&mut found)?;
+    let grown = file.read(&mut [0])? != 0;
+    Ok(!grown && judge(&found))
 }
 
 #[cfg(not(unix))]
-fn ours_with(_staged: &Path, _len: u64, _judge: impl FnOnce(&[u8]) -> bool) -> std::io::Result<bool> {
+fn ours_with(
+    _staged: &Path,
+    _owner: Option<u32>,
+    _len: u64,
+    _judge: impl FnOnce(&[u8]) -> bool,
+) -> std::io::Result<bool> {
     Ok(false)
+}
+
+/// Whether `out` is an output govpress wrote (one whose files a build may reuse); a directory that is
+/// not is refused by [`Staging::new`].
+pub fn is_previous_output(out: &Path) -> bool {
+    out.join(MANIFEST_FILE).is_file()
 }
 
 /// An existing output may be replaced only when it is empty or was written by govpress (has a
@@ -427,7 +463,7 @@ fn check_replaceable(out: &Path) -> anyhow::Result<bool> {
         .with_context(|| format!("无法读取 {0} / cannot read {0}", out.display()))?
         .next()
         .is_none();
-    let ours = out.join(MANIFEST_FILE).is_file();
+    let ours = is_previous_output(out);
     if !empty && !ours {
         bail!(
             "{} 不是 govpress 的构建输出（没有 {MANIFEST_FILE}），为防误删拒绝覆盖；请换一个 --out 目录 / \

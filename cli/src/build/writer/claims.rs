@@ -64,6 +64,13 @@ impl Claims {
         true
     }
 
+    /// Gives back a path taken but not written (a reuse that failed its check), for its owner's write.
+    pub fn release(&mut self, path: &str) {
+        if let Some(entry) = self.entries.get_mut(path).filter(|entry| entry.digest.is_none()) {
+            entry.taken = false;
+        }
+    }
+
     /// Live mode (`serve`): a generated file written again, or a new one (a new leave page).
     pub fn replace(&mut self, path: &str, digest: String) {
         match self.entries.get_mut(path) {
@@ -95,6 +102,11 @@ impl Claims {
         self.entries.iter().filter_map(|(path, entry)| Some((path.clone(), entry.digest.clone()?))).collect()
     }
 
+    /// [`Claims::digests`], moved out of the claims.
+    pub fn into_digests(self) -> BTreeMap<String, String> {
+        self.entries.into_iter().filter_map(|(path, entry)| Some((path, entry.digest?))).collect()
+    }
+
     /// The owner already holding `path`, the directory `path`, or a file where `path` needs a directory.
     fn conflict(&self, path: &str) -> Option<Owner> {
         if let Some(entry) = self.entries.get(path) {
@@ -116,9 +128,21 @@ impl Claims {
         self.entries.insert(path.to_string(), entry);
     }
 
+    /// The same diagnostic whichever owner came first (the build writes on several threads at once),
+    /// kept in path order.
     fn record(&mut self, path: &str, first: Owner, second: &Owner) {
         tracing::debug!(path, ?first, ?second, "output path claimed twice");
-        self.collisions.push(govpress::static_files::collision(path, first.label(), second.label()));
+        let (first, second) = match (first.label(), second.label()) {
+            (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+            (Some(a), None) => (None, Some(a)),
+            labels => labels,
+        };
+        let collision = govpress::static_files::collision(path, first, second);
+        let order =
+            |diagnostic: &Diagnostic| (diagnostic.file.clone(), diagnostic.message.get(govpress::Lang::En).to_string());
+        let key = order(&collision);
+        let at = self.collisions.partition_point(|earlier| order(earlier) <= key);
+        self.collisions.insert(at, collision);
     }
 }
 
@@ -148,8 +172,42 @@ mod tests {
         for collision in claims.collisions() {
             assert_eq!(collision.rule, "output.collision");
         }
-        let message = claims.collisions()[0].message.get(govpress::Lang::En).to_string();
-        assert!(message.contains("content/news/_index.md") && message.contains("static/news/index.html"), "{message}");
+        let first = claims.collisions().iter().find(|collision| collision.file == "static/news/index.html");
+        let message = first.map(|collision| collision.message.get(govpress::Lang::En).to_string()).unwrap_or_default();
+        assert!(message.contains("content/news/_index.md") && message.contains("path news/index.html"), "{message}");
+    }
+
+    #[test]
+    fn a_collision_reads_the_same_whichever_owner_claimed_first() {
+        let collisions = |first: Owner, second: Owner| {
+            let mut claims = Claims::default();
+            assert!(claims.take("search/index.html", first));
+            assert!(!claims.take("search/index.html", second));
+            claims.collisions().to_vec()
+        };
+        let (a, b) = (source("content/search/_index.md"), source("static/search/index.html"));
+        assert_eq!(collisions(a.clone(), b.clone()), collisions(b.clone(), a.clone()));
+        assert_eq!(collisions(a.clone(), Owner::Generated), collisions(Owner::Generated, a));
+        let mut claims = Claims::default();
+        for path in ["z.html", "a.html"] {
+            assert!(claims.take(path, Owner::Generated));
+            assert!(!claims.take(path, b.clone()));
+        }
+        let files: Vec<_> =
+            claims.collisions().iter().map(|collision| collision.message.get(govpress::Lang::En)).collect();
+        assert!(files[0].contains("a.html") && files[1].contains("z.html"), "{files:?}");
+    }
+
+    #[test]
+    fn a_path_released_unwritten_is_taken_again_and_a_written_one_is_not_released() {
+        let mut claims = Claims::default();
+        assert!(claims.take("a/index.html", Owner::Generated));
+        claims.release("a/index.html");
+        assert!(claims.take("a/index.html", Owner::Generated));
+        claims.set_digest("a/index.html", "00".into());
+        claims.release("a/index.html");
+        assert!(!claims.take("a/index.html", Owner::Generated));
+        assert_eq!(claims.collisions().len(), 1);
     }
 
     #[test]
@@ -163,5 +221,6 @@ mod tests {
         assert_eq!(claims.written(), 0);
         claims.set_digest("a.html", "00".into());
         assert_eq!(claims.digests().len(), 1);
+        assert_eq!(claims.digests(), claims.into_digests());
     }
 }

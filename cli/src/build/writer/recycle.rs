@@ -105,13 +105,13 @@ fn strip(root: &Path, relative: &Path, owner: u32) -> Vec<PathBuf> {
 
 /// The user owning `directory` (the staging directory: this build's user).
 #[cfg(unix)]
-fn owner_of(directory: &Path) -> Option<u32> {
+pub(super) fn owner_of(directory: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(directory).ok().map(|metadata| metadata.uid())
 }
 
 #[cfg(not(unix))]
-fn owner_of(_directory: &Path) -> Option<u32> {
+pub(super) fn owner_of(_directory: &Path) -> Option<u32> {
     None
 }
 
