@@ -375,13 +375,29 @@ fn front_matter_text_runs(source: &str, front_matter: &FrontMatter, keys: &KeyLi
     ];
     let mut runs = Vec::new();
     for (key, value) in displayed {
-        let (Some(value), Some((line_start, line))) = (value, keys.line(source, key)) else { continue };
-        if let Some(found) = text_scan::find_first(line, value) {
+        let Some(value) = value else { continue };
+        let Some((line_start, line)) = keys.line(source, key) else { continue };
+        if let Some(found) = first_on_line(line, value) {
             let start = line_start + found;
             runs.push(TextRun { range: start..start + value.len(), kind: TextKind::FrontMatter });
         }
     }
     runs
+}
+
+/// The first occurrence of a displayed value on its line: `find_first`, with a shortcut for the usual
+/// `key = "value"`, where the value starts after the first quote and nothing before that quote holds it.
+fn first_on_line(line: &str, value: &str) -> Option<usize> {
+    if let Some(quote) = line.bytes().position(|byte| byte == b'"') {
+        let after = quote + 1;
+        let starts_there = line.as_bytes().get(after..).is_some_and(|rest| rest.starts_with(value.as_bytes()));
+        // An occurrence starting at or before the quote ends within `value.len()` bytes after it.
+        let earlier = line.as_bytes().get(..quote + value.len()).unwrap_or(line.as_bytes());
+        if starts_there && !value.is_empty() && !earlier.windows(value.len()).any(|window| window == value.as_bytes()) {
+            return Some(after);
+        }
+    }
+    text_scan::find_first(line, value)
 }
 
 /// How many front matters and bodies this thread parsed: lets tests prove "parse once".
@@ -443,6 +459,17 @@ mod tests {
         let runs: Vec<_> =
             page.text_runs.iter().filter(|run| run.kind == TextKind::FrontMatter).map(|run| page.text(run)).collect();
         assert_eq!(runs, ["通知", "青岚市人民政府", "青政发〔2024〕1号", "综合政务"]);
+    }
+
+    proptest::proptest! {
+        /// The shortcut for `key = "value"` lines finds the first occurrence, as the plain search does.
+        #[test]
+        fn first_on_line_is_the_first_occurrence(
+            line in "[a\"= 标题]{0,12}",
+            value in "[a\" 标题]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(first_on_line(&line, &value), line.find(value.as_str()));
+        }
     }
 
     #[test]

@@ -148,9 +148,10 @@ for run in $(seq "$runs"); do
   rm -rf "$work/out-govpress" "$work/.out-govpress.recycle" "$work/out-hugo"
   # A fresh build follows no deletion in real use (a CI job's empty directory). Here it follows the
   # removal of ~50,000 inodes, and ext4 without a journal (this VM's /tmp) skips every inode freed in
-  # the last 5 s (35 s while its table block is dirty) on each create: up to a third of a fresh build's
-  # samples. So both fresh builds start after a sync and the recency window (FRESH_COOLDOWN=0 to skip).
-  sync && sleep "${FRESH_COOLDOWN:-6}"
+  # the last 60 s (360 s while its inode table block is dirty: fs/ext4/ialloc.c, RECENTCY_MIN and
+  # RECENTCY_DIRTY) on each create: up to a third of a fresh build's samples, in system time. So both
+  # fresh builds start after a sync and the 60 s window (FRESH_COOLDOWN=0 to skip).
+  sync && sleep "${FRESH_COOLDOWN:-65}"
   measure fresh "$govpress" --quiet build "$site" --out "$work/out-govpress"
   settle "$work" out-govpress
   measure hugo hugo --quiet -s "$hugo_site" -d "$work/out-hugo"

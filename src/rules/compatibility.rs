@@ -10,6 +10,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+use aho_corasick::packed;
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 
@@ -218,6 +220,27 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     }
 });
 
+/// The same words as two SIMD (Teddy) searches where the CPU has them: the Chinese words from their
+/// second byte (so the four bytes the search fingerprints hold one lead byte, which tells few characters
+/// apart, and three continuation bytes), and the ASCII words. A text where neither finds anything holds
+/// no required thing. Not built for WebAssembly, which has no Teddy.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+static REQUIRED_THINGS_BY_SCRIPT: LazyLock<Option<[packed::Searcher; 2]>> = LazyLock::new(|| {
+    let (ascii, chinese): (Vec<&str>, Vec<&str>) = REQUIRED_THINGS.iter().partition(|word| word.is_ascii());
+    let chinese = chinese.into_iter().map(|word| word.as_bytes().get(1..).unwrap_or_default());
+    Some([packed::Searcher::new(chinese)?, packed::Searcher::new(ascii)?])
+});
+
+/// Whether a text may hold a required thing: false means `find_in_folded` finds nothing in it.
+fn may_hold_required_thing(text: &str) -> bool {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    if let Some(searchers) = &*REQUIRED_THINGS_BY_SCRIPT {
+        return searchers.iter().any(|searcher| searcher.find(text.as_bytes()).is_some());
+    }
+    let _ = text;
+    true
+}
+
 /// The same words as an Aho-Corasick automaton, for `may_fire`: no regex.
 static REQUIRED_THINGS_ANYWHERE: LazyLock<AhoCorasick> =
     LazyLock::new(|| AhoCorasick::new(REQUIRED_THINGS).expect("static word list builds"));
@@ -310,6 +333,14 @@ fn requirements_in(stretch: &Stretch<'_>) -> Vec<(&'static RuleInfo, Range<usize
 }
 
 fn find_in_folded(text: &str) -> Vec<(&'static RuleInfo, Range<usize>)> {
+    if !may_hold_required_thing(text) {
+        return Vec::new();
+    }
+    requirements_around_things(text)
+}
+
+/// `find_in_folded` without its first search: the phrases around each required thing.
+fn requirements_around_things(text: &str) -> Vec<(&'static RuleInfo, Range<usize>)> {
     let range = 0..text.len();
     let matchers = &*MATCHERS;
     let mut found = Vec::new();
@@ -422,6 +453,33 @@ mod tests {
 
     fn rules(text: &str) -> Vec<&'static str> {
         find_requirements(text, 0..text.len()).into_iter().map(|(rule, _)| rule.id).collect()
+    }
+
+    proptest::proptest! {
+        /// The two searches by script let through every text holding a required thing, and so hide no
+        /// requirement.
+        #[test]
+        fn the_searches_by_script_hide_no_requirement(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "请使用", "IE", "浏览器", "浏览", "器", "仅支持", "仅", "支持", "WPS", "W", "PS", "ＡＰＰ", "APP", "Ap", "p", "须下载",
+                    "“市民通”", "才能办理", "控件", "安装", "ActiveX", "Active", "X", "微信", "公众号", "账号", "Internet Explorer",
+                    "Internet", " ", "\u{3000}", "，", "。", "\n", "Word", "wor", "d", "Excel", "classid", "<object ", "览器", "信",
+                ]),
+                0..12,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let folded = Normalised::new(&text);
+            let text = folded.text();
+            if MATCHERS.required_things.is_match(text) {
+                proptest::prop_assert!(may_hold_required_thing(text), "{}", text);
+            }
+            let key = |found: Vec<(&'static RuleInfo, Range<usize>)>| -> Vec<(&'static str, Range<usize>)> {
+                found.into_iter().map(|(rule, range)| (rule.id, range)).collect()
+            };
+            proptest::prop_assert_eq!(key(find_in_folded(text)), key(requirements_around_things(text)));
+        }
     }
 
     #[test]
