@@ -13,8 +13,6 @@ use sm2::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding}
 use sm2::{AffinePoint, FieldBytes, ProjectivePoint, PublicKey, Scalar, SecretKey, Sm2};
 use sm3::{Digest, Sm3};
 
-use super::curve::{lockstep_sums, Affine};
-
 /// The SM2 distinguishing identifier (GM/T 0009 default, also OpenSSL's): `distid:1234567812345678`.
 pub const DISTID: &str = "1234567812345678";
 
@@ -42,7 +40,7 @@ pub struct PublicKeyPem {
     key: VerifyingKey,
     identity_hash: [u8; 32],
     table: Arc<OnceLock<KeyTable>>,
-    wide: Arc<OnceLock<Option<WideTable>>>,
+    wide: Arc<OnceLock<WideTable>>,
 }
 
 impl std::fmt::Debug for PublicKeyPem {
@@ -101,11 +99,12 @@ impl PublicKeyPem {
     /// precomputed generator table and a table of P's multiples kept with the key, both in variable time.
     /// The tests hold it to the crate's verification on valid and altered signatures.
     fn fast_verify(&self, message: &[u8], signature: &Signature) -> bool {
-        self.pending(message, signature).is_some_and(|pending| pending.holds(&pending.point.to_affine()))
+        self.pending(message, signature, Tables::Narrow)
+            .is_some_and(|pending| pending.holds(&pending.point.to_affine()))
     }
 
-    /// Steps B1–B5: r, s, e and t; `None` when the signature already fails.
-    fn challenge(&self, message: &[u8], signature: &Signature) -> Option<Challenge> {
+    /// Steps B1–B6 of the verification with the given tables; `None` when the signature already fails.
+    fn pending(&self, message: &[u8], signature: &Signature, tables: Tables) -> Option<Pending> {
         // B1, B2: r and s in [1, n-1] are checked when the signature is parsed (NonZeroScalar).
         let (r, s) = (*signature.r(), *signature.s());
         // B3, B4: e = SM3(Z || M).
@@ -114,16 +113,23 @@ impl PublicKeyPem {
         let e = <Scalar as Reduce<FieldBytes>>::reduce(FieldBytes::from_slice(&digest));
         // B5: t = r + s mod n, t ≠ 0.
         let t = r + s;
-        (!bool::from(t.is_zero())).then_some(Challenge { r, s, e, t })
-    }
-
-    /// Steps B1–B6 with the narrow tables; `None` when the signature already fails.
-    fn pending(&self, message: &[u8], signature: &Signature) -> Option<Pending> {
-        let Challenge { r, s, e, t } = self.challenge(message, signature)?;
+        if bool::from(t.is_zero()) {
+            return None;
+        }
         // B6: (x1, y1) = [s]G + [t]P, not the point at infinity.
-        let table = self.table.get_or_init(|| KeyTable::new(self.point()));
-        let point = <<Sm2 as primeorder::PrimeCurveParams>::Backend as primeorder::mul_backend::MulBackend<Sm2>>::mul_by_generator_vartime(&s)
-            + table.mul_vartime(&t);
+        let point = match tables {
+            Tables::Narrow => {
+                let table = self.table.get_or_init(|| KeyTable::new(self.point()));
+                <<Sm2 as primeorder::PrimeCurveParams>::Backend as primeorder::mul_backend::MulBackend<Sm2>>::mul_by_generator_vartime(&s)
+                    + table.mul_vartime(&t)
+            }
+            Tables::Wide => {
+                let mut sum = ProjectivePoint::IDENTITY;
+                GENERATOR_TABLE.add_multiple(&mut sum, &s);
+                self.wide_table().add_multiple(&mut sum, &t);
+                sum
+            }
+        };
         (!bool::from(point.is_identity())).then_some(Pending { r, e, point })
     }
 
@@ -138,8 +144,8 @@ impl PublicKeyPem {
         self.wide_table();
     }
 
-    fn wide_table(&self) -> Option<&WideTable> {
-        self.wide.get_or_init(|| WideTable::new(self.point())).as_ref()
+    fn wide_table(&self) -> &WideTable {
+        self.wide.get_or_init(|| WideTable::new(self.point()))
     }
 }
 
@@ -156,7 +162,7 @@ enum Tables {
 /// additions: about the cost of 60 verifications, each of which it then makes about twice as fast).
 pub const WIDE_TABLE_MIN_SIGNATURES: usize = 64;
 
-/// Builds the generator's wide table now (see `PublicKeyPem::prepare_wide_table`).
+/// Builds the generator's wide table now (see [`PublicKeyPem::prepare_wide_table`]).
 pub fn prepare_generator_table() {
     LazyLock::force(&GENERATOR_TABLE);
 }
@@ -174,7 +180,7 @@ pub struct SignedMessage<'a> {
 /// batch instead of one per signature, about a fifth of a verification's cost).
 pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
     // A key signing many of the batch's records is worth its wide table (as is one that has it already).
-    let mut per_key: HashMap<*const OnceLock<Option<WideTable>>, usize> = HashMap::new();
+    let mut per_key: HashMap<*const OnceLock<WideTable>, usize> = HashMap::new();
     for item in items {
         *per_key.entry(Arc::as_ptr(&item.key.wide)).or_default() += 1;
     }
@@ -186,65 +192,22 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
             Tables::Narrow
         }
     };
-    let mut results = vec![false; items.len()];
-    // The narrow tables' points share one inversion at the end; the wide tables' sums are taken together.
-    let mut pending: Vec<(usize, Pending)> = Vec::new();
-    let mut wide: Vec<WideJob<'_>> = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        let Ok(signature) = Signature::from_der(item.signature_der) else { continue };
-        match tables_for(item.key) {
-            Tables::Wide => {
-                let (Some(table), Some(challenge)) =
-                    (item.key.wide_table(), item.key.challenge(item.message, &signature))
-                else {
-                    continue;
-                };
-                let Challenge { r, s, e, t } = challenge;
-                wide.push(WideJob { index, c: r - e, s: WideTable::digits(&s), t: WideTable::digits(&t), table });
-            }
-            Tables::Narrow => {
-                pending.extend(item.key.pending(item.message, &signature).map(|pending| (index, pending)))
-            }
-        }
-    }
-    if let (Some(generator), false) = (GENERATOR_TABLE.as_ref(), wide.is_empty()) {
-        // B6: (x1, y1) = [s]G + [t]P, window by window (the generator's first), every job at once.
-        let sums = lockstep_sums(wide.len(), 2 * WideTable::WINDOWS, |job, step| {
-            let job = wide.get(job)?;
-            match step.checked_sub(WideTable::WINDOWS) {
-                None => generator.term(step, job.s.get(step)?),
-                Some(window) => job.table.term(window, job.t.get(window)?),
-            }
-        });
-        // B7: (e + x1) mod n = r; the point at infinity fails.
-        for (job, sum) in wide.iter().zip(sums) {
-            results[job.index] = sum.is_some_and(|point| point.x_mod_n_is(&job.c));
-        }
-    }
+    let pending: Vec<(usize, Pending)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| {
+            let signature = Signature::from_der(item.signature_der).ok()?;
+            Some((index, item.key.pending(item.message, &signature, tables_for(item.key))?))
+        })
+        .collect();
     let points: Vec<ProjectivePoint> = pending.iter().map(|(_, pending)| pending.point).collect();
     let mut affine = vec![AffinePoint::IDENTITY; points.len()];
     <ProjectivePoint as CurveGroup>::batch_normalize(&points, &mut affine);
+    let mut results = vec![false; items.len()];
     for ((index, pending), point) in pending.iter().zip(&affine) {
         results[*index] = pending.holds(point);
     }
     results
-}
-
-/// A verification through the wide tables, for `lockstep_sums`: c = r − e, and the digits of s and t.
-struct WideJob<'a> {
-    index: usize,
-    c: Scalar,
-    s: [i16; WideTable::WINDOWS],
-    t: [i16; WideTable::WINDOWS],
-    table: &'a WideTable,
-}
-
-/// Steps B1–B5 of a verification: r, s, e = SM3(Z || M) reduced, and t = r + s ≠ 0.
-struct Challenge {
-    r: Scalar,
-    s: Scalar,
-    e: Scalar,
-    t: Scalar,
 }
 
 /// A verification up to step B6: r, e and the point `[s]G + [t]P` (not the point at infinity).
@@ -323,23 +286,21 @@ impl KeyTable {
 
 /// The generator's `WideTable`, computed on first use (as sm2 computes its own generator table) and
 /// never changed: a constant, not state.
-static GENERATOR_TABLE: LazyLock<Option<WideTable>> = LazyLock::new(|| WideTable::new(ProjectivePoint::GENERATOR));
+static GENERATOR_TABLE: LazyLock<WideTable> = LazyLock::new(|| WideTable::new(ProjectivePoint::GENERATOR));
 
 /// Multiples of one point for `[k]P` with radix-256 signed digits: 33 windows of the 128 multiples
 /// `[1..=128]·2^(8i)·P`, in affine form (one inversion for the whole table, `batch_normalize`), so a
-/// scalar costs at most 33 affine additions (`curve::lockstep_sums`, 5M + 1S each when many
-/// verifications go together) and no doubling — against 66 projective additions and 4 doublings for
-/// `KeyTable`. 4,224 points, ~270 KB.
+/// scalar costs at most 33 mixed additions (11 field multiplications each instead of 12) and no
+/// doubling — against 66 projective additions and 4 doublings for `KeyTable`. 4,224 points, ~300 KB.
 struct WideTable {
-    points: Vec<Affine>,
+    points: Vec<AffinePoint>,
 }
 
 impl WideTable {
     const WINDOWS: usize = 33;
     const HALF: usize = 128;
 
-    /// `None` if a multiple were the point at infinity (impossible for a point of prime order n > 128·2⁸).
-    fn new(point: ProjectivePoint) -> Option<WideTable> {
+    fn new(point: ProjectivePoint) -> WideTable {
         let mut projective = Vec::with_capacity(WideTable::WINDOWS * WideTable::HALF);
         let mut base = point;
         for _ in 0..WideTable::WINDOWS {
@@ -354,8 +315,7 @@ impl WideTable {
         }
         let mut points = vec![AffinePoint::IDENTITY; projective.len()];
         <ProjectivePoint as CurveGroup>::batch_normalize(&projective, &mut points);
-        let points = points.iter().map(Affine::from_sm2).collect::<Option<Vec<Affine>>>()?;
-        Some(WideTable { points })
+        WideTable { points }
     }
 
     /// The scalar's radix-256 signed digits, least significant first: each in [-127, 128], and
@@ -372,11 +332,18 @@ impl WideTable {
         digits
     }
 
-    /// The table's point for `digit` in `window`, ±[|digit|]·2^(8·window)·P as (point, negated); `None`
-    /// for digit 0, which adds nothing.
-    fn term(&self, window: usize, digit: &i16) -> Option<(&Affine, bool)> {
-        let offset = usize::from(digit.unsigned_abs()).checked_sub(1)?;
-        Some((self.points.get(window * WideTable::HALF + offset)?, *digit < 0))
+    /// Adds `[k]P` to `sum`, in variable time (nothing verified is secret).
+    fn add_multiple(&self, sum: &mut ProjectivePoint, k: &Scalar) {
+        for (window, &digit) in WideTable::digits(k).iter().enumerate() {
+            // Digit 0 adds nothing; ±d adds ±[d]·2^(8·window)·P.
+            let Some(offset) = usize::from(digit.unsigned_abs()).checked_sub(1) else { continue };
+            let Some(point) = self.points.get(window * WideTable::HALF + offset) else { continue };
+            if digit > 0 {
+                *sum += point;
+            } else {
+                *sum += -point;
+            }
+        }
     }
 }
 

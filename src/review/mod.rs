@@ -5,7 +5,6 @@
 //! are read, locked and appended by the CLI. Signing here is deterministic and needs no random source.
 
 pub mod crypto;
-mod curve;
 pub mod evaluate;
 pub mod log;
 pub mod record;
