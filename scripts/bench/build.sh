@@ -150,7 +150,10 @@ for run in $(seq "$runs"); do
   # removal of ~50,000 inodes, and ext4 without a journal (this VM's /tmp) skips every inode freed in
   # the last 60 s (360 s while its inode table block is dirty: fs/ext4/ialloc.c, RECENTCY_MIN and
   # RECENTCY_DIRTY) on each create: up to a third of a fresh build's samples, in system time. So both
-  # fresh builds start after a sync and the 60 s window (FRESH_COOLDOWN=0 to skip).
+  # fresh builds start after a sync and the 60 s window (FRESH_COOLDOWN=0 to skip). It is not enough: the
+  # build dirties the inode table blocks it allocates in, which stretches their window to 360 s (a profile of
+  # a 100,000-page build 66 s after its predecessor's removal: 28 % of samples in recently_deleted and the
+  # lookups it makes). Only the first run on a quiet file system is clean; compare it, as the notes do.
   sync && sleep "${FRESH_COOLDOWN:-65}"
   measure fresh "$govpress" --quiet build "$site" --out "$work/out-govpress"
   settle "$work" out-govpress
