@@ -461,8 +461,6 @@ fn output_findings(
     findings
 }
 
-/// The render cache of this build: keyed by the templates, the config and the output label besides
-/// each file's own inputs.
 /// Where the render cache's index is (`None`: the cache is off).
 fn cache_file(site: &Site, out: &Path, place: &CachePlace) -> Option<PathBuf> {
     match place {
@@ -473,7 +471,8 @@ fn cache_file(site: &Site, out: &Path, place: &CachePlace) -> Option<PathBuf> {
 }
 
 /// The render cache at `file` with the `previous` build's index (read only when there is a previous
-/// output to reuse files from), kept if it was made with this build's templates and config.
+/// output to reuse files from), kept if it was made with this build's templates, config and output
+/// label; each file's own inputs complete its key.
 fn open_cache(
     file: Option<PathBuf>,
     previous: Option<render_cache::PreviousIndex>,

@@ -180,7 +180,12 @@ impl Staging {
             return Ok(digest);
         }
         self.ensure_parent(&path)?;
-        if self.previous.as_deref().is_some_and(|previous| reuse(&previous.join(relative), &path, self.owner, bytes)) {
+        let reused = match self.previous.as_deref() {
+            Some(previous) => reuse(&previous.join(relative), &path, self.owner, bytes)
+                .with_context(|| format!("无法删除 {0} / cannot remove {0}", path.display()))?,
+            None => false,
+        };
+        if reused {
             self.reused.fetch_add(1, Ordering::Relaxed);
         } else {
             let mut written = std::fs::write(&path, bytes);
@@ -235,8 +240,7 @@ impl Staging {
     /// Creates the directory `path` goes in, unless this build already has it.
     fn ensure_parent(&self, path: &Path) -> anyhow::Result<()> {
         let Some(parent) = path.parent() else { return Ok(()) };
-        let known = |directories: &HashSet<PathBuf>| directories.contains(parent);
-        if self.directories.lock().is_ok_and(|directories| known(&directories)) {
+        if self.directories.lock().is_ok_and(|directories| directories.contains(parent)) {
             return Ok(());
         }
         std::fs::create_dir_all(parent)
@@ -385,28 +389,29 @@ fn publishable(staged: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Hard-links `old` to `staged` when it holds exactly `bytes`, checked on the linked inode itself.
+/// Hard-links `old` to `staged` when it holds exactly `bytes`, checked on the linked inode itself. An
+/// error when a link that failed the check cannot be removed: the caller's write would go through it
+/// into the previous output's file.
 #[cfg(unix)]
-fn reuse(old: &Path, staged: &Path, owner: Option<u32>, bytes: &[u8]) -> bool {
+fn reuse(old: &Path, staged: &Path, owner: Option<u32>, bytes: &[u8]) -> std::io::Result<bool> {
     // Cheap refusals first: most changed files change length.
-    let Ok(metadata) = std::fs::symlink_metadata(old) else { return false };
+    let Ok(metadata) = std::fs::symlink_metadata(old) else { return Ok(false) };
     if !metadata.file_type().is_file() || metadata.len() != bytes.len() as u64 {
-        return false;
+        return Ok(false);
     }
     // `link` does not follow a symlink at `old`; one there becomes a symlink in staging, refused below.
     if std::fs::hard_link(old, staged).is_err() {
-        return false;
+        return Ok(false);
     }
     if ours_with(staged, owner, bytes.len() as u64, |found| found == bytes).unwrap_or(false) {
-        return true;
+        return Ok(true);
     }
-    let _ = std::fs::remove_file(staged);
-    false
+    std::fs::remove_file(staged).map(|()| false)
 }
 
 #[cfg(not(unix))]
-fn reuse(_old: &Path, _staged: &Path, _owner: Option<u32>, _bytes: &[u8]) -> bool {
-    false
+fn reuse(_old: &Path, _staged: &Path, _owner: Option<u32>, _bytes: &[u8]) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// The staged link is a plain file owned by `owner` (this build's user), writable by nobody else, with

@@ -138,10 +138,10 @@ impl Claims {
             labels => labels,
         };
         let collision = govpress::static_files::collision(path, first, second);
-        let order =
-            |diagnostic: &Diagnostic| (diagnostic.file.clone(), diagnostic.message.get(govpress::Lang::En).to_string());
-        let key = order(&collision);
-        let at = self.collisions.partition_point(|earlier| order(earlier) <= key);
+        fn order(diagnostic: &Diagnostic) -> (&str, &str) {
+            (&diagnostic.file, diagnostic.message.get(govpress::Lang::En))
+        }
+        let at = self.collisions.partition_point(|earlier| order(earlier) <= order(&collision));
         self.collisions.insert(at, collision);
     }
 }
